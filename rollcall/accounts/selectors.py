@@ -1,0 +1,41 @@
+"""What each user may see. Every read of children's data starts from these."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from rollcall.accounts.models import Membership
+from rollcall.organisations.models import School
+from rollcall.pupils.models import Pupil
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk).select_related(
+        "school", "trust", "local_authority"
+    )
+
+
+def schools_visible_to(*, user: User) -> QuerySet[School]:
+    """A school's staff see their school; a trust lead the trust's academies; an LA officer
+    every school in the LA's area (the LA's attendance duties cover academies too)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    condition = Q(pk__in=[])
+    for membership in memberships_of(user=user):
+        if membership.school_id:
+            condition |= Q(pk=membership.school_id)
+        elif membership.trust_id:
+            condition |= Q(trust_id=membership.trust_id)
+        elif membership.local_authority_id:
+            condition |= Q(local_authority_id=membership.local_authority_id)
+    return School.objects.filter(condition).select_related("local_authority", "trust")
+
+
+def pupils_visible_to(*, user: User) -> QuerySet[Pupil]:
+    """Pupils who have ever been enrolled at a school the user may see."""
+    return Pupil.objects.filter(enrolments__school__in=schools_visible_to(user=user)).distinct()

@@ -1,0 +1,83 @@
+"""`rollcall demo`: build the demo local authority, or write its marks to a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rollcall.demo.files import write_marks_file
+from rollcall.demo.load import load_world
+from rollcall.demo.world import build_world
+from rollcall.organisations.models import School
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"dates must be in the form YYYY-MM-DD, got {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a made-up local authority (schools, trusts, families, pupils and registers from "
+        "September 2024 to the demo date), or with --marks-file write its marks to CSV/Parquet."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="same seed, same demo")
+        parser.add_argument("--pupils", type=int, default=3000, help="about how many pupils")
+        parser.add_argument(
+            "--reset", action="store_true", help="empty the database first (destroys its data)"
+        )
+        parser.add_argument(
+            "--marks-file",
+            type=Path,
+            help="write long-format marks here instead (.csv or .parquet)",
+        )
+        parser.add_argument("--from", dest="first", type=_date, help="first date in the marks file")
+        parser.add_argument("--to", dest="last", type=_date, help="last date in the marks file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["pupils"] < 10:
+            raise CommandError("--pupils must be at least 10")
+        started = time.perf_counter()
+        world = build_world(seed=options["seed"], pupils=options["pupils"])
+        if options["marks_file"]:
+            rows = write_marks_file(
+                world, options["marks_file"], first=options["first"], last=options["last"]
+            )
+            self.stdout.write(
+                f"Wrote {rows:,} marks for {len(world.pupils):,} pupils to {options['marks_file']} "
+                f"in {time.perf_counter() - started:.1f}s"
+            )
+            return
+        if School.objects.exists():
+            if not options["reset"]:
+                raise CommandError(
+                    "The database already holds schools. Run `rollcall demo --reset` to replace "
+                    "everything in it with the demo (this deletes its data)."
+                )
+            call_command("flush", interactive=False, verbosity=0)
+        self.stdout.write(f"Building the demo local authority (seed {options['seed']}) …")
+        summary = load_world(world, progress=lambda message: self.stdout.write(f"  {message}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {summary.schools} schools, {summary.pupils:,} pupils, "
+                f"{summary.marks:,} register marks and {summary.amendments:,} amendments "
+                f"in {time.perf_counter() - started:.0f}s (demo date {world.demo_date:%-d %B %Y})."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these accounts:")
+        width = max(len(a.username) for a in summary.accounts)
+        for account in summary.accounts:
+            self.stdout.write(
+                f"  {account.username:<{width}}  {account.role} — {account.organisation}"
+            )
+        self.stdout.write(f"Password for every demo account: {summary.password}")

@@ -1,0 +1,581 @@
+"""A made-up local authority: schools, calendars, families, pupils and enrolments.
+
+Everything here is plain data generated deterministically from a seed, with no database, so
+the same world can be loaded into rollcall or written out as files for benchmarks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from rollcall.demo import names
+from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
+from rollcall.pupils.upn import upn_make
+
+DEMO_LA_CODE = "989"  # not issued to any real authority
+DEMO_LA_NAME = "Hartwell Borough Council"
+DEMO_DATE = dt.date(2026, 3, 20)
+FIRST_DATE = dt.date(2024, 9, 2)
+
+# Term dates for the two demo years (a typical English LA pattern).
+TERMS: dict[int, list[tuple[str, dt.date, dt.date]]] = {
+    2024: [
+        ("Autumn 1 2024", dt.date(2024, 9, 2), dt.date(2024, 10, 25)),
+        ("Autumn 2 2024", dt.date(2024, 11, 4), dt.date(2024, 12, 20)),
+        ("Spring 1 2025", dt.date(2025, 1, 6), dt.date(2025, 2, 14)),
+        ("Spring 2 2025", dt.date(2025, 2, 24), dt.date(2025, 4, 4)),
+        ("Summer 1 2025", dt.date(2025, 4, 22), dt.date(2025, 5, 23)),
+        ("Summer 2 2025", dt.date(2025, 6, 2), dt.date(2025, 7, 22)),
+    ],
+    2025: [
+        ("Autumn 1 2025", dt.date(2025, 9, 2), dt.date(2025, 10, 24)),
+        ("Autumn 2 2025", dt.date(2025, 11, 3), dt.date(2025, 12, 19)),
+        ("Spring 1 2026", dt.date(2026, 1, 5), dt.date(2026, 2, 13)),
+        ("Spring 2 2026", dt.date(2026, 2, 23), dt.date(2026, 3, 27)),
+        ("Summer 1 2026", dt.date(2026, 4, 13), dt.date(2026, 5, 22)),
+        ("Summer 2 2026", dt.date(2026, 6, 1), dt.date(2026, 7, 21)),
+    ],
+}
+ACADEMIC_YEARS = tuple(TERMS)
+YEAR_END = {year: terms[-1][2] for year, terms in TERMS.items()}
+YEAR_START = {year: terms[0][1] for year, terms in TERMS.items()}
+
+
+@dataclass(frozen=True)
+class TrustSpec:
+    key: str
+    name: str
+    policy_profile: str
+
+
+@dataclass(frozen=True)
+class SchoolSpec:
+    key: str
+    urn: str
+    name: str
+    establishment_number: str
+    phase: str  # "primary", "secondary" or "ap"
+    kind: str
+    trust_key: str | None
+    share: float  # share of its phase's pupils
+    inset_days: tuple[dt.date, ...]
+    emergency_closure: dt.date | None = None
+
+    def calendar(self) -> SchoolCalendar:
+        terms = [
+            TermDates(name, start, end) for year in TERMS.values() for name, start, end in year
+        ]
+        closures = [ClosureDates(day, day, "both", "inset", "INSET day") for day in self.inset_days]
+        if self.emergency_closure:
+            day = self.emergency_closure
+            closures.append(ClosureDates(day, day, "both", "emergency", "Unplanned closure"))
+        return calendar_from(terms, closures)
+
+
+@dataclass(frozen=True)
+class AttendanceProfile:
+    """How a pupil tends to attend; the marks generator draws sessions from it."""
+
+    kind: str  # "typical", "persistent" or "severe"
+    absence_rate: float  # share of sessions missed, before holidays and events
+    unauthorised_share: float  # share of those absences that are unexplained or unauthorised
+    late_rate: float
+    late_after_close_share: float
+    part_time_from: dt.date | None = None  # on an agreed part-time timetable (C2 afternoons)
+    part_time_to: dt.date | None = None
+    observes_eid: bool = False
+
+
+@dataclass
+class CarerSpec:
+    title: str
+    forename: str
+    surname: str
+    relationship: str
+    parental_responsibility: bool
+    lives_with_pupil: bool
+    mobile_phone: str
+    email: str
+    email_consent_on: dt.date | None
+
+
+@dataclass
+class PupilSpec:
+    upn: str
+    forename: str
+    surname: str
+    date_of_birth: dt.date
+    sex: str
+    sen_provision: str
+    free_school_meals: bool
+    english_additional_language: bool
+    looked_after: bool
+    child_in_need: bool
+    child_protection_plan: bool
+    young_carer: bool
+    social_worker_name: str
+    family_reference: str
+    profile: AttendanceProfile
+
+
+@dataclass
+class FamilySpec:
+    reference: str
+    address_line_1: str
+    postcode: str
+    carers: list[CarerSpec]
+    children: list[PupilSpec] = field(default_factory=list)
+    # Term-time holidays taken without leave: (first day, last day).
+    holidays: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EnrolmentSpec:
+    upn: str
+    school_key: str
+    admitted_on: dt.date
+    left_on: dt.date | None
+    registration: str  # "C", "M" or "S"
+    year_group: str  # on admission
+    group_name: str
+    leaving_reason: str = ""
+
+
+@dataclass
+class World:
+    seed: int
+    la_code: str
+    la_name: str
+    demo_date: dt.date
+    trusts: list[TrustSpec]
+    schools: list[SchoolSpec]
+    families: list[FamilySpec]
+    enrolments: list[EnrolmentSpec]
+    # Dual-registered pupils' days at the subsidiary school (weekday numbers).
+    dual_days: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def pupils(self) -> list[PupilSpec]:
+        return [child for family in self.families for child in family.children]
+
+    def school(self, key: str) -> SchoolSpec:
+        return next(s for s in self.schools if s.key == key)
+
+
+TRUSTS = (
+    TrustSpec("ndet", "Northbrook Diocesan Education Trust", "peterborough-diocese-trust"),
+    TrustSpec("riverside", "Riverside Academies Trust", "national"),
+)
+
+SCHOOLS = (
+    SchoolSpec(
+        "hartwell-primary",
+        "990101",
+        "Hartwell Primary School",
+        "2001",
+        "primary",
+        "maintained",
+        None,
+        0.26,
+        (dt.date(2025, 1, 6), dt.date(2025, 9, 2)),
+    ),
+    SchoolSpec(
+        "st-annes",
+        "990102",
+        "St Anne's CofE Primary School",
+        "3001",
+        "primary",
+        "academy",
+        "ndet",
+        0.16,
+        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+        emergency_closure=dt.date(2026, 1, 8),
+    ),
+    SchoolSpec(
+        "meadowbank",
+        "990103",
+        "Meadowbank Primary Academy",
+        "2002",
+        "primary",
+        "academy",
+        "riverside",
+        0.22,
+        (dt.date(2024, 11, 4), dt.date(2025, 6, 2)),
+    ),
+    SchoolSpec(
+        "brookfield",
+        "990104",
+        "Brookfield Primary School",
+        "2003",
+        "primary",
+        "maintained",
+        None,
+        0.20,
+        (dt.date(2024, 9, 2), dt.date(2026, 1, 5)),
+    ),
+    SchoolSpec(
+        "greenway",
+        "990105",
+        "Greenway Infant and Junior School",
+        "2004",
+        "primary",
+        "maintained",
+        None,
+        0.16,
+        (dt.date(2025, 2, 24), dt.date(2025, 9, 2)),
+    ),
+    SchoolSpec(
+        "hartwell-high",
+        "990201",
+        "Hartwell High School",
+        "4001",
+        "secondary",
+        "maintained",
+        None,
+        0.55,
+        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+    ),
+    SchoolSpec(
+        "castle-hill",
+        "990202",
+        "Castle Hill Academy",
+        "4002",
+        "secondary",
+        "academy",
+        "ndet",
+        0.45,
+        (dt.date(2024, 9, 2), dt.date(2025, 11, 3)),
+    ),
+    SchoolSpec(
+        "learning-centre",
+        "990301",
+        "Hartwell Learning Centre",
+        "1100",
+        "ap",
+        "maintained",
+        None,
+        0.0,
+        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+    ),
+)
+
+PRIMARY_YEARS = ("R", "1", "2", "3", "4", "5", "6")
+SECONDARY_YEARS = ("7", "8", "9", "10", "11")
+
+
+def year_group_label(nc_year: int) -> str:
+    return "R" if nc_year == 0 else str(nc_year)
+
+
+def nc_year(date_of_birth: dt.date, academic_year: int) -> int:
+    """National curriculum year in the academic year starting in September of academic_year."""
+    birth_cohort = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
+    return academic_year - birth_cohort - 5
+
+
+def _dob_for(rng: random.Random, year_in_2024: int) -> dt.date:
+    cohort = 2024 - year_in_2024 - 5  # born September of this year to August of the next
+    start = dt.date(cohort, 9, 1)
+    return start + dt.timedelta(days=rng.randrange(365))
+
+
+def _profile(rng: random.Random, risk: float) -> AttendanceProfile:
+    roll = rng.random()
+    if roll < 0.012 + 0.02 * risk:
+        kind, absence = "severe", rng.uniform(0.45, 0.8)
+        unauthorised = rng.uniform(0.6, 0.9)
+    elif roll < 0.12 + 0.12 * risk:
+        kind, absence = "persistent", rng.uniform(0.08, 0.25)
+        unauthorised = rng.uniform(0.25, 0.6)
+    else:
+        kind, absence = "typical", rng.betavariate(1.6, 40)
+        unauthorised = rng.uniform(0.0, 0.25)
+    late = rng.choice((0.0, 0.0, 0.01, 0.02, 0.05, 0.12))
+    return AttendanceProfile(
+        kind=kind,
+        absence_rate=absence,
+        unauthorised_share=unauthorised,
+        late_rate=late,
+        late_after_close_share=rng.uniform(0.1, 0.5),
+    )
+
+
+def _school_for(rng: random.Random, phase: str) -> SchoolSpec:
+    candidates = [s for s in SCHOOLS if s.phase == phase]
+    return rng.choices(candidates, weights=[s.share for s in candidates])[0]
+
+
+class _UpnAllocator:
+    def __init__(self) -> None:
+        self.serials: dict[tuple[str, int], int] = {}
+
+    def next(self, school: SchoolSpec, year: int) -> str:
+        key = (school.establishment_number, year)
+        self.serials[key] = self.serials.get(key, 0) + 1
+        return upn_make(DEMO_LA_CODE, school.establishment_number, year, self.serials[key])
+
+
+def _phone(rng: random.Random) -> str:
+    # Ofcom reserves 07700 900000 to 900999 for drama: never a real number.
+    return f"07700 900{rng.randrange(1000):03d}"
+
+
+def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
+    """Families first, then their children's schools, so siblings share holidays and homes."""
+    rng = random.Random(seed)
+    upns = _UpnAllocator()
+    families: list[FamilySpec] = []
+    enrolments: list[EnrolmentSpec] = []
+    dual_days: dict[str, tuple[int, ...]] = {}
+    total_children = 0
+    family_number = 0
+    while total_children < pupils * 1.12:
+        family_number += 1
+        surname = rng.choice(names.SURNAMES)
+        risk = rng.random() ** 2  # a few families carry most of the risk
+        deprived = rng.random() < 0.22 + 0.4 * risk
+        carers = _carers(rng, surname, family_number)
+        family = FamilySpec(
+            reference=f"HW-F{family_number:05d}",
+            address_line_1=f"{rng.randrange(1, 180)} {rng.choice(names.STREETS)}",
+            postcode=f"{rng.choice(names.POSTCODE_AREAS)} {rng.randrange(1, 10)}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            carers=carers,
+        )
+        if rng.random() < 0.09 + 0.2 * risk:
+            family.holidays.append(_holiday(rng, 2024))
+        if rng.random() < 0.07 + 0.2 * risk:
+            family.holidays.append(_holiday(rng, 2025))
+        primary = _school_for(rng, "primary")
+        secondary = _school_for(rng, "secondary")
+        eldest_year = rng.randrange(-1, 12)
+        n_children = rng.choices((1, 2, 3, 4), weights=(45, 35, 15, 5))[0]
+        year = eldest_year
+        for _ in range(n_children):
+            if year < -1:
+                break
+            child = _child(rng, family, surname, year, risk, deprived)
+            school_first = primary if year <= 6 else secondary
+            child.upn = upns.next(school_first, 2024 - max(year, 0) + (0 if year >= 0 else 1))
+            family.children.append(child)
+            enrolments.extend(_enrolments(rng, child, year, primary, secondary))
+            year -= rng.choice((1, 2, 2, 3, 4))
+        total_children += len(family.children)
+        families.append(family)
+    _add_dual_registrations(rng, families, enrolments, dual_days)
+    return World(
+        seed=seed,
+        la_code=DEMO_LA_CODE,
+        la_name=DEMO_LA_NAME,
+        demo_date=DEMO_DATE,
+        trusts=list(TRUSTS),
+        schools=list(SCHOOLS),
+        families=families,
+        enrolments=enrolments,
+        dual_days=dual_days,
+    )
+
+
+def _carers(rng: random.Random, surname: str, number: int) -> list[CarerSpec]:
+    mother = CarerSpec(
+        title=rng.choice(("Ms", "Mrs", "Miss", "")),
+        forename=rng.choice(names.FEMALE_FORENAMES),
+        surname=surname,
+        relationship="mother",
+        parental_responsibility=True,
+        lives_with_pupil=True,
+        mobile_phone=_phone(rng),
+        email=f"parent{number:05d}a@example.org" if rng.random() < 0.8 else "",
+        email_consent_on=None,
+    )
+    if mother.email and rng.random() < 0.6:
+        mother.email_consent_on = dt.date(2024, 9, 1) + dt.timedelta(days=rng.randrange(200))
+    carers = [mother]
+    if rng.random() < 0.7:
+        lives_with = rng.random() < 0.75
+        carers.append(
+            CarerSpec(
+                title=rng.choice(("Mr", "")),
+                forename=rng.choice(names.MALE_FORENAMES),
+                surname=surname if lives_with else rng.choice(names.SURNAMES),
+                relationship="father",
+                parental_responsibility=True,
+                lives_with_pupil=lives_with,
+                mobile_phone=_phone(rng),
+                email=f"parent{number:05d}b@example.org" if rng.random() < 0.6 else "",
+                email_consent_on=None,
+            )
+        )
+    return carers
+
+
+def _holiday(rng: random.Random, academic_year: int) -> tuple[dt.date, dt.date]:
+    """A week of term-time holiday next to a half-term or the end of a term."""
+    _, start, end = rng.choice(TERMS[academic_year])
+    # The first week of a term, or the last (from its Monday).
+    first = start if rng.random() < 0.5 else end - dt.timedelta(days=end.weekday())
+    length = rng.choice((3, 4, 5, 5, 5))
+    return first, first + dt.timedelta(days=length - 1)
+
+
+def _child(
+    rng: random.Random, family: FamilySpec, surname: str, year: int, risk: float, deprived: bool
+) -> PupilSpec:
+    sex = rng.choice("FM")
+    forename = rng.choice(names.FEMALE_FORENAMES if sex == "F" else names.MALE_FORENAMES)
+    sen = rng.choices("NKE", weights=(83, 13 + 8 * risk, 4 + 3 * risk))[0]
+    looked_after = rng.random() < 0.006 + 0.02 * risk
+    child_protection = not looked_after and rng.random() < 0.01 + 0.05 * risk
+    child_in_need = child_protection or rng.random() < 0.02 + 0.08 * risk
+    social_worker = looked_after or child_in_need
+    profile = _profile(rng, risk + (0.3 if sen == "E" else 0.0) + (0.2 if deprived else 0.0))
+    if year >= 7 and profile.kind != "typical" and rng.random() < 0.06:
+        profile = AttendanceProfile(
+            **{
+                **profile.__dict__,
+                "part_time_from": dt.date(2025, 11, 3),
+                "part_time_to": dt.date(2026, 2, 13),
+            }
+        )
+    eal = rng.random() < 0.18
+    if eal and rng.random() < 0.4:
+        profile = AttendanceProfile(**{**profile.__dict__, "observes_eid": True})
+    return PupilSpec(
+        upn="",
+        forename=forename,
+        surname=surname,
+        date_of_birth=_dob_for(rng, year),
+        sex=sex,
+        sen_provision=sen,
+        free_school_meals=deprived,
+        english_additional_language=eal,
+        looked_after=looked_after,
+        child_in_need=child_in_need,
+        child_protection_plan=child_protection,
+        young_carer=rng.random() < 0.02 + 0.05 * risk,
+        social_worker_name=(
+            f"{rng.choice(names.FEMALE_FORENAMES + names.MALE_FORENAMES)} "
+            f"{rng.choice(names.SURNAMES)} (Hartwell Children's Services)"
+            if social_worker
+            else ""
+        ),
+        family_reference=family.reference,
+        profile=profile,
+    )
+
+
+def _group_name(school: SchoolSpec, year_label: str, upn: str) -> str:
+    suffix = "AB"[int(upn[-1]) % 2]
+    return f"{year_label}{suffix}" if school.phase != "ap" else "Main"
+
+
+def _enrolments(
+    rng: random.Random, child: PupilSpec, year_2024: int, primary: SchoolSpec, secondary: SchoolSpec
+) -> list[EnrolmentSpec]:
+    """The child's enrolments over the two demo years, with transitions and a few movers."""
+    spans: list[tuple[SchoolSpec, dt.date, dt.date | None, int]] = []
+    for academic_year in ACADEMIC_YEARS:
+        year = nc_year(child.date_of_birth, academic_year)
+        if year < 0 or year > 11:
+            continue
+        school = primary if year <= 6 else secondary
+        if spans and spans[-1][0].key == school.key:
+            continue
+        if spans:
+            previous = spans[-1]
+            spans[-1] = (previous[0], previous[1], YEAR_END[academic_year - 1], previous[3])
+        admitted = dt.date(academic_year - (year if year <= 6 else year - 7), 9, 1)
+        spans.append((school, admitted, None, year))
+    # Pupils who finish Year 6 or Year 11 in the last demo year have not left yet by the demo date.
+    last = nc_year(child.date_of_birth, ACADEMIC_YEARS[0])
+    if last == 11:
+        school, admitted, _, year = spans[-1]
+        spans[-1] = (school, admitted, YEAR_END[2024], year)
+    result = [
+        EnrolmentSpec(
+            upn=child.upn,
+            school_key=school.key,
+            admitted_on=admitted,
+            left_on=left,
+            registration="C",
+            year_group=year_group_label(year_at_admission(child, admitted)),
+            group_name=_group_name(school, year_group_label(year), child.upn),
+            leaving_reason="End of the school's final year group" if left else "",
+        )
+        for school, admitted, left, year in spans
+    ]
+    # About one pupil in sixty moves school in the middle of a year.
+    if result and result[-1].left_on is None and rng.random() < 0.017:
+        current = result[-1]
+        move_on = dt.date(2025, 1, 6) + dt.timedelta(days=rng.randrange(400))
+        while move_on.weekday() >= 5:
+            move_on += dt.timedelta(days=1)
+        if move_on < DEMO_DATE - dt.timedelta(days=30) and move_on > current.admitted_on:
+            phase = next(s for s in SCHOOLS if s.key == current.school_key).phase
+            others = [s for s in SCHOOLS if s.phase == phase and s.key != current.school_key]
+            new_school = rng.choice(others)
+            year_now = nc_year(
+                child.date_of_birth, move_on.year if move_on.month >= 9 else move_on.year - 1
+            )
+            result[-1] = EnrolmentSpec(
+                **{
+                    **current.__dict__,
+                    "left_on": move_on - dt.timedelta(days=1),
+                    "leaving_reason": "Ground A: registered at another school",
+                }
+            )
+            result.append(
+                EnrolmentSpec(
+                    upn=child.upn,
+                    school_key=new_school.key,
+                    admitted_on=move_on + dt.timedelta(days=7),
+                    left_on=None,
+                    registration="C",
+                    year_group=year_group_label(year_now),
+                    group_name=_group_name(new_school, year_group_label(year_now), child.upn),
+                )
+            )
+    return result
+
+
+def year_at_admission(child: PupilSpec, admitted: dt.date) -> int:
+    academic_year = admitted.year if admitted.month >= 9 else admitted.year - 1
+    return max(0, nc_year(child.date_of_birth, academic_year))
+
+
+def _add_dual_registrations(
+    rng: random.Random,
+    families: list[FamilySpec],
+    enrolments: list[EnrolmentSpec],
+    dual_days: dict[str, tuple[int, ...]],
+) -> None:
+    """Some secondary pupils at risk attend the Learning Centre two days a week in 2025/26."""
+    start = dt.date(2025, 9, 2)
+    at_risk = [
+        e
+        for e in enrolments
+        if e.left_on is None
+        and e.school_key in ("hartwell-high", "castle-hill")
+        and e.admitted_on < start
+    ]
+    pupils = {c.upn: c for f in families for c in f.children}
+    at_risk = [e for e in at_risk if pupils[e.upn].profile.kind != "typical"]
+    rng.shuffle(at_risk)
+    for enrolment in at_risk[: max(2, len(at_risk) // 12)]:
+        index = enrolments.index(enrolment)
+        enrolments[index] = EnrolmentSpec(**{**enrolment.__dict__, "registration": "M"})
+        year = nc_year(pupils[enrolment.upn].date_of_birth, 2025)
+        enrolments.append(
+            EnrolmentSpec(
+                upn=enrolment.upn,
+                school_key="learning-centre",
+                admitted_on=start,
+                left_on=None,
+                registration="S",
+                year_group=year_group_label(year),
+                group_name="Main",
+            )
+        )
+        dual_days[enrolment.upn] = (1, 3)  # Tuesdays and Thursdays

@@ -1,0 +1,95 @@
+"""Which sessions a school meets: terms minus weekends, England bank holidays and closures.
+
+Pure Python over plain values, so the register services and the engine can share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+AM = "AM"
+PM = "PM"
+SESSIONS = (AM, PM)
+
+
+@lru_cache(maxsize=64)
+def england_bank_holidays(year: int) -> dict[dt.date, str]:
+    """England's bank holidays for a year, from the maintained `holidays` library."""
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+@dataclass(frozen=True)
+class TermDates:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass(frozen=True)
+class ClosureDates:
+    starts_on: dt.date
+    ends_on: dt.date
+    sessions: str  # "both", "AM" or "PM"
+    reason: str
+    reason_label: str
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    open: bool
+    reason: str  # why it is closed; empty when open
+
+    def __bool__(self) -> bool:
+        return self.open
+
+
+@dataclass
+class SchoolCalendar:
+    terms: list[TermDates]
+    closures: list[ClosureDates] = field(default_factory=list)
+
+    def session_status(self, day: dt.date, session: str) -> SessionStatus:
+        if session not in SESSIONS:
+            raise ValueError(f"session must be AM or PM, got {session!r}")
+        if day.weekday() >= 5:
+            return SessionStatus(False, f"{day:%A %-d %B %Y} is a weekend")
+        if not any(term.starts_on <= day <= term.ends_on for term in self.terms):
+            return SessionStatus(False, f"{day:%-d %B %Y} is outside the school's term dates")
+        bank_holiday = england_bank_holidays(day.year).get(day)
+        if bank_holiday:
+            return SessionStatus(False, f"{day:%-d %B %Y} is a bank holiday ({bank_holiday})")
+        for closure in self.closures:
+            if closure.starts_on <= day <= closure.ends_on and closure.sessions in (
+                "both",
+                session,
+            ):
+                return SessionStatus(
+                    False, f"the school is closed on {day:%-d %B %Y} ({closure.reason_label})"
+                )
+        return SessionStatus(True, "")
+
+    def is_open(self, day: dt.date, session: str) -> bool:
+        return self.session_status(day, session).open
+
+    def sessions_between(self, first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, str]]:
+        """Every session the school meets from first to last inclusive, in order."""
+        day = first
+        while day <= last:
+            for session in SESSIONS:
+                if self.is_open(day, session):
+                    yield day, session
+            day += dt.timedelta(days=1)
+
+    def school_days_between(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        return sorted({day for day, _ in self.sessions_between(first, last)})
+
+
+def calendar_from(
+    terms: Iterable[TermDates], closures: Iterable[ClosureDates] = ()
+) -> SchoolCalendar:
+    return SchoolCalendar(terms=sorted(terms, key=lambda t: t.starts_on), closures=list(closures))

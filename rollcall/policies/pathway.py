@@ -1,0 +1,178 @@
+"""The staged pathway: stages, what triggers them, reviews, Fast Track and panels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import PositiveInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from rollcall.policies.fields import Citation, Key, NamedMap, Part, Percentage, Text
+from rollcall.policies.limits import THRESHOLD_CODES
+from rollcall.policies.periods import Period
+from rollcall.policies.vocabulary import Action, Outcome
+
+ThresholdCode = Literal["G", "N", "O", "U"]
+Lead = Literal["school", "school_with_partners", "local_authority", "partners"]
+
+
+class AttendanceBand(Part):
+    """The attendance range a stage is meant for, e.g. Hackney's prevention band 93-100 %."""
+
+    at_least_pct: Percentage
+    up_to_pct: Percentage = 100
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AttendanceBand:
+        if self.at_least_pct >= self.up_to_pct:
+            raise PydanticCustomError(
+                "band",
+                "at_least_pct ({low}) must be below up_to_pct ({high})",
+                {"low": f"{self.at_least_pct:g}", "high": f"{self.up_to_pct:g}"},
+            )
+        return self
+
+
+class Stage(Part):
+    key: Key
+    name: Text
+    description: Text
+    led_by: Lead | None = None
+    # Any one of these moves a case into the stage: an event word or an attendance trigger key.
+    entry_triggers: tuple[Key, ...] = ()
+    attendance_band: AttendanceBand | None = None
+    # What must have been done (and be on file) before the case moves on from this stage.
+    required_before_next: Mapping[Key, Text] = {}
+    source: Citation
+
+
+class ThresholdRule(Part):
+    """Which unauthorised codes the area counts towards the penalty-notice threshold."""
+
+    codes: tuple[ThresholdCode, ...]
+    source: Citation
+
+    @field_validator("codes")
+    @classmethod
+    def _distinct(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        if not codes:
+            raise PydanticCustomError("codes", "list at least one code", {})
+        if len(set(codes)) != len(codes):
+            raise PydanticCustomError("codes", "each code may be listed once", {})
+        return tuple(code for code in THRESHOLD_CODES if code in codes)
+
+
+class HolidayVariant(Part):
+    """A stricter local rule for term-time holiday notices (Essex: 10 consecutive G)."""
+
+    code: Literal["G"] = "G"
+    sessions: PositiveInt
+    consecutive: bool
+    source: Citation
+
+
+class AttendanceTrigger(Part):
+    """Attendance falling below a percentage, and what the school then does."""
+
+    key: Key
+    label: Text
+    below_pct: Percentage
+    measure: Literal["year_to_date", "rolling_school_weeks"] = "year_to_date"
+    school_weeks: PositiveInt | None = None
+    crosses_academic_years: bool = False
+    at_discretion: bool = False
+    stage: Key | None = None
+    letter: Key | None = None
+    actions: tuple[Action, ...] = ()
+    source: Citation
+
+    @model_validator(mode="after")
+    def _look_back(self) -> AttendanceTrigger:
+        if self.measure == "rolling_school_weeks" and self.school_weeks is None:
+            raise PydanticCustomError(
+                "trigger", "school_weeks is needed when measure is rolling_school_weeks", {}
+            )
+        if self.measure == "year_to_date" and (
+            self.school_weeks is not None or self.crosses_academic_years
+        ):
+            raise PydanticCustomError(
+                "trigger",
+                "school_weeks and crosses_academic_years only apply when measure is "
+                "rolling_school_weeks",
+                {},
+            )
+        return self
+
+
+class Triggers(Part):
+    threshold: ThresholdRule
+    holiday: HolidayVariant | None = None
+    attendance: NamedMap[AttendanceTrigger] = {}
+
+
+class Review(Part):
+    """When something agreed with a family is reviewed, counted from the day it starts."""
+
+    key: Key
+    label: Text
+    subject: Literal[
+        "attendance_plan", "attendance_contract", "panel_targets", "education_supervision_order"
+    ]
+    at: tuple[Period, ...]
+    source: Citation
+
+    @field_validator("at")
+    @classmethod
+    def _some(cls, at: tuple[Period, ...]) -> tuple[Period, ...]:
+        if not at:
+            raise PydanticCustomError("review", "list at least one review point", {})
+        return at
+
+
+class FastTrackStep(Part):
+    key: Key
+    name: Text
+    description: Text
+    letter: Key | None = None
+
+
+class FastTrack(Part):
+    """A time-boxed local route to a panel or notice (Leeds/Bramley Fast Track)."""
+
+    monitoring_period: Period
+    final_period: Period
+    only_evidenced_illness_authorised: bool
+    on_early_end_stage: Key | None = None
+    steps: tuple[FastTrackStep, ...]
+    source: Citation
+
+
+class Panel(Part):
+    """A formal attendance meeting run by the school, cluster or LA."""
+
+    key: Key
+    name: Text
+    convened_by: Literal["school", "cluster", "local_authority"]
+    chaired_by: Text | None = None
+    stage: Key
+    invitation_letter: Key | None = None
+    goes_ahead_without_parents: bool = False
+    agrees_attendance_contract: bool = False
+    referral_criteria: Mapping[Key, Text] = {}
+    outcomes: tuple[Outcome, ...] = ()
+    source: Citation
+
+
+__all__ = [
+    "AttendanceBand",
+    "AttendanceTrigger",
+    "FastTrack",
+    "FastTrackStep",
+    "HolidayVariant",
+    "Panel",
+    "Review",
+    "Stage",
+    "ThresholdRule",
+    "Triggers",
+]

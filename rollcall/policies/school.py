@@ -1,0 +1,59 @@
+"""Local rules for the school's own registers and day-to-day handling."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import PositiveInt, field_validator
+from pydantic_core import PydanticCustomError
+
+from rollcall.policies.fields import Citation, Part, Percentage
+from rollcall.policies.limits import REGISTER_CLOSES_WITHIN_MINUTES
+from rollcall.policies.periods import Period
+
+
+class RegisterClosing(Part):
+    """When the register closes: arrivals before are L, after are U (RULES §7.2)."""
+
+    minutes: PositiveInt
+    measured_from: Literal["registration_opens", "session_start"]
+    source: Citation
+
+    @field_validator("minutes")
+    @classmethod
+    def _national_limit(cls, minutes: int) -> int:
+        if minutes > REGISTER_CLOSES_WITHIN_MINUTES:
+            raise PydanticCustomError(
+                "register_closing",
+                "must be at most {limit} minutes (WTISA), got {got}",
+                {"limit": REGISTER_CLOSES_WITHIN_MINUTES, "got": minutes},
+            )
+        return minutes
+
+
+class MedicalEvidence(Part):
+    """Evidence the school requires when attendance is low."""
+
+    required_below_pct: Percentage
+    applies_to: Literal["appointments", "illness", "appointments_and_illness"]
+    source: Citation
+
+
+class FlexiSchooling(Part):
+    """The code for sessions a flexi-schooled pupil spends at home."""
+
+    home_sessions_code: Literal["C", "C2"]
+    source: Citation
+
+
+class Registers(Part):
+    closing: RegisterClosing | None = None
+    medical_evidence: MedicalEvidence | None = None
+    flexi_schooling: FlexiSchooling | None = None
+
+
+class Reintegration(Part):
+    """Return after a long absence."""
+
+    phased_return_at_most: Period
+    source: Citation

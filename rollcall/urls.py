@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from rollcall.web import views
+
+admin.site.site_header = "rollcall administration"
+admin.site.site_title = "rollcall"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "sign-in",
+        auth_views.LoginView.as_view(
+            template_name="sign_in.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("sign-out", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

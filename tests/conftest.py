@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from rollcall.accounts.services import membership_add, user_create
+from tests.factories import enrol, make_pupil, make_school
+
+
+@pytest.fixture
+def school(db):
+    return make_school()
+
+
+@pytest.fixture
+def pupil(db, school):
+    pupil = make_pupil()
+    enrol(pupil, school)
+    return pupil
+
+
+@pytest.fixture
+def officer(db, school) -> User:
+    user = user_create(
+        actor=None,
+        username="officer",
+        password="a-long-test-password",
+        first_name="Olu",
+        last_name="Officer",
+    )
+    membership_add(actor=None, user=user, role="attendance_officer", school=school)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 is deliberately slow; tests sign in many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
