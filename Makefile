@@ -51,7 +51,7 @@ format: install ## Reformat the code
 
 .PHONY: test-sqlite
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest
 
 .PHONY: test-postgres
 test-postgres: install
