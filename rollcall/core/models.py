@@ -1,7 +1,7 @@
 """The audit stream: one append-only row for every write rollcall makes.
 
 Services write an event in the same transaction as the change it describes, so the record of
-who did what can never disagree with the data (see docs/adr/0004-audit-from-services.md).
+who did what can never disagree with the data (see docs/adr/0001-foundations.md).
 """
 
 from __future__ import annotations

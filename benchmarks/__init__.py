@@ -1,0 +1,1 @@
+"""rollcall's benchmarks. Run `make bench`; each prints its figures."""
