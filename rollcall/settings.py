@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "rollcall.organisations",
     "rollcall.pupils",
     "rollcall.registers",
+    "rollcall.casework",
+    "rollcall.transfers",
+    "rollcall.analytics",
+    "rollcall.api",
     "rollcall.web",
 ]
 

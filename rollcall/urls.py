@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from rollcall.web import views
 
@@ -18,5 +18,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out", auth_views.LogoutView.as_view(), name="logout"),
+    path("registers/", include("rollcall.registers.urls")),
+    path("transfers/", include("rollcall.transfers.urls")),
+    path("analytics/", include("rollcall.analytics.urls")),
+    path("api/", include("rollcall.api.urls")),
     path("admin/", admin.site.urls),
 ]

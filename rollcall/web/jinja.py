@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
+from rollcall.web.navigation import navigation
+
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -34,6 +36,7 @@ def environment(**options: Any) -> Environment:
             "url": _url,
             "get_messages": get_messages,
             "service_name": "rollcall",
+            "navigation": navigation,
         }
     )
     return env

@@ -1,0 +1,49 @@
+"""The service navigation: each area appears once its pages exist and the user may use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from rollcall.accounts.models import LA_ROLES, SCHOOL_ROLES, TRUST_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    url_name: str
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(SCHOOL_ROLES | TRUST_ROLES | LA_ROLES)
+OFFICE = frozenset({Role.ATTENDANCE_OFFICER, Role.HEADTEACHER})
+
+ITEMS = (
+    NavItem("Home", "home", ALL_ROLES),
+    NavItem("Registers", "registers:index", frozenset(SCHOOL_ROLES)),
+    NavItem("First-day follow-up", "registers:follow_up", OFFICE),
+    NavItem("Attendance", "analytics:index", ALL_ROLES),
+    NavItem("Imports and exports", "transfers:index", OFFICE | frozenset(LA_ROLES)),
+)
+
+
+def navigation(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = set(user.memberships.values_list("role", flat=True))  # type: ignore[union-attr]
+    items: list[dict[str, object]] = []
+    for item in ITEMS:
+        if not (roles & item.roles) and not user.is_superuser:
+            continue
+        try:
+            href = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == href or (href != "/" and request.path.startswith(href))
+        items.append({"href": href, "text": item.text, "active": active})
+    if user.is_superuser:
+        items.append({"href": "/admin/", "text": "Administration", "active": False})
+    return items
