@@ -33,7 +33,7 @@ def navigation(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    roles = set(user.memberships.values_list("role", flat=True))  # type: ignore[union-attr]
+    roles = set(user.memberships.values_list("role", flat=True))
     items: list[dict[str, object]] = []
     for item in ITEMS:
         if not (roles & item.roles) and not user.is_superuser:
