@@ -7,8 +7,10 @@ the same world can be loaded into rollcall or written out as files for benchmark
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rollcall.demo import names
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
@@ -286,25 +288,74 @@ def _profile(rng: random.Random, risk: float) -> AttendanceProfile:
     if roll < 0.012 + 0.02 * risk:
         kind, absence = "severe", rng.uniform(0.45, 0.8)
         unauthorised = rng.uniform(0.6, 0.9)
-    elif roll < 0.12 + 0.12 * risk:
+    elif roll < 0.085 + 0.1 * risk:
         kind, absence = "persistent", rng.uniform(0.08, 0.25)
-        unauthorised = rng.uniform(0.25, 0.6)
+        unauthorised = rng.uniform(0.15, 0.5)
     else:
         kind, absence = "typical", rng.betavariate(1.6, 40)
-        unauthorised = rng.uniform(0.0, 0.25)
-    late = rng.choice((0.0, 0.0, 0.01, 0.02, 0.05, 0.12))
+        unauthorised = rng.uniform(0.0, 0.12)
+    late = rng.choice((0.0, 0.0, 0.0, 0.01, 0.02, 0.04, 0.08))
     return AttendanceProfile(
         kind=kind,
         absence_rate=absence,
         unauthorised_share=unauthorised,
         late_rate=late,
-        late_after_close_share=rng.uniform(0.1, 0.5),
+        late_after_close_share=rng.uniform(0.05, 0.3),
     )
 
 
-def _school_for(rng: random.Random, phase: str) -> SchoolSpec:
-    candidates = [s for s in SCHOOLS if s.phase == phase]
-    return rng.choices(candidates, weights=[s.share for s in candidates])[0]
+PUPILS_PER_PRIMARY = 320
+PUPILS_PER_SECONDARY = 1000
+
+
+def schools_for(pupils: int) -> tuple[SchoolSpec, ...]:
+    """The named demo schools, plus made-up ones when a larger authority is asked for (about
+    320 pupils a primary and 1,000 a secondary), so every school stays a believable size."""
+    primaries = max(5, round(pupils * 0.58 / PUPILS_PER_PRIMARY))
+    secondaries = max(2, round(pupils * 0.42 / PUPILS_PER_SECONDARY))
+    extra: list[SchoolSpec] = []
+    for number in range(primaries - 5):
+        extra.append(
+            SchoolSpec(
+                f"primary-{number + 1}",
+                f"99{1000 + number:04d}",
+                f"Hartwell Primary School No. {number + 6}",
+                f"{2100 + number:04d}",
+                "primary",
+                "maintained",
+                None,
+                0.2,
+                (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+            )
+        )
+    for number in range(secondaries - 2):
+        extra.append(
+            SchoolSpec(
+                f"secondary-{number + 1}",
+                f"99{6000 + number:04d}",
+                f"Hartwell Secondary School No. {number + 3}",
+                f"{4100 + number:04d}",
+                "secondary",
+                "maintained",
+                None,
+                0.5,
+                (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+            )
+        )
+    return SCHOOLS + tuple(extra)
+
+
+@lru_cache(maxsize=8)
+def _phase_choices(
+    schools: tuple[SchoolSpec, ...], phase: str
+) -> tuple[list[SchoolSpec], list[float]]:
+    candidates = [s for s in schools if s.phase == phase]
+    return candidates, list(itertools.accumulate(s.share for s in candidates))
+
+
+def _school_for(rng: random.Random, phase: str, schools: tuple[SchoolSpec, ...]) -> SchoolSpec:
+    candidates, cumulative = _phase_choices(schools, phase)
+    return rng.choices(candidates, cum_weights=cumulative)[0]
 
 
 class _UpnAllocator:
@@ -325,6 +376,7 @@ def _phone(rng: random.Random) -> str:
 def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
     """Families first, then their children's schools, so siblings share holidays and homes."""
     rng = random.Random(seed)
+    schools = schools_for(pupils)
     upns = _UpnAllocator()
     families: list[FamilySpec] = []
     enrolments: list[EnrolmentSpec] = []
@@ -344,12 +396,12 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
             f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
             carers=carers,
         )
-        if rng.random() < 0.09 + 0.2 * risk:
+        if rng.random() < 0.05 + 0.15 * risk:
             family.holidays.append(_holiday(rng, 2024))
-        if rng.random() < 0.07 + 0.2 * risk:
+        if rng.random() < 0.04 + 0.15 * risk:
             family.holidays.append(_holiday(rng, 2025))
-        primary = _school_for(rng, "primary")
-        secondary = _school_for(rng, "secondary")
+        primary = _school_for(rng, "primary", schools)
+        secondary = _school_for(rng, "secondary", schools)
         eldest_year = rng.randrange(-1, 12)
         n_children = rng.choices((1, 2, 3, 4), weights=(45, 35, 15, 5))[0]
         year = eldest_year
@@ -360,7 +412,7 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
             school_first = primary if year <= 6 else secondary
             child.upn = upns.next(school_first, 2024 - max(year, 0) + (0 if year >= 0 else 1))
             family.children.append(child)
-            enrolments.extend(_enrolments(rng, child, year, primary, secondary))
+            enrolments.extend(_enrolments(rng, child, primary, secondary, schools))
             year -= rng.choice((1, 2, 2, 3, 4))
         total_children += len(family.children)
         families.append(family)
@@ -371,7 +423,7 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
         la_name=DEMO_LA_NAME,
         demo_date=DEMO_DATE,
         trusts=list(TRUSTS),
-        schools=list(SCHOOLS),
+        schools=list(schools),
         families=families,
         enrolments=enrolments,
         dual_days=dual_days,
@@ -472,7 +524,11 @@ def _group_name(school: SchoolSpec, year_label: str, upn: str) -> str:
 
 
 def _enrolments(
-    rng: random.Random, child: PupilSpec, year_2024: int, primary: SchoolSpec, secondary: SchoolSpec
+    rng: random.Random,
+    child: PupilSpec,
+    primary: SchoolSpec,
+    secondary: SchoolSpec,
+    schools: tuple[SchoolSpec, ...],
 ) -> list[EnrolmentSpec]:
     """The child's enrolments over the two demo years, with transitions and a few movers."""
     spans: list[tuple[SchoolSpec, dt.date, dt.date | None, int]] = []
@@ -513,8 +569,8 @@ def _enrolments(
         while move_on.weekday() >= 5:
             move_on += dt.timedelta(days=1)
         if move_on < DEMO_DATE - dt.timedelta(days=30) and move_on > current.admitted_on:
-            phase = next(s for s in SCHOOLS if s.key == current.school_key).phase
-            others = [s for s in SCHOOLS if s.phase == phase and s.key != current.school_key]
+            phase = next(s for s in schools if s.key == current.school_key).phase
+            others = [s for s in schools if s.phase == phase and s.key != current.school_key]
             new_school = rng.choice(others)
             year_now = nc_year(
                 child.date_of_birth, move_on.year if move_on.month >= 9 else move_on.year - 1
@@ -553,6 +609,7 @@ def _add_dual_registrations(
 ) -> None:
     """Some secondary pupils at risk attend the Learning Centre two days a week in 2025/26."""
     start = dt.date(2025, 9, 2)
+    position = {id(e): i for i, e in enumerate(enrolments)}
     at_risk = [
         e
         for e in enrolments
@@ -564,7 +621,7 @@ def _add_dual_registrations(
     at_risk = [e for e in at_risk if pupils[e.upn].profile.kind != "typical"]
     rng.shuffle(at_risk)
     for enrolment in at_risk[: max(2, len(at_risk) // 12)]:
-        index = enrolments.index(enrolment)
+        index = position[id(enrolment)]
         enrolments[index] = EnrolmentSpec(**{**enrolment.__dict__, "registration": "M"})
         year = nc_year(pupils[enrolment.upn].date_of_birth, 2025)
         enrolments.append(

@@ -1,0 +1,79 @@
+"""`rollcall analyse`: per-pupil attendance figures and the national threshold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rollcall.analytics.source import analysis_matrix
+from rollcall.engine import FIELDS, MarksInputError, analyse, read_marks
+from rollcall.engine.store import StoreError, store_load
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"dates must be in the form YYYY-MM-DD, got {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Per-pupil figures (possible, present, AEA, authorised, unauthorised and not-counted "
+        "sessions, attendance and absence %, persistent and severe absence) and the national "
+        "threshold, from a long-format marks file (CSV or Parquet: "
+        "school_urn,upn,date,session,code) or, without MARKS, from rollcall's records."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("marks", nargs="?", type=Path, help="a .csv or .parquet marks file")
+        parser.add_argument("--as-of", type=_date, help="default: the last date in the data")
+        parser.add_argument("--from", dest="first", type=_date, help="first date of the figures")
+        parser.add_argument("--to", dest="last", type=_date, help="last date of the figures")
+        parser.add_argument("--format", choices=("csv", "json"), default="csv")
+        parser.add_argument("--output", type=Path, help="write here instead of standard output")
+        parser.add_argument(
+            "--store", type=Path, help="read this analysis store directory instead of a file"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        first, last = options["first"], options["last"]
+        if first and last and first > last:
+            raise CommandError(f"--from {first} is after --to {last}")
+        try:
+            if options["marks"]:
+                matrix = read_marks(options["marks"])
+            elif options["store"]:
+                matrix = store_load(options["store"])
+            else:
+                matrix = analysis_matrix()
+        except MarksInputError as exc:
+            raise CommandError(f"nothing was analysed:\n{exc}") from None
+        except StoreError as exc:
+            raise CommandError(str(exc)) from None
+        frame = analyse(matrix, as_of=options["as_of"], first=first, last=last)
+        self._write(frame.select(FIELDS), options["format"], options["output"])
+
+    def _write(self, frame: pl.DataFrame, fmt: str, output: Path | None) -> None:
+        frame = frame.with_columns(
+            pl.col("threshold_met_on").dt.strftime("%Y-%m-%d"),
+            pl.col("persistent_absence").cast(pl.String).str.to_lowercase(),
+            pl.col("severe_absence").cast(pl.String).str.to_lowercase(),
+        )
+        if fmt == "json":
+            frame = frame.with_columns(
+                pl.col("persistent_absence") == "true", pl.col("severe_absence") == "true"
+            )
+            text = frame.write_json()
+        else:
+            text = frame.write_csv(float_precision=2)
+        if output:
+            output.write_text(text)
+            self.stderr.write(f"Wrote figures for {frame.height:,} pupils to {output}")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,84 @@
+"""One record per pupil: the figures `rollcall analyse` writes (issue: attendance engine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from rollcall import statutory
+from rollcall.engine.figures import pupil_figures
+from rollcall.engine.matrix import MarkMatrix
+from rollcall.engine.threshold import national_threshold
+
+FIELDS = (
+    "upn",
+    "possible_sessions",
+    "present_sessions",
+    "aea_sessions",
+    "authorised_sessions",
+    "unauthorised_sessions",
+    "not_counted_sessions",
+    "attendance_pct",
+    "absence_pct",
+    "persistent_absence",
+    "severe_absence",
+    "threshold_met_on",
+    "threshold_met_session",
+    "threshold_sessions_in_window",
+    "late_before_close_sessions",
+    "late_after_close_sessions",
+)
+
+
+def _round2(values: np.ndarray) -> np.ndarray:
+    # Round half away from zero at 2 dp, as people do (numpy rounds half to even).
+    return np.sign(values) * np.floor(np.abs(values) * 100 + 0.5) / 100
+
+
+def analyse(
+    matrix: MarkMatrix,
+    *,
+    as_of: dt.date | None = None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> pl.DataFrame:
+    """Figures for every pupil. Session counts cover first..last (default: everything up to
+    as_of); threshold fields consider every mark up to as_of (default: the last date)."""
+    as_of = as_of or matrix.last_date() or dt.date.today()
+    last = min(last, as_of) if last else as_of
+    figures = pupil_figures(matrix, first=first, last=last)
+    n = matrix.n_pupils
+    met_on: list[dt.date | None] = [None] * n
+    met_session: list[str | None] = [None] * n
+    in_window = np.zeros(n, dtype=np.int64)
+    if statutory.on(as_of).threshold is not None and n:
+        result = national_threshold(matrix, as_of=as_of)
+        in_window = result.sessions_in_window
+        for pupil in np.flatnonzero(result.met()).tolist():
+            column = int(result.met_column[pupil])
+            met_on[pupil] = matrix.column_date(column)
+            met_session[pupil] = matrix.column_session(column)
+    frame = pl.DataFrame(
+        {
+            "upn": matrix.pupils.astype(str),
+            "possible_sessions": figures.possible,
+            "present_sessions": figures.present,
+            "aea_sessions": figures.aea,
+            "authorised_sessions": figures.authorised,
+            "unauthorised_sessions": figures.unauthorised,
+            "not_counted_sessions": figures.not_counted,
+            "attendance_pct": _round2(figures.attendance_pct),
+            "absence_pct": _round2(figures.absence_pct),
+            "persistent_absence": figures.persistent_absence,
+            "severe_absence": figures.severe_absence,
+            "threshold_met_on": pl.Series(met_on, dtype=pl.Date),
+            "threshold_met_session": pl.Series(met_session, dtype=pl.String),
+            "threshold_sessions_in_window": in_window,
+            "late_before_close_sessions": figures.late_before_close,
+            "late_after_close_sessions": figures.late_after_close,
+        },
+        nan_to_null=True,
+    )
+    return frame.sort("upn")

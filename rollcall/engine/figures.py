@@ -1,0 +1,123 @@
+"""Per-pupil and per-enrolment attendance figures (RULES §2; DfE methodology).
+
+Possible sessions are those coded present, approved educational activity (AEA), authorised or
+unauthorised; attendance is (present + AEA) / possible; absence is (authorised + unauthorised) /
+possible. Persistent absence is absence of at least 10 % of possible sessions, severe absence at
+least 50 % (DFE-STATS). L counts as present; late_before_close counts L and late_after_close U.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from rollcall.engine.codes import AEA, AUTHORISED, NOT_COUNTED, PRESENT, UNAUTHORISED
+from rollcall.engine.matrix import MarkMatrix
+
+CHUNK_ROWS = 16_384
+
+
+def code_histogram(matrix: MarkMatrix, columns: slice) -> np.ndarray:
+    """For each row, how many sessions carry each code id (n_rows x n_ids, int32)."""
+    size = matrix.codes.size
+    block = matrix.ids[:, columns]
+    n_rows = block.shape[0]
+    result = np.empty((n_rows, size), dtype=np.int32)
+    offsets = np.arange(CHUNK_ROWS, dtype=np.int32)[:, None] * size
+    for start in range(0, n_rows, CHUNK_ROWS):
+        part = block[start : start + CHUNK_ROWS]
+        rows = part.shape[0]
+        keys = part.astype(np.int32) + offsets[:rows]
+        result[start : start + rows] = np.bincount(keys.reshape(-1), minlength=rows * size).reshape(
+            rows, size
+        )
+    return result
+
+
+def by_pupil(matrix: MarkMatrix, per_row: np.ndarray) -> np.ndarray:
+    """Add up rows (enrolments) into pupils: rows beyond n_pupils are pupils' other schools."""
+    n = matrix.n_pupils
+    result = per_row[:n].copy()
+    if matrix.n_rows > n:
+        np.add.at(result, matrix.row_pupil[n:], per_row[n:])
+    return result
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Session counts and rates, one entry per pupil (or per enrolment)."""
+
+    possible: np.ndarray
+    present: np.ndarray
+    aea: np.ndarray
+    authorised: np.ndarray
+    unauthorised: np.ndarray
+    not_counted: np.ndarray
+    late_before_close: np.ndarray
+    late_after_close: np.ndarray
+    code_counts: np.ndarray  # (n, n_ids)
+
+    @property
+    def absent(self) -> np.ndarray:
+        return self.authorised + self.unauthorised
+
+    @property
+    def attendance_pct(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                self.possible > 0, 100.0 * (self.present + self.aea) / self.possible, np.nan
+            )
+
+    @property
+    def absence_pct(self) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.possible > 0, 100.0 * self.absent / self.possible, np.nan)
+
+    @property
+    def persistent_absence(self) -> np.ndarray:
+        # Whole numbers, so 10 % exactly is caught without floating-point doubt.
+        return (self.possible > 0) & (10 * self.absent >= self.possible)
+
+    @property
+    def severe_absence(self) -> np.ndarray:
+        return (self.possible > 0) & (2 * self.absent >= self.possible)
+
+
+def figures_from_histogram(matrix: MarkMatrix, histogram: np.ndarray) -> Figures:
+    codes = matrix.codes
+    category = codes.category
+
+    def total(number: int) -> np.ndarray:
+        return histogram[:, category == number].sum(axis=1)
+
+    present, aea = total(PRESENT), total(AEA)
+    authorised, unauthorised = total(AUTHORISED), total(UNAUTHORISED)
+    return Figures(
+        possible=present + aea + authorised + unauthorised,
+        present=present,
+        aea=aea,
+        authorised=authorised,
+        unauthorised=unauthorised,
+        not_counted=total(NOT_COUNTED),
+        late_before_close=histogram[:, codes.code == "L"].sum(axis=1),
+        late_after_close=histogram[:, codes.code == "U"].sum(axis=1),
+        code_counts=histogram,
+    )
+
+
+def pupil_figures(
+    matrix: MarkMatrix, *, first: dt.date | None = None, last: dt.date | None = None
+) -> Figures:
+    """Figures per pupil over the sessions from first to last (inclusive; open if None)."""
+    histogram = code_histogram(matrix, matrix.columns_between(first, last))
+    return figures_from_histogram(matrix, by_pupil(matrix, histogram))
+
+
+def enrolment_figures(
+    matrix: MarkMatrix, *, first: dt.date | None = None, last: dt.date | None = None
+) -> Figures:
+    """Figures per row (a pupil at one school): the unit for persistent-absence rates."""
+    histogram = code_histogram(matrix, matrix.columns_between(first, last))
+    return figures_from_histogram(matrix, histogram)

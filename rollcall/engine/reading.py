@@ -1,0 +1,259 @@
+"""Read long-format marks (school_urn,upn,date,session,code) from CSV or Parquet, check every
+row, and build the engine's matrix.
+
+Bad input stops everything: the error names the file, the line (CSV, counting the header as
+line 1) or row (Parquet, counting from 1) and the reason, for every problem up to a limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from rollcall.engine.codes import code_table
+from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
+from rollcall.pupils.upn import InvalidUPN, upn_validate
+
+COLUMNS = ("school_urn", "upn", "date", "session", "code")
+MAX_REPORTED = 25
+URN = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+class MarksInputError(ValueError):
+    """The marks could not be read; nothing was computed."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        lines = [str(p) for p in problems[:MAX_REPORTED]]
+        if self.total > len(lines):
+            lines.append(f"… and {self.total - len(lines)} more problems")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One column as distinct values and, per row, the index of its value."""
+
+    values: list[str]
+    index: np.ndarray
+
+
+def _encode(column: pa.ChunkedArray) -> Encoded:
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()))
+    column = column.unify_dictionaries() if hasattr(column, "unify_dictionaries") else column
+    chunks = column.chunks
+    if not chunks:
+        return Encoded([], np.array([], dtype=np.int32))
+    dictionary = chunks[0].dictionary.cast(pa.string()).to_pylist()
+    parts = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
+    index = np.concatenate(parts).astype(np.int32, copy=False) if parts else np.array([], np.int32)
+    if column.null_count:
+        nulls = np.concatenate([chunk.is_null().to_numpy(zero_copy_only=False) for chunk in chunks])
+        dictionary = [*dictionary, ""]
+        index = np.where(nulls, len(dictionary) - 1, index)
+    return Encoded([value if value is not None else "" for value in dictionary], index)
+
+
+def _unify(table: pa.Table) -> pa.Table:
+    try:
+        return table.unify_dictionaries()
+    except (AttributeError, pa.ArrowInvalid):
+        return table
+
+
+def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
+    """Read a marks file; returns the table and a function naming row i (0-based) for messages."""
+    if not path.exists():
+        raise MarksInputError([Problem(str(path), "no such file")])
+    suffix = path.suffix.lower()
+    name = path.name
+    try:
+        if suffix == ".parquet":
+            schema = pq.read_schema(path)
+            _check_header(name, schema.names)
+            strings = [
+                c for c in COLUMNS if c != "date" and pa.types.is_string(schema.field(c).type)
+            ]
+            table = pq.read_table(path, columns=list(COLUMNS), read_dictionary=strings)
+            return _unify(table), lambda i: f"{name} row {i + 1}"
+        if suffix == ".csv":
+            with path.open("rb") as handle:
+                header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
+            _check_header(name, [h.strip() for h in header.split(",")])
+            table = pa_csv.read_csv(
+                path,
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={c: pa.string() for c in COLUMNS},
+                    strings_can_be_null=False,
+                ),
+            )
+            return table, lambda i: f"{name} line {i + 2}"
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
+    raise MarksInputError([Problem(name, "the marks file must be .csv or .parquet")])
+
+
+def _check_header(name: str, found: list[str]) -> None:
+    if list(found) != list(COLUMNS):
+        raise MarksInputError(
+            [
+                Problem(
+                    f"{name} header",
+                    f"the columns must be {','.join(COLUMNS)}, found {','.join(found)}",
+                )
+            ]
+        )
+
+
+def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970-01-01 per row, and a mask of rows whose date is not a real YYYY-MM-DD."""
+    if pa.types.is_date32(column.type):
+        bad = column.is_null().to_numpy(zero_copy_only=False)
+        days = pc.fill_null(column, pa.scalar(0, pa.date32())).cast(pa.int32())
+        return days.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(bad, dtype=bool)
+    text = column.cast(pa.string())
+    well_formed = pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$")
+    safe = pc.if_else(well_formed, text, pa.scalar("1970-01-01"))
+    stamps = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    parsed = pc.cast(stamps, pa.date32())
+    # Arrow rolls 2025-02-30 over to 2 March; a real date prints back as it was written.
+    round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), safe)
+    bad = pc.or_kleene(
+        pc.or_kleene(pc.invert(well_formed), pc.is_null(parsed)), pc.invert(round_trip)
+    )
+    bad = pc.fill_null(bad, True)
+    days = pc.fill_null(parsed, pa.scalar(0, pa.date32())).cast(pa.int32())
+    return (
+        days.to_numpy(zero_copy_only=False).astype(np.int64),
+        np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool),
+    )
+
+
+class _Problems:
+    def __init__(self, describe: Callable[[int], str]):
+        self.describe = describe
+        self.found: list[tuple[int, str]] = []
+        self.total = 0
+
+    def rows(self, mask_or_rows: np.ndarray, reason: Callable[[int], str]) -> None:
+        rows = np.flatnonzero(mask_or_rows) if mask_or_rows.dtype == bool else mask_or_rows
+        self.total += int(rows.size)
+        for row in rows[:MAX_REPORTED].tolist():
+            self.found.append((row, reason(row)))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            self.found.sort()
+            problems = [Problem(self.describe(row), reason) for row, reason in self.found]
+            raise MarksInputError(problems[:MAX_REPORTED], self.total)
+
+
+def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMatrix:
+    """Check every row and build the matrix; raises MarksInputError naming each bad row."""
+    problems = _Problems(describe)
+    school = _encode(table.column("school_urn"))
+    upn = _encode(table.column("upn"))
+    session = _encode(table.column("session"))
+    code = _encode(table.column("code"))
+    day, bad_date = _dates(table.column("date"))
+
+    bad_school = np.array([not URN.match(v) for v in school.values], dtype=bool)
+    if bad_school.any():
+        problems.rows(
+            bad_school[school.index],
+            lambda r: f"school_urn must be six digits, got {school.values[school.index[r]]!r}",
+        )
+    upn_reasons: dict[int, str] = {}
+    for number, value in enumerate(upn.values):
+        try:
+            upn_validate(value)
+        except InvalidUPN as exc:
+            upn_reasons[number] = str(exc)
+    if upn_reasons:
+        problems.rows(
+            np.isin(upn.index, list(upn_reasons)), lambda r: upn_reasons[int(upn.index[r])]
+        )
+    problems.rows(bad_date, lambda r: "date must be a real date in the form YYYY-MM-DD")
+    session_pm = np.array([v == "PM" for v in session.values], dtype=bool)
+    bad_session = np.array([v not in ("AM", "PM") for v in session.values], dtype=bool)
+    if bad_session.any():
+        problems.rows(
+            bad_session[session.index],
+            lambda r: f"session must be AM or PM, got {session.values[session.index[r]]!r}",
+        )
+
+    table_codes = code_table()
+    known = np.array([v in table_codes.by_code for v in code.values], dtype=bool)
+    if (~known).any():
+        problems.rows(
+            ~known[code.index],
+            lambda r: f"'{code.values[code.index[r]]}' is not an attendance code",
+        )
+    # Each code's meaning on each row's date.
+    segments = table_codes.segment(day.astype("datetime64[D]"))
+    per_code = (
+        np.stack(
+            [table_codes.encode(v, np.arange(len(table_codes.boundaries) + 1)) for v in code.values]
+        )
+        if code.values
+        else np.zeros((0, 1), np.uint8)
+    )
+    ids = per_code[code.index, segments] if len(code.values) else np.zeros(0, np.uint8)
+    not_in_force = (ids == 0) & known[code.index] & ~bad_date
+    problems.rows(
+        not_in_force,
+        lambda r: (
+            f"'{code.values[code.index[r]]}' is not an attendance code in force on "
+            f"{(EPOCH + int(day[r])).astype(object)}"
+        ),
+    )
+    problems.raise_if_any()
+
+    pupils = np.array(upn.values, dtype=object)
+    schools = np.array(school.values, dtype=object)
+    matrix, conflicts = assemble(
+        pupil=upn.index,
+        school=school.index,
+        day=day,
+        is_pm=session_pm[session.index].astype(np.int64),
+        ids=ids,
+        pupils=pupils,
+        schools=schools,
+    )
+    if conflicts.size:
+        codes = table_codes.code
+
+        def conflict_reason(r: int) -> str:
+            when = f"{(EPOCH + int(day[r])).astype(object)} {session.values[session.index[r]]}"
+            return (
+                f"{upn.values[upn.index[r]]} is given different codes for {when} at school "
+                f"{school.values[school.index[r]]}; this row says '{codes[ids[r]]}'"
+            )
+
+        problems.rows(conflicts, conflict_reason)
+        problems.raise_if_any()
+    return matrix
+
+
+def read_marks(path: Path) -> MarkMatrix:
+    table, describe = read_marks_table(path)
+    return marks_from_table(table, describe)

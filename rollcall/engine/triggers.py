@@ -1,0 +1,313 @@
+"""Statutory and local triggers that turn into work for a school (RULES §3, §7.3, §7.5).
+
+- the national threshold (engine.threshold), and a profile's local variant of it;
+- 10 consecutive school days absent without the school's permission: the LA must be told
+  (REG24 reg 13; WTISA);
+- 20 consecutive school days with every session coded G, N or O: deletion Ground I may apply
+  once enquiries fail (REG24 reg 9);
+- N marks still N more than 5 school days later (WTISA: correct N within 5 school days);
+- persistent (≥ 10 %) and severe (≥ 50 %) absence over the academic year to date;
+- a policy profile's attendance triggers (e.g. a trust's letters below 96 % and 90 %,
+  Hackney's below 90 % over 12 school weeks) and holiday variant (Essex: 10 consecutive G).
+
+Days and weeks are the pupil's own: a day counts when one of their schools held a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from rollcall import statutory
+from rollcall.engine.codes import AEA, AUTHORISED, PRESENT, UNAUTHORISED
+from rollcall.engine.figures import pupil_figures
+from rollcall.engine.matrix import MarkMatrix, week_numbers
+from rollcall.engine.threshold import ThresholdRule, national_threshold
+from rollcall.policies import PolicyProfile
+
+NATIONAL_THRESHOLD = "national_threshold"
+LOCAL_THRESHOLD = "local_threshold"
+CONTINUOUS_ABSENCE = "continuous_absence"
+GROUND_I = "ground_i"
+UNCORRECTED_N = "uncorrected_n"
+PERSISTENT = "persistent_absence"
+SEVERE = "severe_absence"
+HOLIDAY = "holiday_variant"
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    pupil: int  # index into matrix.pupils
+    school: int  # index into matrix.schools: the school the pupil was last marked at
+    kind: str  # one of the constants above, or "attendance:<profile trigger key>"
+    met_on: dt.date
+    detail: str
+
+
+def academic_year_start(on: dt.date) -> dt.date:
+    return dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
+def current_school(matrix: MarkMatrix, columns: slice) -> np.ndarray:
+    """Per pupil, the school of the row with the latest mark up to the end of columns."""
+    marked = matrix.ids[:, columns] != 0
+    width = marked.shape[1]
+    last = np.where(marked.any(axis=1), width - 1 - np.argmax(marked[:, ::-1], axis=1), -1)
+    n = matrix.n_pupils
+    school = matrix.row_school[:n].copy()
+    best = last[:n].copy()
+    for row in range(n, matrix.n_rows):
+        pupil = matrix.row_pupil[row]
+        if last[row] > best[pupil]:
+            best[pupil], school[pupil] = last[row], matrix.row_school[row]
+    return school
+
+
+@dataclass(frozen=True)
+class DailyPicture:
+    """Per pupil and day up to as-of: was a session held, and was the whole day unauthorised
+    absence (G, N, O in every possible session)?"""
+
+    days: np.ndarray  # datetime64[D]
+    held: np.ndarray  # (n_pupils, n_days) bool
+    absent_all_day: np.ndarray  # (n_pupils, n_days) bool
+    n_code: np.ndarray  # (n_pupils, n_days) bool: an N still stands that day
+
+
+def daily_picture(matrix: MarkMatrix, columns: slice) -> DailyPicture:
+    table = matrix.codes
+    possible_lut = np.isin(table.category, (PRESENT, AEA, AUTHORISED, UNAUTHORISED))
+    unexcused_lut = table.ids_for({"G", "N", "O"}) & (table.category == UNAUTHORISED)
+    held_lut = np.ones(table.size, dtype=bool)
+    held_lut[0] = False
+    held_lut &= ~table.ids_for({"#", "Y4"})
+    n_lut = table.ids_for({"N"})
+    block = matrix.ids[:, columns]
+    n_days = block.shape[1] // 2
+    shaped = block.reshape(block.shape[0], n_days, 2)
+    possible = possible_lut[shaped].sum(axis=2, dtype=np.int8)
+    unexcused = unexcused_lut[shaped].sum(axis=2, dtype=np.int8)
+    held = held_lut[shaped].any(axis=2)
+    n_code = n_lut[shaped].any(axis=2)
+    n = matrix.n_pupils
+    if matrix.n_rows > n:
+        extra = matrix.row_pupil[n:]
+        possible, unexcused = possible[:n].copy(), unexcused[:n].copy()
+        np.add.at(possible, extra, possible_lut[shaped[n:]].sum(axis=2, dtype=np.int8))
+        np.add.at(unexcused, extra, unexcused_lut[shaped[n:]].sum(axis=2, dtype=np.int8))
+        held, n_code = held[:n].copy(), n_code[:n].copy()
+        np.logical_or.at(held, extra, held_lut[shaped[n:]].any(axis=2))
+        np.logical_or.at(n_code, extra, n_lut[shaped[n:]].any(axis=2))
+    days = matrix.days[columns.start // 2 : columns.stop // 2]
+    absent_all_day = (possible > 0) & (unexcused == possible)
+    return DailyPicture(days, held[:n], absent_all_day[:n], n_code[:n])
+
+
+def run_lengths(hit: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Length of the run of `hit` ending at each position, over the positions where `counted`
+    (others neither extend nor break a run)."""
+    positions = np.arange(hit.shape[1])
+    cumulative = np.cumsum(hit, axis=1, dtype=np.int32)
+    breaks = counted & ~hit
+    last_break = np.maximum.accumulate(np.where(breaks, positions, -1), axis=1)
+    before = np.where(
+        last_break >= 0, np.take_along_axis(cumulative, np.clip(last_break, 0, None), axis=1), 0
+    )
+    return np.where(counted, cumulative - before, 0)
+
+
+def _first_reaching(runs: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    reached = runs >= length
+    return np.asarray(reached.any(axis=1)), np.asarray(np.argmax(reached, axis=1))
+
+
+def continuous_absence(
+    picture: DailyPicture, *, days: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pupils whose current run of whole days of unauthorised absence (G/N/O) has reached
+    `days` school days: (hit, first day of the run, current run length)."""
+    runs = run_lengths(picture.absent_all_day, picture.held)
+    current = runs[:, -1] if runs.shape[1] else np.zeros(runs.shape[0], dtype=np.int32)
+    # The current run: the last held day's run, even if as-of itself was not a school day.
+    last_held = picture.held.shape[1] - 1 - np.argmax(picture.held[:, ::-1], axis=1)
+    current = (
+        np.take_along_axis(runs, last_held[:, None], axis=1)[:, 0] if runs.shape[1] else current
+    )
+    hit = current >= days
+    # The run began `current` held days before the last held day.
+    held_rank = np.cumsum(picture.held, axis=1)
+    start_rank = np.take_along_axis(held_rank, last_held[:, None], axis=1)[:, 0] - current + 1
+    start_day = np.argmax(held_rank >= start_rank[:, None], axis=1)
+    return hit, start_day, current
+
+
+def uncorrected_n(picture: DailyPicture, *, school_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per pupil: how many days still carry an N more than `school_days` school days after it
+    was entered (up to as-of), and the earliest such day (-1 if none)."""
+    held_rank = np.cumsum(picture.held, axis=1)
+    total = held_rank[:, -1:] if held_rank.shape[1] else np.zeros((held_rank.shape[0], 1))
+    overdue = picture.n_code & ((total - held_rank) > school_days)
+    return overdue.sum(axis=1), np.where(overdue.any(axis=1), np.argmax(overdue, axis=1), -1)
+
+
+def rolling_attendance(
+    matrix: MarkMatrix, columns: slice, *, school_weeks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pupil: attendance % and possible sessions over their last `school_weeks` school
+    weeks up to the end of columns."""
+    table = matrix.codes
+    possible_lut = np.isin(table.category, (PRESENT, AEA, AUTHORISED, UNAUTHORISED))
+    attended_lut = np.isin(table.category, (PRESENT, AEA))
+    days = matrix.days[columns.start // 2 : columns.stop // 2]
+    weeks = week_numbers(days)
+    n = matrix.n_pupils
+    if len(days) == 0:
+        return np.full(n, np.nan), np.zeros(n, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, weeks[1:] != weeks[:-1]])
+    bounds = [*(columns.start + 2 * starts).tolist(), columns.stop]
+    possible = np.zeros((matrix.n_rows, len(starts)), dtype=np.int32)
+    attended = np.zeros_like(possible)
+    for week in range(len(starts)):
+        block = matrix.ids[:, bounds[week] : bounds[week + 1]]
+        possible[:, week] = possible_lut[block].sum(axis=1)
+        attended[:, week] = attended_lut[block].sum(axis=1)
+    p, a = possible[:n].copy(), attended[:n].copy()
+    if matrix.n_rows > n:
+        np.add.at(p, matrix.row_pupil[n:], possible[n:])
+        np.add.at(a, matrix.row_pupil[n:], attended[n:])
+    held = p > 0
+    # Keep the last `school_weeks` weeks with sessions for each pupil.
+    from_end = np.cumsum(held[:, ::-1], axis=1)[:, ::-1]
+    keep = held & (from_end <= school_weeks)
+    possible_total = (p * keep).sum(axis=1)
+    attended_total = (a * keep).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(possible_total > 0, 100.0 * attended_total / possible_total, np.nan)
+    return pct, possible_total
+
+
+def holiday_runs(
+    matrix: MarkMatrix, columns: slice, *, sessions: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pupils with `sessions` consecutive G sessions (counting only sessions held): hit and the
+    column at which the run reached that length."""
+    table = matrix.codes
+    g_lut = table.ids_for({"G"}) & table.counts_for_threshold
+    held_lut = np.isin(table.category, (PRESENT, AEA, AUTHORISED, UNAUTHORISED))
+    n = matrix.n_pupils
+    block = matrix.ids[:n, columns]
+    runs = run_lengths(g_lut[block], held_lut[block])
+    hit, column = _first_reaching(runs, sessions)
+    return hit, columns.start + column
+
+
+def find_triggers(
+    matrix: MarkMatrix, *, as_of: dt.date, profile: PolicyProfile | None = None
+) -> list[TriggerHit]:
+    """Every trigger met by every pupil up to as_of, for the sweep to turn into work."""
+    columns = matrix.columns_between(None, as_of)
+    if columns.stop == columns.start or matrix.n_pupils == 0:
+        return []
+    hits: list[TriggerHit] = []
+    school = current_school(matrix, columns)
+    law = statutory.on(as_of)
+
+    def add(pupil: int, kind: str, met_on: dt.date, detail: str) -> None:
+        hits.append(TriggerHit(pupil, int(school[pupil]), kind, met_on, detail))
+
+    if law.threshold is not None:
+        result = national_threshold(matrix, as_of=as_of)
+        for pupil in np.flatnonzero(result.met()).tolist():
+            column = int(result.met_column[pupil])
+            add(
+                pupil,
+                NATIONAL_THRESHOLD,
+                matrix.column_date(column),
+                f"10 sessions of unauthorised absence within 10 school weeks, reached at the "
+                f"{matrix.column_session(column)} session",
+            )
+        local_codes = set(profile.threshold_codes) if profile else set(law.threshold.codes)
+        if local_codes != set(law.threshold.codes):
+            rule = ThresholdRule.for_codes(matrix, as_of, local_codes)
+            local = national_threshold(matrix, as_of=as_of, rule=rule)
+            for pupil in np.flatnonzero(local.met()).tolist():
+                column = int(local.met_column[pupil])
+                add(
+                    pupil,
+                    LOCAL_THRESHOLD,
+                    matrix.column_date(column),
+                    f"local threshold counting {', '.join(sorted(local_codes))} reached",
+                )
+    registers = law.registers
+    picture = daily_picture(matrix, columns)
+    if registers is not None:
+        notify_days = registers.continuous_absence_notification.amount
+        hit, start, run = continuous_absence(picture, days=notify_days)
+        for pupil in np.flatnonzero(hit).tolist():
+            first = picture.days[start[pupil]].astype(dt.date)
+            add(
+                pupil,
+                CONTINUOUS_ABSENCE,
+                first,
+                f"absent without permission for {run[pupil]} consecutive school days since "
+                f"{first:%-d %B %Y}: tell the local authority",
+            )
+            if run[pupil] >= registers.ground_i_deletion.continuous_absence.amount:
+                add(
+                    pupil,
+                    GROUND_I,
+                    first,
+                    f"{run[pupil]} consecutive school days coded only G, N or O: Ground I may "
+                    "apply once joint enquiries with the LA have failed",
+                )
+        count, earliest = uncorrected_n(picture, school_days=registers.n_code_correction.amount)
+        for pupil in np.flatnonzero(count).tolist():
+            day = picture.days[earliest[pupil]].astype(dt.date)
+            add(
+                pupil,
+                UNCORRECTED_N,
+                day,
+                f"{count[pupil]} day(s) still coded N more than "
+                f"{registers.n_code_correction.amount} school days later, the oldest "
+                f"{day:%-d %B %Y}",
+            )
+    year_start = academic_year_start(as_of)
+    figures = pupil_figures(matrix, first=year_start, last=as_of)
+    for pupil in np.flatnonzero(figures.severe_absence).tolist():
+        add(pupil, SEVERE, as_of, f"absence {figures.absence_pct[pupil]:.1f}% this school year")
+    for pupil in np.flatnonzero(figures.persistent_absence & ~figures.severe_absence).tolist():
+        add(pupil, PERSISTENT, as_of, f"absence {figures.absence_pct[pupil]:.1f}% this school year")
+    if profile is not None:
+        for trigger in profile.attendance_triggers:
+            if trigger.measure == "rolling_school_weeks" and trigger.school_weeks:
+                look_from = None if trigger.crosses_academic_years else year_start
+                pct, possible = rolling_attendance(
+                    matrix,
+                    matrix.columns_between(look_from, as_of),
+                    school_weeks=trigger.school_weeks,
+                )
+                span = f"over the last {trigger.school_weeks} school weeks"
+            else:
+                pct, possible = figures.attendance_pct, figures.possible
+                span = "this school year"
+            below = (possible > 0) & (pct < trigger.below_pct)
+            for pupil in np.flatnonzero(below).tolist():
+                add(
+                    pupil,
+                    f"attendance:{trigger.key}",
+                    as_of,
+                    f"{trigger.label}: attendance {pct[pupil]:.1f}% {span}",
+                )
+        variant = profile.holiday_variant
+        if variant is not None and variant.consecutive:
+            g_hit, g_column = holiday_runs(matrix, columns, sessions=variant.sessions)
+            for pupil in np.flatnonzero(g_hit).tolist():
+                add(
+                    pupil,
+                    HOLIDAY,
+                    matrix.column_date(int(g_column[pupil])),
+                    f"{variant.sessions} consecutive sessions of unauthorised holiday (G)",
+                )
+    return hits
