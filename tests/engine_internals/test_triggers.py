@@ -74,7 +74,8 @@ def test_essex_holiday_notice_needs_ten_consecutive_g_sessions():
     hits = find_triggers(matrix_of(ten), as_of=days[-1], profile=essex)
     assert next(h for h in hits if h.kind == HOLIDAY).met_on == days[4]
     # Nine G then an attended session, then one more G: not consecutive.
-    rows = day_marks(days[:4], "G") + [
+    rows = [
+        *day_marks(days[:4], "G"),
         ("100001", ten[0][1], days[4], "AM", "G"),
         ("100001", ten[0][1], days[4], "PM", "\\"),
         ("100001", ten[0][1], days[5], "AM", "G"),
