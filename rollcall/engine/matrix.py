@@ -107,11 +107,11 @@ def assemble(
 
     # Columns: the days that have at least one mark, found by counting (no sort of every mark).
     first_day = int(day.min())
-    span = int(day.max()) - first_day + 1
-    present = np.bincount(day - first_day, minlength=span) > 0
-    used = np.flatnonzero(present)
-    column_of_day = np.full(span, -1, dtype=np.int64)
-    column_of_day[used] = np.arange(used.size)
+    offset = day.astype(np.int32, copy=False) - np.int32(first_day)
+    span = int(offset.max()) + 1
+    used = np.flatnonzero(np.bincount(offset, minlength=span))
+    column_of_day = np.full(span, -1, dtype=np.int32)
+    column_of_day[used] = 2 * np.arange(used.size, dtype=np.int32)
     days = (used + first_day).astype("datetime64[D]")
     n_cols = 2 * used.size
 
@@ -119,41 +119,33 @@ def assemble(
     first_school = np.full(n_pupils, -1, dtype=np.int32)
     first_school[pupil[::-1]] = school[::-1]
     other = school != first_school[pupil]
-    row = pupil.astype(np.int64)
     row_pupil = np.arange(n_pupils, dtype=np.int32)
     row_school = first_school.copy()
+    extra_row: np.ndarray | None = None
     if other.any():
         n_schools = max(len(schools), 1)
         key = pupil[other].astype(np.int64) * n_schools + school[other]
         extra_keys, extra_index = np.unique(key, return_inverse=True)
-        row[other] = n_pupils + extra_index
+        extra_row = n_pupils + extra_index
         row_pupil = np.concatenate([row_pupil, (extra_keys // n_schools).astype(np.int32)])
         row_school = np.concatenate([row_school, (extra_keys % n_schools).astype(np.int32)])
 
-    matrix_ids = np.zeros((len(row_pupil), n_cols), dtype=np.uint8)
+    n_rows = len(row_pupil)
+    index_type: type[np.signedinteger] = np.int32 if n_rows * n_cols < 2**31 else np.int64
+    flat: np.ndarray = pupil.astype(index_type) * n_cols
+    if extra_row is not None:
+        flat[other] = extra_row.astype(index_type) * n_cols
+    np.add(flat, column_of_day[offset], out=flat, casting="unsafe")
+    np.add(flat, is_pm, out=flat, casting="unsafe")
+    del offset
+    matrix_ids = np.zeros((n_rows, n_cols), dtype=np.uint8)
     flat_view = matrix_ids.reshape(-1)
-    conflicts = []
-    step = 8_000_000
-    for start in range(0, n, step):
-        part = slice(start, start + step)
-        flat = row[part] * n_cols + 2 * column_of_day[day[part] - first_day] + is_pm[part]
-        flat_view[flat] = ids[part]
+    flat_view[flat] = ids
     # A cell written twice with different codes keeps only the last; every other write to it
     # now disagrees with what is stored.
-    for start in range(0, n, step):
-        part = slice(start, start + step)
-        flat = row[part] * n_cols + 2 * column_of_day[day[part] - first_day] + is_pm[part]
-        mismatch = flat[flat_view[flat] != ids[part]]
-        if mismatch.size:
-            conflicts.append(mismatch)
+    lost = flat[flat_view[flat] != ids]
     matrix = MarkMatrix(matrix_ids, days, row_pupil, row_school, pupils, schools)
-    if not conflicts:
+    if lost.size == 0:
         return matrix, np.array([], dtype=np.int64)
     # Report every mark written to a contested cell, not just the ones that lost.
-    contested = np.unique(np.concatenate(conflicts))
-    involved = []
-    for start in range(0, n, step):
-        part = slice(start, start + step)
-        flat = row[part] * n_cols + 2 * column_of_day[day[part] - first_day] + is_pm[part]
-        involved.append(np.flatnonzero(np.isin(flat, contested)) + start)
-    return matrix, np.concatenate(involved)
+    return matrix, np.flatnonzero(np.isin(flat, np.unique(lost)))

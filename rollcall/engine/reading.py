@@ -129,7 +129,8 @@ def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     if pa.types.is_date32(column.type):
         bad = column.is_null().to_numpy(zero_copy_only=False)
         days = pc.fill_null(column, pa.scalar(0, pa.date32())).cast(pa.int32())
-        return days.to_numpy(zero_copy_only=False).astype(np.int64), np.asarray(bad, dtype=bool)
+        days_np = days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        return days_np, np.asarray(bad, dtype=bool)
     text = column.cast(pa.string())
     well_formed = pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$")
     safe = pc.if_else(well_formed, text, pa.scalar("1970-01-01"))
@@ -143,7 +144,7 @@ def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     bad = pc.fill_null(bad, True)
     days = pc.fill_null(parsed, pa.scalar(0, pa.date32())).cast(pa.int32())
     return (
-        days.to_numpy(zero_copy_only=False).astype(np.int64),
+        days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
         np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool),
     )
 
@@ -209,7 +210,8 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
             lambda r: f"'{code.values[code.index[r]]}' is not an attendance code",
         )
     # Each code's meaning on each row's date.
-    segments = table_codes.segment(day.astype("datetime64[D]"))
+    boundaries = (table_codes.boundaries - EPOCH).astype(np.int32)
+    segments = np.searchsorted(boundaries, day, side="right").astype(np.int8)
     per_code = (
         np.stack(
             [table_codes.encode(v, np.arange(len(table_codes.boundaries) + 1)) for v in code.values]
@@ -234,7 +236,7 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
         pupil=upn.index,
         school=school.index,
         day=day,
-        is_pm=session_pm[session.index].astype(np.int64),
+        is_pm=session_pm[session.index].astype(np.int8),
         ids=ids,
         pupils=pupils,
         schools=schools,
