@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,9 @@ class StoreInfo:
 def store_save(matrix: MarkMatrix, directory: Path, *, meta: dict[str, Any] | None = None) -> None:
     """Write the matrix to directory atomically (a sibling temp dir, then a rename)."""
     directory = directory.resolve()
-    temp = directory.with_name(directory.name + ".new")
-    if temp.exists():
-        shutil.rmtree(temp)
-    temp.mkdir(parents=True)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    # A private temporary directory, so two rebuilds at once cannot mix their files.
+    temp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.new-"))
     np.save(temp / "ids.npy", np.ascontiguousarray(matrix.ids))
     np.save(temp / "days.npy", matrix.days.astype("datetime64[D]"))
     np.save(temp / "row_pupil.npy", matrix.row_pupil.astype(np.int32))
@@ -55,14 +55,11 @@ def store_save(matrix: MarkMatrix, directory: Path, *, meta: dict[str, Any] | No
     np.save(temp / "schools.npy", matrix.schools.astype("U6"))
     info = {"format": FORMAT_VERSION, "codes": code_fingerprint(), **(meta or {})}
     (temp / "meta.json").write_text(json.dumps(info, indent=1, default=str))
-    old = directory.with_name(directory.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
+    old = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.old-"))
     if directory.exists():
-        directory.rename(old)
+        directory.rename(old / "store")
     temp.rename(directory)
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def store_info(directory: Path) -> StoreInfo | None:
