@@ -50,16 +50,18 @@ def analyse(
     last = min(last, as_of) if last else as_of
     figures = pupil_figures(matrix, first=first, last=last)
     n = matrix.n_pupils
-    met_on: list[dt.date | None] = [None] * n
-    met_session: list[str | None] = [None] * n
+    met_on = pl.Series("threshold_met_on", [None] * n, dtype=pl.Date)
+    met_session = pl.Series("threshold_met_session", [None] * n, dtype=pl.String)
     in_window = np.zeros(n, dtype=np.int64)
     if statutory.on(as_of).threshold is not None and n:
         result = national_threshold(matrix, as_of=as_of)
         in_window = result.sessions_in_window
-        for pupil in np.flatnonzero(result.met()).tolist():
-            column = int(result.met_column[pupil])
-            met_on[pupil] = matrix.column_date(column)
-            met_session[pupil] = matrix.column_session(column)
+        met = result.met()
+        column = np.where(met, result.met_column, 0)
+        met_on = pl.Series("threshold_met_on", matrix.days[column // 2]).cast(pl.Date)
+        met_on = met_on.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.Date))
+        met_session = pl.Series("threshold_met_session", np.where(column % 2, "PM", "AM"))
+        met_session = met_session.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.String))
     frame = pl.DataFrame(
         {
             "upn": matrix.pupils.astype(str),
@@ -73,8 +75,8 @@ def analyse(
             "absence_pct": _round2(figures.absence_pct),
             "persistent_absence": figures.persistent_absence,
             "severe_absence": figures.severe_absence,
-            "threshold_met_on": pl.Series(met_on, dtype=pl.Date),
-            "threshold_met_session": pl.Series(met_session, dtype=pl.String),
+            "threshold_met_on": met_on,
+            "threshold_met_session": met_session,
             "threshold_sessions_in_window": in_window,
             "late_before_close_sessions": figures.late_before_close,
             "late_after_close_sessions": figures.late_after_close,

@@ -36,6 +36,47 @@ def code_histogram(matrix: MarkMatrix, columns: slice) -> np.ndarray:
     return result
 
 
+def category_counts(matrix: MarkMatrix, columns: slice) -> np.ndarray:
+    """Per row: sessions present, AEA, authorised, unauthorised, not counted, L and U
+    (n_rows x 7, int64).
+
+    Each code id maps to two 64-bit words holding a 1 in the 16-bit lane of each count it
+    adds to; summing the words along a row adds every lane at once. Lanes hold up to 65,535,
+    so this needs fewer columns than that (about 90 years of sessions)."""
+    table = matrix.codes
+    block = matrix.ids[:, columns]
+    if block.shape[1] >= 65_536:
+        histogram = code_histogram(matrix, columns)
+        lanes = [
+            histogram[:, table.category == number].sum(axis=1)
+            for number in (PRESENT, AEA, AUTHORISED, UNAUTHORISED, NOT_COUNTED)
+        ]
+        lanes += [
+            histogram[:, table.code == "L"].sum(axis=1),
+            histogram[:, table.code == "U"].sum(axis=1),
+        ]
+        return np.stack(lanes, axis=1).astype(np.int64)
+    low = np.zeros(table.size, dtype=np.uint64)
+    high = np.zeros(table.size, dtype=np.uint64)
+    for lane, number in enumerate((PRESENT, AEA, AUTHORISED, UNAUTHORISED)):
+        low[table.category == number] |= np.uint64(1 << (16 * lane))
+    high[table.category == NOT_COUNTED] |= np.uint64(1)
+    high[table.code == "L"] |= np.uint64(1 << 16)
+    high[table.code == "U"] |= np.uint64(1 << 32)
+    n_rows = block.shape[0]
+    result = np.empty((n_rows, 7), dtype=np.int64)
+    mask = np.uint64(0xFFFF)
+    for start in range(0, n_rows, CHUNK_ROWS):
+        part = block[start : start + CHUNK_ROWS]
+        for words, n_lanes, first in ((low, 4, 0), (high, 3, 4)):
+            summed = words[part].sum(axis=1, dtype=np.uint64)
+            for lane in range(n_lanes):
+                result[start : start + len(part), first + lane] = (
+                    (summed >> np.uint64(16 * lane)) & mask
+                ).astype(np.int64)
+    return result
+
+
 def by_pupil(matrix: MarkMatrix, per_row: np.ndarray) -> np.ndarray:
     """Add up rows (enrolments) into pupils: rows beyond n_pupils are pupils' other schools."""
     n = matrix.n_pupils
@@ -57,7 +98,7 @@ class Figures:
     not_counted: np.ndarray
     late_before_close: np.ndarray
     late_after_close: np.ndarray
-    code_counts: np.ndarray  # (n, n_ids)
+    code_counts: np.ndarray | None  # (n, n_ids) when asked for: sessions per code id
 
     @property
     def absent(self) -> np.ndarray:
@@ -107,17 +148,45 @@ def figures_from_histogram(matrix: MarkMatrix, histogram: np.ndarray) -> Figures
     )
 
 
+def figures_from_counts(counts: np.ndarray) -> Figures:
+    present, aea, authorised, unauthorised, not_counted, late, after_close = counts.T
+    return Figures(
+        possible=present + aea + authorised + unauthorised,
+        present=present,
+        aea=aea,
+        authorised=authorised,
+        unauthorised=unauthorised,
+        not_counted=not_counted,
+        late_before_close=late,
+        late_after_close=after_close,
+        code_counts=None,
+    )
+
+
 def pupil_figures(
-    matrix: MarkMatrix, *, first: dt.date | None = None, last: dt.date | None = None
+    matrix: MarkMatrix,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    with_code_counts: bool = False,
 ) -> Figures:
-    """Figures per pupil over the sessions from first to last (inclusive; open if None)."""
-    histogram = code_histogram(matrix, matrix.columns_between(first, last))
-    return figures_from_histogram(matrix, by_pupil(matrix, histogram))
+    """Figures per pupil over the sessions from first to last (inclusive; open if None).
+    with_code_counts also counts sessions per code (slower)."""
+    columns = matrix.columns_between(first, last)
+    if with_code_counts:
+        return figures_from_histogram(matrix, by_pupil(matrix, code_histogram(matrix, columns)))
+    return figures_from_counts(by_pupil(matrix, category_counts(matrix, columns)))
 
 
 def enrolment_figures(
-    matrix: MarkMatrix, *, first: dt.date | None = None, last: dt.date | None = None
+    matrix: MarkMatrix,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    with_code_counts: bool = False,
 ) -> Figures:
     """Figures per row (a pupil at one school): the unit for persistent-absence rates."""
-    histogram = code_histogram(matrix, matrix.columns_between(first, last))
-    return figures_from_histogram(matrix, histogram)
+    columns = matrix.columns_between(first, last)
+    if with_code_counts:
+        return figures_from_histogram(matrix, code_histogram(matrix, columns))
+    return figures_from_counts(category_counts(matrix, columns))

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from rollcall.engine.codes import code_table
 from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.pupils.upn import InvalidUPN, upn_validate, upns_valid
 
 COLUMNS = ("school_urn", "upn", "date", "session", "code")
 MAX_REPORTED = 25
@@ -57,27 +57,28 @@ class Encoded:
 
 
 def _encode(column: pa.ChunkedArray) -> Encoded:
-    if not pa.types.is_dictionary(column.type):
-        column = pc.dictionary_encode(column.cast(pa.string()))
-    column = column.unify_dictionaries() if hasattr(column, "unify_dictionaries") else column
-    chunks = column.chunks
-    if not chunks:
-        return Encoded([], np.array([], dtype=np.int32))
-    dictionary = chunks[0].dictionary.cast(pa.string()).to_pylist()
-    parts = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
-    index = np.concatenate(parts).astype(np.int32, copy=False) if parts else np.array([], np.int32)
-    if column.null_count:
-        nulls = np.concatenate([chunk.is_null().to_numpy(zero_copy_only=False) for chunk in chunks])
-        dictionary = [*dictionary, ""]
-        index = np.where(nulls, len(dictionary) - 1, index)
-    return Encoded([value if value is not None else "" for value in dictionary], index)
-
-
-def _unify(table: pa.Table) -> pa.Table:
-    try:
-        return table.unify_dictionaries()
-    except (AttributeError, pa.ArrowInvalid):
-        return table
+    """Give every distinct value one number, chunk by chunk (no global hashing of every row:
+    each chunk's own dictionary is mapped onto the numbers found so far)."""
+    numbers: dict[str, int] = {}
+    parts: list[np.ndarray] = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = pc.dictionary_encode(chunk.cast(pa.string()))
+        dictionary = chunk.dictionary.cast(pa.string()).to_pylist()
+        mapping = np.array(
+            [numbers.setdefault(v if v is not None else "", len(numbers)) for v in dictionary]
+            or [0],
+            dtype=np.int32,
+        )
+        local = chunk.indices.to_numpy(zero_copy_only=False)
+        if chunk.null_count:
+            missing = numbers.setdefault("", len(numbers))
+            nulls = chunk.is_null().to_numpy(zero_copy_only=False)
+            parts.append(np.where(nulls, missing, mapping[np.where(nulls, 0, local)]))
+        else:
+            parts.append(mapping[local])
+    index = np.concatenate(parts) if parts else np.array([], dtype=np.int32)
+    return Encoded(list(numbers), index.astype(np.int32, copy=False))
 
 
 def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
@@ -94,7 +95,7 @@ def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
                 c for c in COLUMNS if c != "date" and pa.types.is_string(schema.field(c).type)
             ]
             table = pq.read_table(path, columns=list(COLUMNS), read_dictionary=strings)
-            return _unify(table), lambda i: f"{name} row {i + 1}"
+            return table, lambda i: f"{name} row {i + 1}"
         if suffix == ".csv":
             with path.open("rb") as handle:
                 header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
@@ -184,9 +185,11 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
             lambda r: f"school_urn must be six digits, got {school.values[school.index[r]]!r}",
         )
     upn_reasons: dict[int, str] = {}
-    for number, value in enumerate(upn.values):
+    for number in np.flatnonzero(~upns_valid(upn.values)).tolist():
+        value = upn.values[number]
         try:
             upn_validate(value)
+            upn_reasons[number] = f"UPN {value!r} must be written in capitals without spaces"
         except InvalidUPN as exc:
             upn_reasons[number] = str(exc)
     if upn_reasons:

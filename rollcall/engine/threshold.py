@@ -70,14 +70,19 @@ def _weekly(matrix: MarkMatrix, columns: slice, rule: ThresholdRule) -> tuple[np
     )
     column_starts = columns.start + 2 * starts
     column_ends = np.r_[column_starts[1:], columns.stop]
-    n_weeks = len(starts)
-    qualifying = np.zeros((matrix.n_rows, n_weeks), dtype=np.int16)
-    held = np.zeros((matrix.n_rows, n_weeks), dtype=bool)
-    for week, (lo, hi) in enumerate(zip(column_starts, column_ends, strict=True)):
-        block = matrix.ids[:, lo:hi]
-        qualifying[:, week] = rule.qualifying[block].sum(axis=1)
-        held[:, week] = rule.school_week_session[block].any(axis=1)
     n = matrix.n_pupils
+    if len(starts) == 0:
+        empty = np.zeros((n, 0), dtype=np.int16)
+        return empty, empty.astype(bool), column_starts, column_ends
+    # One pass over the marks: map each cell to 1 (school week, not qualifying) or
+    # 1 + 16 (qualifying), sum per week, and split the two counts apart.
+    weight = np.where(rule.school_week_session, 1, 0).astype(np.uint8)
+    weight += np.where(rule.qualifying, 16, 0).astype(np.uint8)
+    block = weight[matrix.ids[:, columns]]
+    # At most 14 sessions a week: the sum (<= 14 * 17) fits in a byte.
+    summed = np.add.reduceat(block, 2 * starts, axis=1, dtype=np.uint8)
+    qualifying = (summed >> 4).astype(np.int16)
+    held = (summed & 15) > 0
     q, s = qualifying[:n].copy(), held[:n].copy()
     if matrix.n_rows > n:
         np.add.at(q, matrix.row_pupil[n:], qualifying[n:])
@@ -112,10 +117,10 @@ def national_threshold(
         has_earlier = (end_rank > window) & (start_week > 0)
         return through_end - np.where(has_earlier, before, 0)
 
-    # Window total ending at every week (only school weeks can hold qualifying sessions).
-    totals = np.empty_like(cumulative)
-    for week in range(n_weeks):
-        totals[:, week] = window_total(rank[:, week], np.full(n, week, dtype=np.int64))
+    # Window total ending at every week at once (only school weeks hold qualifying sessions).
+    start_week = np.take_along_axis(order, np.clip(rank - window, 0, n_weeks - 1), axis=1)
+    before = np.take_along_axis(cumulative, np.clip(start_week - 1, 0, None), axis=1)
+    totals = cumulative - np.where((rank > window) & (start_week > 0), before, 0)
     reached = (totals >= rule.sessions) & held
     met_any = reached.any(axis=1)
     met_week = np.argmax(reached, axis=1)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 UPN_PATTERN = re.compile(rf"^[{CHECK_LETTERS}]\d{{11}}[\d{CHECK_LETTERS}]$")
 
@@ -56,3 +58,33 @@ def upn_make(la_code: str, establishment_number: str, year: int, serial: int) ->
     if len(body) != 12 or not body.isdigit():
         raise InvalidUPN(f"cannot make a UPN from {la_code}/{establishment_number}/{year}/{serial}")
     return upn_check_letter(body) + body
+
+
+def upns_valid(values: list[str]) -> np.ndarray:
+    """Which of many UPNs are valid, checked together (same rules as upn_validate, exact case).
+
+    For a marks file with a quarter of a million pupils this takes milliseconds; use
+    upn_validate on the invalid ones to say why.
+    """
+    count = len(values)
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    encoded = np.array(values, dtype="U")
+    lengths = np.char.str_len(encoded)
+    raw = np.array([v.encode("ascii", "replace") for v in values], dtype="S13")
+    chars = raw.view(np.uint8).reshape(count, 13)
+    value = _LETTER_VALUES[chars]  # -1 where not a UPN letter
+    digit = (chars >= ord("0")) & (chars <= ord("9"))
+    number = np.where(digit, chars.astype(np.int16) - ord("0"), value)
+    ok = lengths == 13
+    ok &= value[:, 0] >= 0
+    ok &= digit[:, 1:12].all(axis=1)
+    ok &= number[:, 12] >= 0
+    total = (number[:, 1:] * np.arange(2, 14, dtype=np.int16)).sum(axis=1)
+    ok &= value[:, 0] == total % 23
+    return ok
+
+
+_LETTER_VALUES = np.full(256, -1, dtype=np.int16)
+for _position, _letter in enumerate(CHECK_LETTERS):
+    _LETTER_VALUES[ord(_letter)] = _position
