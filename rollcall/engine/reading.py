@@ -100,17 +100,48 @@ def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
             with path.open("rb") as handle:
                 header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
             _check_header(name, [h.strip() for h in header.split(",")])
-            table = pa_csv.read_csv(
-                path,
-                convert_options=pa_csv.ConvertOptions(
-                    column_types={c: pa.string() for c in COLUMNS},
-                    strings_can_be_null=False,
-                ),
-            )
-            return table, lambda i: f"{name} line {i + 2}"
+            return _read_csv(path, name)
     except (pa.ArrowInvalid, OSError) as exc:
         raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
     raise MarksInputError([Problem(name, "the marks file must be .csv or .parquet")])
+
+
+def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
+    """Read a CSV keeping every line's number: blank lines are dropped but still counted,
+    and a line with the wrong number of fields is reported with its number."""
+    malformed: list[Problem] = []
+
+    def on_malformed(row: pa_csv.InvalidRow) -> str:
+        malformed.append(
+            Problem(
+                f"{name} line {row.number}",
+                f"expected {row.expected_columns} fields ({','.join(COLUMNS)}), "
+                f"found {row.actual_columns}",
+            )
+        )
+        return "skip"
+
+    table = pa_csv.read_csv(
+        path,
+        # One thread, so the parser can tell us the line number of a malformed row.
+        read_options=pa_csv.ReadOptions(use_threads=False),
+        parse_options=pa_csv.ParseOptions(
+            invalid_row_handler=on_malformed, ignore_empty_lines=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False
+        ),
+    )
+    if malformed:
+        raise MarksInputError(malformed[:MAX_REPORTED], len(malformed))
+    # A blank line arrives as a row of empty fields; it is not a mark.
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in COLUMNS:
+        blank &= pc.equal(table.column(column), "").to_numpy(zero_copy_only=False)
+    line_of_row = np.flatnonzero(~blank) + 2  # the header is line 1
+    if blank.any():
+        table = table.filter(pa.array(~blank))
+    return table, lambda i: f"{name} line {line_of_row[i]}"
 
 
 def _check_header(name: str, found: list[str]) -> None:
