@@ -1,0 +1,80 @@
+"""`rollcall import-ctf FILE`: import a Common Transfer File (pupils, contacts, marks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from rollcall.transfers.ctf.reader import ctf_read
+from rollcall.transfers.management.commands._common import (
+    date_argument,
+    file_bytes,
+    refusal,
+    school_by_urn,
+)
+from rollcall.transfers.problems import ImportRefused
+from rollcall.transfers.services import ctf_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CTF: create or match its pupils by UPN, add their contacts, and store their "
+        "previous school's attendance marks. All or nothing: a bad element refuses the file, "
+        "naming the element."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="the CTF (.xml)")
+        parser.add_argument(
+            "--school",
+            help="URN of the school importing it (default: the CTF's destination school)",
+        )
+        parser.add_argument(
+            "--admit-on",
+            type=date_argument,
+            help="admit pupils not already on roll at the school on this date (YYYY-MM-DD)",
+        )
+        parser.add_argument("--year-group", default="", help="year group for those admitted")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        data = file_bytes(path)
+        urn = options["school"]
+        try:
+            if not urn:
+                destination = ctf_read(data, path.name).destination
+                if destination is None or not destination.urn:
+                    raise CommandError(
+                        "The CTF does not name its destination school by URN; give --school URN"
+                    )
+                urn = destination.urn
+            result = ctf_import(
+                actor=None,
+                data=data,
+                name=path.name,
+                school=school_by_urn(urn),
+                today=timezone.localdate(),
+                admitted_on=options["admit_on"],
+                year_group=options["year_group"],
+            )
+        except ImportRefused as exc:
+            raise refusal(self, exc) from None
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        for note in result.notes:
+            self.stdout.write(note)
+        created = ", ".join(s.name for s in result.schools_created)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {path.name}: {result.pupils_created} new pupil(s), "
+                f"{result.pupils_matched} already known, {result.contacts_created} contact(s), "
+                f"{result.marks_created:,} previous-school marks recorded and "
+                f"{result.marks_unchanged:,} already recorded"
+                + (f"; added {created}" if created else "")
+                + "."
+            )
+        )
