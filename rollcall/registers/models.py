@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from rollcall.core.models import AppendOnlyError
-from rollcall.organisations.models import School
-from rollcall.pupils.models import Pupil
+from rollcall.organisations.models import RegistrationGroup, School
+from rollcall.pupils.models import Enrolment, Pupil
 
 
 class Mark(models.Model):
@@ -88,3 +89,137 @@ class MarkAmendment(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Amendment records cannot be deleted.")
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+# The ten weekday sessions as field names, in week order: monday_am, monday_pm, … friday_pm.
+WEEKDAY_SESSION_FIELDS = tuple(f"{day}_{half}" for day in WEEKDAYS for half in ("am", "pm"))
+
+
+def weekday_session_field(day: dt.date, session: str) -> str | None:
+    """The field naming this date's session, or None at weekends (schools do not meet)."""
+    if day.weekday() >= len(WEEKDAYS):
+        return None
+    return f"{WEEKDAYS[day.weekday()]}_{session.lower()}"
+
+
+def weekday_session_label(field_name: str) -> str:
+    day, half = field_name.split("_")
+    return f"{day.capitalize()} {'morning' if half == 'am' else 'afternoon'}"
+
+
+class WeekdaySessions(models.Model):
+    """A set of sessions in the school week, for example 'Tuesday and Thursday afternoons'."""
+
+    monday_am = models.BooleanField("Monday morning", default=False)
+    monday_pm = models.BooleanField("Monday afternoon", default=False)
+    tuesday_am = models.BooleanField("Tuesday morning", default=False)
+    tuesday_pm = models.BooleanField("Tuesday afternoon", default=False)
+    wednesday_am = models.BooleanField("Wednesday morning", default=False)
+    wednesday_pm = models.BooleanField("Wednesday afternoon", default=False)
+    thursday_am = models.BooleanField("Thursday morning", default=False)
+    thursday_pm = models.BooleanField("Thursday afternoon", default=False)
+    friday_am = models.BooleanField("Friday morning", default=False)
+    friday_pm = models.BooleanField("Friday afternoon", default=False)
+
+    class Meta:
+        abstract = True
+
+    def covers_session(self, day: dt.date, session: str) -> bool:
+        field_name = weekday_session_field(day, session)
+        return bool(field_name and getattr(self, field_name))
+
+    @property
+    def session_fields(self) -> list[str]:
+        return [name for name in WEEKDAY_SESSION_FIELDS if getattr(self, name)]
+
+    @property
+    def sessions_label(self) -> str:
+        return ", ".join(weekday_session_label(name) for name in self.session_fields)
+
+
+class PartTimeTimetable(WeekdaySessions):
+    """An agreed part-time timetable: the ticked sessions are ones the pupil does not attend,
+    and are marked C2 (leave granted: part-time timetable, REG24 reg 10; WTISA)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="part_time_timetables"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(
+        help_text="Part-time timetables must be time-limited (WTISA): the date it ends."
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Who agreed it and when it will be reviewed."
+    )
+
+    class Meta:
+        ordering = ["enrolment", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="part_time_timetable_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Part-time timetable from {self.starts_on} to {self.ends_on}: {self.sessions_label}"
+
+    def covers(self, day: dt.date, session: str) -> bool:
+        return self.starts_on <= day <= self.ends_on and self.covers_session(day, session)
+
+
+class OtherSchoolSessions(WeekdaySessions):
+    """For a dual-registered pupil, the weekday sessions spent at the other school, which are
+    marked D here (REG24 reg 10(3) Table 2); the other school records the real mark."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="other_school_sessions"
+    )
+    other_school = models.CharField(max_length=200, help_text="The other school's name.")
+
+    class Meta:
+        verbose_name = "dual registration: sessions at the other school"
+        verbose_name_plural = "dual registration: sessions at the other school"
+
+    def __str__(self) -> str:
+        return f"At {self.other_school}: {self.sessions_label}"
+
+
+class TakenRegister(models.Model):
+    """One group's register taken for one session: who took it and when. Amendments made
+    later are MarkAmendments; this row records only that the register was taken."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(
+        RegistrationGroup, on_delete=models.PROTECT, related_name="taken_registers"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Mark.Session.choices)
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date", "session", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "date", "session"], name="one_taken_register_per_session"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.group.name} {self.date} {self.session} taken by {self.taken_by_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(
+                "A taken register is a record of what happened; it is not changed."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("A taken register cannot be deleted.")

@@ -27,3 +27,36 @@ __all__ = [
     "marks_bulk_amend",
     "marks_bulk_record",
 ]
+from rollcall.registers.services.arrangements import (
+    other_school_sessions_set,
+    other_school_sessions_validate,
+    part_time_timetable_save,
+    part_time_timetable_validate,
+)
+from rollcall.registers.services.corrections import (
+    amendment_refusal,
+    mark_correct,
+    n_codes_correct,
+)
+from rollcall.registers.services.register_taking import (
+    RegisterEntry,
+    RegisterProblem,
+    RegisterSaved,
+    arrival_code,
+    register_take,
+)
+
+__all__ += [
+    "RegisterEntry",
+    "RegisterProblem",
+    "RegisterSaved",
+    "amendment_refusal",
+    "arrival_code",
+    "mark_correct",
+    "n_codes_correct",
+    "other_school_sessions_set",
+    "other_school_sessions_validate",
+    "part_time_timetable_save",
+    "part_time_timetable_validate",
+    "register_take",
+]

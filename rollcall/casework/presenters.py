@@ -1,0 +1,247 @@
+"""The first-day follow-up page as plain data: who to chase, how to reach their family, and the
+contacts already made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.forms import Form
+from django.urls import reverse
+from django.utils import timezone
+
+from rollcall.casework.models import ChronologyEntry
+from rollcall.casework.selectors import FollowUpPupil, follow_up_list
+from rollcall.organisations.models import School
+from rollcall.pupils.models import CarerLink
+from rollcall.registers.presenters.common import (
+    DASH,
+    SESSION_NAMES,
+    ErrorItem,
+    Option,
+    day_label,
+    field_error,
+    meaning,
+)
+
+
+@dataclass(frozen=True)
+class Flag:
+    text: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class CarerLine:
+    name: str
+    relationship: str
+    responsibility: str
+    lives_with: str
+    phones: list[str]
+    email: str
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    time: str
+    summary: str
+    note: str
+    who: str
+
+
+@dataclass(frozen=True)
+class ContactFormData:
+    prefix: str
+    carer_options: list[Option]
+    kind_options: list[Option]
+    outcome_options: list[Option]
+    reason: str
+    note: str
+    errors: list[ErrorItem]
+    outcome_error: str
+    reason_error: str
+
+
+@dataclass(frozen=True)
+class FollowUpCard:
+    anchor: str
+    pupil_id: int
+    name: str
+    pupil_href: str
+    group: str
+    marks: list[str]
+    flags: list[Flag]
+    chase_first: bool
+    social_worker: str
+    absence: str
+    carers: list[CarerLine]
+    contacts: list[ContactLine]
+    form: ContactFormData
+
+
+@dataclass(frozen=True)
+class FollowUpSchool:
+    name: str
+    urn: str
+    cards: list[FollowUpCard]
+    chase_first_count: int
+
+
+@dataclass(frozen=True)
+class FollowUpPage:
+    day_label: str
+    day_value: str
+    day_error: str
+    schools: list[FollowUpSchool]
+    total: int
+    errors: list[ErrorItem]
+
+
+def _flags(row: FollowUpPupil) -> list[Flag]:
+    pupil = row.pupil
+    flags = []
+    if pupil.has_social_worker:
+        flags.append(Flag("Social worker", "red"))
+    if pupil.looked_after:
+        flags.append(Flag("Looked after", "red"))
+    if pupil.child_protection_plan:
+        flags.append(Flag("Child protection plan", "red"))
+    if row.absence.severe:
+        flags.append(Flag("Severe absence", "orange"))
+    if pupil.sen_provision == pupil.SenProvision.EHC_PLAN:
+        flags.append(Flag("EHC plan", "purple"))
+    return flags
+
+
+def _carer(link: CarerLink) -> CarerLine:
+    carer = link.carer
+    phones = [
+        f"{label}: {number}"
+        for label, number in (
+            ("Mobile", carer.mobile_phone),
+            ("Home", carer.home_phone),
+            ("Work", carer.work_phone),
+        )
+        if number
+    ]
+    return CarerLine(
+        name=carer.full_name,
+        relationship=link.get_relationship_display(),
+        responsibility="Yes" if link.parental_responsibility else "No",
+        lives_with="Yes" if link.lives_with_pupil else "No",
+        phones=phones or ["No phone number recorded"],
+        email=carer.email or "None recorded",
+    )
+
+
+def _form(row: FollowUpPupil, bound: Form | None) -> ContactFormData:
+    prefix = f"c{row.pupil.pk}"
+    mine = bound is not None and bound.data.get("pupil") == str(row.pupil.pk)
+    data = bound.data if bound is not None and mine else {}
+    first_carer = str(row.carer_links[0].carer_id) if row.carer_links else ""
+    carer = data.get("carer", first_carer)
+    kind = data.get("kind", ChronologyEntry.Kind.PHONE_CALL)
+    outcome = data.get("outcome", "")
+    carer_options = [
+        Option(
+            str(link.carer_id),
+            f"{link.carer.full_name} ({link.get_relationship_display().lower()})",
+            str(link.carer_id) == carer,
+        )
+        for link in row.carer_links
+    ] + [Option("", "Someone else", carer == "")]
+    errors: list[ErrorItem] = []
+    if bound is not None and mine:
+        ids = {"outcome": f"{prefix}-outcome", "reason": f"{prefix}-reason"}
+        for name, messages in bound.errors.items():
+            href = "#" + ids.get(name, f"{prefix}-outcome")
+            errors.extend(
+                ErrorItem(f"{row.pupil.display_name}: {message}", href) for message in messages
+            )
+    return ContactFormData(
+        prefix=prefix,
+        carer_options=carer_options,
+        kind_options=[Option(v, str(t), v == kind) for v, t in ChronologyEntry.Kind.choices],
+        outcome_options=[
+            Option(v, str(t), v == outcome) for v, t in ChronologyEntry.Outcome.choices
+        ],
+        reason=data.get("reason", ""),
+        note=data.get("note", ""),
+        errors=errors,
+        outcome_error=(
+            " ".join(filter(None, [field_error(bound, "outcome"), field_error(bound, "__all__")]))
+            if bound is not None and mine
+            else ""
+        ),
+        reason_error=field_error(bound, "reason") if bound is not None and mine else "",
+    )
+
+
+def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) -> FollowUpCard:
+    pupil = row.pupil
+    group = row.enrolment.registration_group if row.enrolment else None
+    absence = row.absence
+    return FollowUpCard(
+        anchor=f"pupil-{pupil.pk}",
+        pupil_id=pupil.pk,
+        name=pupil.display_name,
+        pupil_href=reverse("registers:pupil", args=[school.urn, pupil.pk]),
+        group=group.name if group else "",
+        marks=[
+            f"{SESSION_NAMES[session].capitalize()}: {mark.code} {DASH} "
+            f"{meaning(mark.code, day)}"
+            + (f" (first marked {mark.original_code})" if mark.original_code != mark.code else "")
+            for session, mark in sorted(row.marks.items())
+        ],
+        flags=_flags(row),
+        chase_first=row.chase_first,
+        social_worker=(
+            f"{pupil.social_worker_name}, {pupil.social_worker_contact}".rstrip(", ")
+            if pupil.has_social_worker
+            else ""
+        ),
+        absence=(
+            f"Absent {absence.absent} of {absence.possible} possible sessions this school year "
+            f"({absence.percent:.0f}%)"
+            if absence.possible
+            else "No earlier sessions this school year"
+        ),
+        carers=[_carer(link) for link in row.carer_links],
+        contacts=[
+            ContactLine(
+                time=f"{timezone.localtime(entry.occurred_at):%H:%M}",
+                summary=entry.summary,
+                note=entry.note,
+                who=entry.recorded_by_label,
+            )
+            for entry in row.contacts
+        ],
+        form=_form(row, bound),
+    )
+
+
+def follow_up_page(
+    *, schools: Sequence[School], day: dt.date, day_form: Form, bound: Form | None
+) -> FollowUpPage:
+    found = []
+    for school in schools:
+        rows = follow_up_list(school=school, day=day)
+        posted_here = bound is not None and bound.data.get("school") == school.urn
+        cards = [_card(row, school, day, bound if posted_here else None) for row in rows]
+        found.append(
+            FollowUpSchool(
+                name=school.name,
+                urn=school.urn,
+                cards=cards,
+                chase_first_count=sum(1 for card in cards if card.chase_first),
+            )
+        )
+    return FollowUpPage(
+        day_label=day_label(day),
+        day_value=day.isoformat(),
+        day_error=field_error(day_form, "date"),
+        schools=found,
+        total=sum(len(s.cards) for s in found),
+        errors=[error for s in found for card in s.cards for error in card.form.errors],
+    )

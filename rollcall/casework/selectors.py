@@ -1,0 +1,164 @@
+"""Reads for the first-day follow-up of unexplained absence and for the pupil's chronology."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from rollcall import statutory
+from rollcall.casework.models import ChronologyEntry
+from rollcall.organisations.models import School
+from rollcall.pupils.models import CarerLink, Enrolment, Pupil
+from rollcall.registers.models import Mark
+from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
+
+# Severe absence: missing at least half of possible sessions (DfE; RULES §2.1).
+SEVERE_ABSENCE_SHARE = 0.5
+ABSENT = (statutory.Category.AUTHORISED, statutory.Category.UNAUTHORISED)
+
+
+def follow_up_schools(*, user: User) -> QuerySet[School]:
+    """Schools whose first-day follow-up the user runs: where they are an attendance officer
+    or headteacher."""
+    return schools_staffed_by(user=user, roles=OFFICE_ROLES).order_by("name")
+
+
+def academic_year_start(day: dt.date) -> dt.date:
+    """1 August before `day`: the school year begins with the first term after July (EA96 s579)."""
+    return dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+@dataclass(frozen=True)
+class AbsenceSoFar:
+    possible: int
+    absent: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.absent / self.possible if self.possible else 0.0
+
+    @property
+    def severe(self) -> bool:
+        return self.possible > 0 and self.absent >= SEVERE_ABSENCE_SHARE * self.possible
+
+
+def absence_so_far(
+    *, school: School, pupil_ids: list[int], day: dt.date
+) -> dict[int, AbsenceSoFar]:
+    """Each pupil's possible and absent sessions at the school this academic year, before `day`
+    (so the day being chased does not decide whether the pattern before it is severe)."""
+    categories: dict[tuple[str, dt.date], statutory.Category | None] = {}
+    possible: dict[int, int] = dict.fromkeys(pupil_ids, 0)
+    absent: dict[int, int] = dict.fromkeys(pupil_ids, 0)
+    rows = Mark.objects.filter(
+        school=school, pupil_id__in=pupil_ids, date__gte=academic_year_start(day), date__lt=day
+    ).values_list("pupil_id", "date", "code")
+    for pupil_id, date, code in rows:
+        key = (code, date)
+        if key not in categories:
+            entry = statutory.on(date).codes.get(code)
+            categories[key] = entry.category if entry else None
+        category = categories[key]
+        if category is None or category is statutory.Category.NOT_COUNTED:
+            continue
+        possible[pupil_id] += 1
+        if category in ABSENT:
+            absent[pupil_id] += 1
+    return {pid: AbsenceSoFar(possible[pid], absent[pid]) for pid in pupil_ids}
+
+
+@dataclass(frozen=True)
+class FollowUpPupil:
+    pupil: Pupil
+    enrolment: Enrolment | None
+    marks: dict[str, Mark]  # the day's marks by session
+    carer_links: list[CarerLink]
+    absence: AbsenceSoFar
+    contacts: list[ChronologyEntry]  # made on the day, oldest first
+
+    @property
+    def chase_first(self) -> bool:
+        """WTISA: pupils with a social worker, looked-after children, those on a child
+        protection plan and the severely absent are followed up first."""
+        pupil = self.pupil
+        return (
+            pupil.has_social_worker
+            or pupil.looked_after
+            or pupil.child_protection_plan
+            or self.absence.severe
+        )
+
+
+def follow_up_list(*, school: School, day: dt.date) -> list[FollowUpPupil]:
+    """Pupils marked N at the school on the day, morning or afternoon (including those whose N
+    has since been replaced, so the office sees what was resolved), those to chase first first."""
+    day_marks = Mark.objects.filter(school=school, date=day)
+    pupil_ids = sorted(
+        set(day_marks.filter(Q(code="N") | Q(original_code="N")).values_list("pupil_id", flat=True))
+    )
+    if not pupil_ids:
+        return []
+    marks: dict[int, dict[str, Mark]] = {}
+    for mark in day_marks.filter(pupil_id__in=pupil_ids):
+        marks.setdefault(mark.pupil_id, {})[mark.session] = mark
+    pupils = Pupil.objects.filter(pk__in=pupil_ids).prefetch_related(
+        Prefetch(
+            "carer_links",
+            queryset=CarerLink.objects.select_related("carer").order_by("contact_priority", "id"),
+        )
+    )
+    enrolments = {
+        e.pupil_id: e
+        for e in Enrolment.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+            school=school,
+            pupil_id__in=pupil_ids,
+            admitted_on__lte=day,
+        ).select_related("registration_group")
+    }
+    contacts: dict[int, list[ChronologyEntry]] = {}
+    for entry in contacts_on(school=school, pupil_ids=pupil_ids, day=day):
+        contacts.setdefault(entry.pupil_id, []).append(entry)
+    absence = absence_so_far(school=school, pupil_ids=pupil_ids, day=day)
+    rows = [
+        FollowUpPupil(
+            pupil=pupil,
+            enrolment=enrolments.get(pupil.pk),
+            marks=marks.get(pupil.pk, {}),
+            carer_links=list(pupil.carer_links.all()),
+            absence=absence[pupil.pk],
+            contacts=contacts.get(pupil.pk, []),
+        )
+        for pupil in pupils
+    ]
+    rows.sort(
+        key=lambda row: (not row.chase_first, row.pupil.legal_surname, row.pupil.legal_forename)
+    )
+    return rows
+
+
+def contacts_on(*, school: School, pupil_ids: list[int], day: dt.date) -> list[ChronologyEntry]:
+    return list(
+        ChronologyEntry.objects.filter(
+            school=school, pupil_id__in=pupil_ids, occurred_at__date=day
+        ).order_by("occurred_at", "id")
+    )
+
+
+def chronology_for(*, pupil: Pupil, school: School) -> list[ChronologyEntry]:
+    """The pupil's chronology at the school, newest first."""
+    return list(
+        ChronologyEntry.objects.filter(pupil=pupil, school=school).order_by("-occurred_at", "-id")
+    )
+
+
+def follow_up_pupil(*, school: School, pupil_id: int) -> Pupil | None:
+    """A pupil the office at `school` may record a contact for: one who has been on roll there."""
+    return (
+        Pupil.objects.filter(pk=pupil_id, enrolments__school=school)
+        .prefetch_related("carer_links__carer")
+        .distinct()
+        .first()
+    )

@@ -1,0 +1,165 @@
+"""Forms for taking and correcting registers. They check the shape of what was sent; the
+services decide whether it may be recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+
+from rollcall import statutory
+from rollcall.casework.models import ChronologyEntry
+from rollcall.organisations.models import RegistrationGroup
+from rollcall.registers.models import Mark
+from rollcall.registers.selectors import RosterRow
+from rollcall.registers.services import RegisterEntry
+
+DATE_ERRORS = {"invalid": "Enter a real date, for example 23/03/2026"}
+
+
+def code_choices(codes: Sequence[statutory.AttendanceCode]) -> list[tuple[str, str]]:
+    # The option text starts with the code, so typing the code in the list selects it.
+    return [(code.code, f"{code.code} \u2013 {code.meaning}") for code in codes]
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(required=False, error_messages=DATE_ERRORS)
+
+
+class PickRegisterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        queryset=RegistrationGroup.objects.none(),
+        error_messages={"required": "Choose a group", "invalid_choice": "Choose a group"},
+    )
+    date = forms.DateField(error_messages={**DATE_ERRORS, "required": "Enter the date"})
+    session = forms.ChoiceField(
+        choices=Mark.Session.choices,
+        error_messages={"required": "Choose morning or afternoon"},
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+
+
+def code_field(row: RosterRow) -> str:
+    return f"code-{row.pupil.pk}"
+
+
+def arrival_field(row: RosterRow) -> str:
+    return f"arrived-{row.pupil.pk}"
+
+
+class RegisterForm(forms.Form):
+    """One code and an optional arrival time for every pupil on the register."""
+
+    reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(
+        self,
+        *args,
+        rows: Sequence[RosterRow],
+        codes: Sequence[statutory.AttendanceCode],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        choices = code_choices(codes)
+        for row in self.rows:
+            name = row.pupil.display_name
+            row_choices = [c for c in choices if c[0] != "D" or row.dual_registered]
+            self.fields[code_field(row)] = forms.ChoiceField(
+                choices=row_choices,
+                error_messages={
+                    "required": f"Choose a mark for {name}",
+                    "invalid_choice": f"Choose a mark for {name} from the list",
+                },
+            )
+            self.fields[arrival_field(row)] = forms.TimeField(
+                required=False,
+                input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+                error_messages={
+                    "invalid": f"Enter {name}'s arrival time as hours and minutes, like 09:25"
+                },
+            )
+
+    def entries(self) -> list[RegisterEntry]:
+        data = self.cleaned_data
+        return [
+            RegisterEntry(
+                upn=row.pupil.upn,
+                code=data[code_field(row)],
+                arrived_at=data.get(arrival_field(row)),
+                where=row.pupil.display_name,
+            )
+            for row in self.rows
+        ]
+
+
+class MarkCorrectionForm(forms.Form):
+    new_code = forms.ChoiceField(
+        error_messages={
+            "required": "Choose the new code",
+            "invalid_choice": "Choose the new code from the list",
+        }
+    )
+    reason = forms.CharField(
+        max_length=500,
+        error_messages={"required": "Give a reason for the amendment; the register is evidence"},
+    )
+
+    def __init__(self, *args, codes: Sequence[statutory.AttendanceCode], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_code"].choices = code_choices(codes)  # type: ignore[attr-defined]
+
+
+class NCorrectionForm(forms.Form):
+    marks = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Select at least one N code to replace",
+            "invalid_choice": "One of the selected marks is no longer an N; reload the page",
+        },
+    )
+    new_code = forms.ChoiceField(
+        error_messages={
+            "required": "Choose the code that replaces N",
+            "invalid_choice": "Choose the code from the list",
+        }
+    )
+    reason = forms.CharField(
+        max_length=500,
+        error_messages={"required": "Give a reason for the amendment; the register is evidence"},
+    )
+
+    def __init__(
+        self, *args, mark_ids: Sequence[int], codes: Sequence[statutory.AttendanceCode], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["marks"].choices = [(i, i) for i in mark_ids]  # type: ignore[attr-defined]
+        self.fields["new_code"].choices = code_choices(  # type: ignore[attr-defined]
+            [c for c in codes if c.code != "N"]
+        )
+
+
+class ContactForm(forms.Form):
+    """A contact with a parent or carer about today's unexplained absence."""
+
+    pupil = forms.IntegerField(widget=forms.HiddenInput)
+    carer = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(
+        choices=ChronologyEntry.Kind.choices,
+        error_messages={"required": "Choose how you made contact"},
+    )
+    outcome = forms.ChoiceField(
+        choices=ChronologyEntry.Outcome.choices,
+        error_messages={"required": "Choose what happened"},
+    )
+    reason = forms.CharField(required=False, max_length=500)
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, carer_ids: Sequence[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].choices = [("", "Someone else")] + [  # type: ignore[attr-defined]
+            (i, i) for i in carer_ids
+        ]

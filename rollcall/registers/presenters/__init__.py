@@ -1,0 +1,21 @@
+"""Turn registers, marks and their histories into what the pages show; templates hold no logic."""
+
+from rollcall.registers.presenters.common import register_url
+from rollcall.registers.presenters.corrections import mark_page, n_codes_page, pupil_page
+from rollcall.registers.presenters.taking import (
+    index_page,
+    missing_page,
+    register_page,
+    saved_message,
+)
+
+__all__ = [
+    "index_page",
+    "mark_page",
+    "missing_page",
+    "n_codes_page",
+    "pupil_page",
+    "register_page",
+    "register_url",
+    "saved_message",
+]

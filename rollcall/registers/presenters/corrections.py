@@ -1,0 +1,321 @@
+"""The correction pages: one mark and its history, a pupil's marks, and N codes to replace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.forms import Form
+from django.urls import reverse
+
+from rollcall import statutory
+from rollcall.casework.selectors import chronology_for
+from rollcall.organisations.models import School
+from rollcall.organisations.selectors import school_calendar
+from rollcall.pupils.models import Pupil
+from rollcall.registers.forms import code_choices
+from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.registers.presenters.common import (
+    DASH,
+    SESSION_NAMES,
+    ErrorItem,
+    Link,
+    Option,
+    day_label,
+    field_error,
+    form_errors,
+    meaning,
+    register_url,
+    time_label,
+)
+from rollcall.registers.selectors import (
+    OutstandingN,
+    User,
+    mark_amendments,
+    n_codes_outstanding,
+    pupil_enrolment,
+    pupil_mark_count,
+    pupil_marks,
+    register_codes,
+    register_open_until,
+)
+from rollcall.registers.services import amendment_refusal
+
+# ------------------------------------------------------------------- a mark's history
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: str
+    who: str
+    role: str
+    change: str
+    reason: str
+
+
+def mark_history(mark: Mark, amendments: Sequence[MarkAmendment]) -> list[HistoryLine]:
+    """The original entry first, then every amendment: who, when and why (REG24 reg 6)."""
+    recorded_by = mark.recorded_by
+    who = (
+        (recorded_by.get_full_name() or recorded_by.get_username())
+        if recorded_by
+        else f"rollcall ({mark.get_source_display().lower()})"
+    )
+    lines = [
+        HistoryLine(
+            when=time_label(mark.recorded_at),
+            who=who,
+            role="",
+            change=f"Recorded {mark.original_code} ({meaning(mark.original_code, mark.date)})",
+            reason="First entry",
+        )
+    ]
+    lines += [
+        HistoryLine(
+            when=time_label(a.amended_at),
+            who=a.amended_by_label,
+            role=a.amended_by_role,
+            change=f"{a.previous_code} to {a.new_code} ({meaning(a.new_code, mark.date)})",
+            reason=a.reason,
+        )
+        for a in amendments
+    ]
+    return lines
+
+
+# -------------------------------------------------------------------- one mark's page
+
+
+@dataclass(frozen=True)
+class MarkPage:
+    title: str
+    pupil_name: str
+    pupil_href: str
+    register_href: str
+    summary: list[tuple[str, str]]
+    history: list[HistoryLine]
+    options: list[Option]
+    reason: str
+    errors: list[ErrorItem]
+    code_error: str
+    reason_error: str
+    lock_message: str
+    can_amend: bool
+
+
+def mark_page(
+    *,
+    user: User,
+    mark: Mark,
+    codes: Sequence[statutory.AttendanceCode],
+    form: Form,
+    today: dt.date,
+) -> MarkPage:
+    school = mark.school
+    calendar = school_calendar(school=school)
+    open_until = register_open_until(calendar=calendar, school=school, day=mark.date)
+    refusal = amendment_refusal(
+        actor=user,  # type: ignore[arg-type]
+        school=school,
+        calendar=calendar,
+        day=mark.date,
+        today=today,
+    )
+    if refusal:
+        lock_message = refusal
+    elif open_until is not None and today > open_until:
+        lock_message = (
+            f"This register locked after {day_label(open_until)}. As a headteacher you can "
+            "still amend it."
+        )
+    elif open_until is not None:
+        lock_message = f"Staff at {school.name} can amend this mark until {day_label(open_until)}."
+    else:
+        lock_message = ""
+    chosen = form.data.get("new_code", mark.code) if form.is_bound else mark.code
+    enrolment = pupil_enrolment(pupil=mark.pupil, school=school)
+    group = enrolment.registration_group if enrolment else None
+    return MarkPage(
+        title=f"{mark.pupil.display_name}: {day_label(mark.date)}, {SESSION_NAMES[mark.session]}",
+        pupil_name=mark.pupil.display_name,
+        pupil_href=reverse("registers:pupil", args=[school.urn, mark.pupil.pk]),
+        register_href=register_url(group, mark.date, mark.session) if group else "",
+        summary=[
+            ("School", school.name),
+            ("Date", day_label(mark.date)),
+            ("Session", SESSION_NAMES[mark.session].capitalize()),
+            ("Code now", f"{mark.code} {DASH} {meaning(mark.code, mark.date)}"),
+            (
+                "First entered",
+                f"{mark.original_code} {DASH} {meaning(mark.original_code, mark.date)}",
+            ),
+        ],
+        history=mark_history(mark, mark_amendments(mark=mark)),
+        options=[Option(v, t, v == chosen) for v, t in code_choices(codes)],
+        reason=form.data.get("reason", "") if form.is_bound else "",
+        errors=form_errors(form, {"new_code": "new_code", "reason": "reason"}),
+        code_error=field_error(form, "new_code") + field_error(form, "__all__"),
+        reason_error=field_error(form, "reason"),
+        lock_message=lock_message,
+        can_amend=not refusal,
+    )
+
+
+# ------------------------------------------------------------------ a pupil's history
+
+
+@dataclass(frozen=True)
+class PupilMarkLine:
+    date: str
+    session: str
+    code: str
+    meaning: str
+    changed: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ChronologyLine:
+    when: str
+    summary: str
+    note: str
+    who: str
+
+
+@dataclass(frozen=True)
+class PupilPage:
+    name: str
+    summary: list[tuple[str, str]]
+    marks: list[PupilMarkLine]
+    total_marks: int
+    all_href: str
+    chronology: list[ChronologyLine]
+
+
+RECENT_MARKS = 40
+
+
+def pupil_page(*, pupil: Pupil, school: School, everything: bool) -> PupilPage:
+    marks = pupil_marks(pupil=pupil, school=school, limit=None if everything else RECENT_MARKS)
+    total = pupil_mark_count(pupil=pupil, school=school)
+    enrolment = pupil_enrolment(pupil=pupil, school=school)
+    group = enrolment.registration_group if enrolment else None
+    return PupilPage(
+        name=pupil.display_name,
+        summary=[
+            ("School", school.name),
+            ("UPN", pupil.upn),
+            ("Year group", enrolment.year_group if enrolment else ""),
+            ("Registration group", group.name if group else "None"),
+        ],
+        marks=[
+            PupilMarkLine(
+                date=f"{m.date:%a %-d %b %Y}",
+                session=m.session,
+                code=m.code,
+                meaning=meaning(m.code, m.date),
+                changed=(
+                    f"Changed from {m.original_code}" if getattr(m, "amendment_count", 0) else ""
+                ),
+                href=reverse("registers:mark", args=[m.pk]),
+            )
+            for m in marks
+        ],
+        total_marks=total,
+        all_href="" if everything or total <= RECENT_MARKS else "?all=1",
+        chronology=[
+            ChronologyLine(
+                when=time_label(entry.occurred_at),
+                summary=entry.summary,
+                note=entry.note,
+                who=entry.recorded_by_label,
+            )
+            for entry in chronology_for(pupil=pupil, school=school)
+        ],
+    )
+
+
+# ------------------------------------------------------------------ N codes to correct
+
+
+@dataclass(frozen=True)
+class NLine:
+    mark_id: int
+    pupil_name: str
+    mark_href: str
+    date: str
+    session: str
+    deadline: str
+    status: str
+    colour: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class NCodesPage:
+    school_name: str
+    school_links: list[Link]
+    rows: list[NLine]
+    overdue_count: int
+    limit: str
+    options: list[Option]
+    reason: str
+    errors: list[ErrorItem]
+    marks_error: str
+    code_error: str
+    reason_error: str
+
+
+def _n_status(row: OutstandingN) -> tuple[str, str]:
+    if row.deadline is None:
+        return "No deadline recorded", "grey"
+    if row.overdue:
+        return "Overdue", "red"
+    if row.days_left == 0:
+        return "Due today", "orange"
+    return f"{row.days_left} school day{'s' if row.days_left != 1 else ''} left", "blue"
+
+
+def n_codes_page(
+    *, school: School, schools: Sequence[School], today: dt.date, form: Form | None
+) -> NCodesPage:
+    rows = n_codes_outstanding(school=school, calendar=school_calendar(school=school), today=today)
+    selected = set(form.data.getlist("marks")) if form is not None else set()  # type: ignore[attr-defined]
+    law = statutory.on(today).registers
+    lines = []
+    for row in rows:
+        status, colour = _n_status(row)
+        lines.append(
+            NLine(
+                mark_id=row.mark.pk,
+                pupil_name=row.mark.pupil.display_name,
+                mark_href=reverse("registers:mark", args=[row.mark.pk]),
+                date=f"{row.mark.date:%a %-d %b %Y}",
+                session=row.mark.session,
+                deadline=f"{row.deadline:%a %-d %b %Y}" if row.deadline else "",
+                status=status,
+                colour=colour,
+                checked=str(row.mark.pk) in selected,
+            )
+        )
+    chosen = form.data.get("new_code", "") if form is not None else ""
+    codes = [c for c in register_codes(today) if c.code != "N"]
+    return NCodesPage(
+        school_name=school.name,
+        school_links=[
+            Link(s.name, f"{reverse('registers:n_codes')}?school={s.urn}")
+            for s in schools
+            if len(schools) > 1
+        ],
+        rows=lines,
+        overdue_count=sum(1 for row in rows if row.overdue),
+        limit=f"{law.n_code_correction.amount} school days" if law else "the time allowed",
+        options=[Option("", "Choose a code", not chosen)]
+        + [Option(v, t, v == chosen) for v, t in code_choices(codes)],
+        reason=form.data.get("reason", "") if form is not None else "",
+        errors=form_errors(form, {"marks": "marks"}) if form is not None else [],
+        marks_error=field_error(form, "marks") if form is not None else "",
+        code_error=field_error(form, "new_code") if form is not None else "",
+        reason_error=field_error(form, "reason") if form is not None else "",
+    )

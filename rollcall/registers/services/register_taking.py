@@ -1,0 +1,366 @@
+"""Taking a group's register for one session: every pupil's mark saved together or not at all.
+
+First marks are inserted in one statement; a mark that was already recorded and is now
+different is an amendment with a reason (mark_amend), never an overwrite (REG24 reg 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rollcall import statutory
+from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.types import Actor
+from rollcall.organisations.calendar import SESSIONS
+from rollcall.organisations.models import RegistrationGroup, School
+from rollcall.organisations.selectors import school_calendar
+from rollcall.registers.bulk import marks_insert
+from rollcall.registers.models import Mark, TakenRegister
+from rollcall.registers.selectors import (
+    RosterRow,
+    present_code,
+    register_roster,
+    wrong_session_code,
+)
+from rollcall.registers.services.corrections import amendment_refusal
+from rollcall.registers.services.marks import (
+    MarkProblem,
+    MarksRejected,
+    mark_amend,
+)
+
+REGISTER_CHANGED = (
+    "Someone else saved this register while you were filling it in; open it again to see "
+    "their marks, then make your changes"
+)
+# Codes an arrival time decides between: present, late before the close, late after it.
+ARRIVAL_CODES = frozenset({"/", "\\", "L", "U"})
+ADMINISTRATIVE = statutory.RegisterTable.ADMINISTRATIVE
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One pupil's line on the register as the teacher left it."""
+
+    upn: str
+    code: str = ""  # empty: the pupil's default for the session (present, C2 or D)
+    arrived_at: dt.time | None = None  # local time at the school, for a late arrival
+    where: str = ""  # how the caller names the line in messages, e.g. the pupil's name
+
+
+@dataclass(frozen=True)
+class RegisterProblem(MarkProblem):
+    upn: str = ""
+
+
+@dataclass(frozen=True)
+class RegisterSaved:
+    taken: TakenRegister
+    created: int
+    amended: int
+    unchanged: int
+    codes: dict[str, int] = field(default_factory=dict)  # how many of each code now stand
+
+
+def register_times(school: School, session: str) -> tuple[dt.time, dt.time]:
+    if session == Mark.Session.AM:
+        return school.am_register_opens, school.am_register_closes
+    return school.pm_register_opens, school.pm_register_closes
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def arrival_code(*, school: School, session: str, arrived_at: dt.time) -> tuple[str, int | None]:
+    """The code for a pupil who arrived at `arrived_at`, and minutes after the register opened.
+
+    Arriving by the time the register closes is L (present); after it, U (unauthorised):
+    WTISA; RULES §7.2. Arriving before the register opened is simply present.
+    """
+    opens, closes = register_times(school, session)
+    if arrived_at <= opens:
+        return present_code(session), None
+    minutes_late = _minutes(arrived_at) - _minutes(opens)
+    return ("L" if arrived_at <= closes else "U"), minutes_late
+
+
+@dataclass(frozen=True)
+class _Line:
+    row: RosterRow
+    code: str
+    minutes_late: int | None
+
+
+def _check_entries(
+    *,
+    group: RegistrationGroup,
+    day: dt.date,
+    session: str,
+    roster: list[RosterRow],
+    entries: Sequence[RegisterEntry],
+) -> tuple[list[_Line], list[RegisterProblem]]:
+    school = group.school
+    codes = statutory.on(day).codes
+    by_upn = {row.pupil.upn: row for row in roster}
+    lines: list[_Line] = []
+    problems: list[RegisterProblem] = []
+    seen: set[str] = set()
+    for entry in entries:
+        row = by_upn.get(entry.upn)
+        where = entry.where or (row.pupil.display_name if row else entry.upn)
+        if row is None:
+            problems.append(
+                RegisterProblem(
+                    where,
+                    f"{entry.upn} is not on roll in {group.name} on {day:%-d %B %Y}",
+                    entry.upn,
+                )
+            )
+            continue
+        if entry.upn in seen:
+            problems.append(RegisterProblem(where, "is on the register twice", entry.upn))
+            continue
+        seen.add(entry.upn)
+        code = entry.code or row.default_code
+        minutes_late = None
+        if entry.arrived_at is not None and code in ARRIVAL_CODES:
+            code, minutes_late = arrival_code(
+                school=school, session=session, arrived_at=entry.arrived_at
+            )
+        known = codes.get(code)
+        if known is None or known.register_table is ADMINISTRATIVE:
+            problems.append(
+                RegisterProblem(
+                    where, f"{code!r} is not a register code on {day:%-d %B %Y}", row.pupil.upn
+                )
+            )
+        elif wrong_session_code(code, session):
+            problems.append(
+                RegisterProblem(
+                    where,
+                    f"{code} is the {'morning' if code == '/' else 'afternoon'} present mark; "
+                    f"use {present_code(session)} for this session",
+                    row.pupil.upn,
+                )
+            )
+        elif code == "D" and not row.dual_registered:
+            problems.append(
+                RegisterProblem(
+                    where,
+                    "D is only for a pupil dual-registered at another school, and "
+                    f"{row.pupil.display_name} is not",
+                    row.pupil.upn,
+                )
+            )
+        else:
+            lines.append(_Line(row, code, minutes_late))
+    for row in roster:
+        if row.pupil.upn not in seen:
+            problems.append(
+                RegisterProblem(
+                    row.pupil.display_name,
+                    "has no mark: the register must include every pupil on roll",
+                    row.pupil.upn,
+                )
+            )
+    return lines, problems
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What saving the register will write, worked out and checked before writing."""
+
+    new: list[_Line]
+    changed: list[_Line]
+    unchanged: int
+    codes: dict[str, int]
+    recorded: dict[int, str]  # the codes already saved, by pupil id, when the plan was made
+
+
+def _register_plan(
+    *,
+    actor: Actor,
+    group: RegistrationGroup,
+    date: dt.date,
+    session: str,
+    entries: Sequence[RegisterEntry],
+    today: dt.date,
+    amendment_reason: str,
+) -> _Plan:
+    if session not in SESSIONS:
+        raise ValidationError({"session": f"session must be AM or PM, got {session!r}"})
+    school = group.school
+    calendar = school_calendar(school=school)
+    closed = calendar.session_status(date, session).reason
+    if closed:
+        raise ValidationError({"date": f"There is no {session} register to take: {closed}"})
+    if statutory.on(date).registers is None:
+        raise ValidationError({"date": f"rollcall holds no register rules for {date}"})
+    roster = register_roster(group=group, day=date, session=session, amendment_counts=False)
+    if not roster:
+        raise ValidationError(
+            {"group": f"No pupils are on roll in {group.name} on {date:%-d %B %Y}"}
+        )
+    lines, problems = _check_entries(
+        group=group, day=date, session=session, roster=roster, entries=entries
+    )
+    new = [line for line in lines if line.row.mark is None]
+    changed = [line for line in lines if line.row.mark and line.row.mark.code != line.code]
+    if changed and not amendment_reason.strip():
+        problems.extend(
+            RegisterProblem(
+                line.row.pupil.display_name,
+                f"already has {line.row.mark.code} saved; give a reason to change it to "
+                f"{line.code} (the original stays on record)",
+                line.row.pupil.upn,
+            )
+            for line in changed
+            if line.row.mark is not None
+        )
+    if changed:
+        refusal = amendment_refusal(
+            actor=actor, school=school, calendar=calendar, day=date, today=today
+        )
+        if refusal:
+            problems.append(RegisterProblem("", refusal))
+    if problems:
+        raise MarksRejected(problems)
+    return _Plan(
+        new=new,
+        changed=changed,
+        unchanged=len(lines) - len(new) - len(changed),
+        codes=dict(Counter(line.code for line in lines)),
+        recorded={row.pupil.pk: row.mark.code for row in roster if row.mark is not None},
+    )
+
+
+def register_take(
+    *,
+    actor: Actor,
+    group: RegistrationGroup,
+    date: dt.date,
+    session: str,
+    entries: Sequence[RegisterEntry],
+    today: dt.date,
+    amendment_reason: str = "",
+) -> RegisterSaved:
+    """Save a group's register for one session: all or nothing.
+
+    Pupils without a mark get one; a pupil whose saved mark differs from the entry has it
+    amended with `amendment_reason` (then required); the same code again changes nothing.
+    """
+    # SQLite lets one writer in at a time, from BEGIN to COMMIT, so every check runs before the
+    # write transaction starts; the transaction then makes sure nothing they read has changed.
+    plan = _register_plan(
+        actor=actor,
+        group=group,
+        date=date,
+        session=session,
+        entries=entries,
+        today=today,
+        amendment_reason=amendment_reason,
+    )
+    return _register_record(
+        actor=actor,
+        group=group,
+        date=date,
+        session=session,
+        plan=plan,
+        amendment_reason=amendment_reason,
+    )
+
+
+@transaction.atomic
+def _register_record(
+    *,
+    actor: Actor,
+    group: RegistrationGroup,
+    date: dt.date,
+    session: str,
+    plan: _Plan,
+    amendment_reason: str,
+) -> RegisterSaved:
+    school = group.school
+    # Two people saving the same register take turns (PostgreSQL row lock; SQLite's IMMEDIATE
+    # transactions already admit one writer), and the second finds the first one's marks.
+    if connection.features.has_select_for_update:
+        list(RegistrationGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk"))
+    pupil_ids = [line.row.pupil.pk for line in (*plan.new, *plan.changed)] + list(plan.recorded)
+    recorded = dict(
+        Mark.objects.filter(school=school, date=date, session=session, pupil_id__in=pupil_ids)
+        .order_by()
+        .values_list("pupil_id", "code")
+    )
+    if recorded != plan.recorded:
+        raise ValidationError({"group": REGISTER_CHANGED})
+    new, changed, unchanged = plan.new, plan.changed, plan.unchanged
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None else None
+    marks_insert(
+        [
+            (
+                school.pk,
+                line.row.pupil.pk,
+                date,
+                session,
+                line.code,
+                line.code,
+                line.minutes_late,
+                now,
+                actor_id,
+                Mark.Source.REGISTER,
+            )
+            for line in new
+        ]
+    )
+    for line in changed:
+        assert line.row.mark is not None
+        mark_amend(actor=actor, mark=line.row.mark, new_code=line.code, reason=amendment_reason)
+    taken = next(
+        iter(TakenRegister.objects.filter(group=group, date=date, session=session).order_by()),
+        None,
+    )
+    first_taking = taken is None
+    if taken is None:
+        taken = TakenRegister.objects.create(
+            school=school,
+            group=group,
+            date=date,
+            session=session,
+            taken_at=now,
+            taken_by=actor,
+            taken_by_label=actor_label(actor),
+        )
+    if new or first_taking:
+        audit_record(
+            actor=actor,
+            verb="register.take",
+            target=taken,
+            summary=(
+                f"Took the {session} register for {group.name} on {date}: {len(new)} new marks, "
+                f"{len(changed)} amended, {unchanged} already recorded"
+            ),
+            school_urn=school.urn,
+            payload={
+                "group": group.name,
+                "date": date.isoformat(),
+                "session": session,
+                "created": len(new),
+                "amended": len(changed),
+            },
+        )
+    return RegisterSaved(
+        taken=taken,
+        created=len(new),
+        amended=len(changed),
+        unchanged=unchanged,
+        codes=plan.codes,
+    )

@@ -1,0 +1,315 @@
+"""Pages for taking registers, correcting marks and the first-day follow-up of absence.
+
+Every read goes through selectors scoped to the schools where the user works; anything else is
+a 404. Pages for the office (attendance officers and headteachers) refuse other roles plainly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rollcall import statutory
+from rollcall.casework.presenters import follow_up_page
+from rollcall.casework.selectors import follow_up_pupil, follow_up_schools
+from rollcall.casework.services import chronology_entry_add
+from rollcall.organisations.selectors import school_calendar
+from rollcall.registers import presenters as present
+from rollcall.registers.forms import (
+    ContactForm,
+    DayForm,
+    MarkCorrectionForm,
+    NCorrectionForm,
+    PickRegisterForm,
+    RegisterForm,
+)
+from rollcall.registers.selectors import (
+    OFFICE_ROLES,
+    groups_for,
+    mark_for,
+    pupil_for,
+    register_codes,
+    register_roster,
+    schools_staffed_by,
+    taken_register,
+)
+from rollcall.registers.services import (
+    MarksRejected,
+    amendment_refusal,
+    mark_correct,
+    n_codes_correct,
+    register_take,
+)
+
+NO_SCHOOL_ROLE = (
+    "Registers are kept by a school's teachers, attendance officers and headteachers. Your "
+    "account has no role at a school, so there are no registers for you here."
+)
+OFFICE_ONLY = (
+    "This page is for a school's attendance officers and headteachers. Ask your school's "
+    "attendance officer if you need something changed."
+)
+
+
+def _refused(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "registers/refused.html", {"message": message}, status=403)
+
+
+def _add_errors(form: Form, refused: ValidationError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    if hasattr(refused, "error_dict"):
+        for name, errors in refused.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, refused)
+
+
+def _chosen_day(request: HttpRequest) -> tuple[dt.date, DayForm]:
+    form = DayForm(request.GET)
+    day = form.cleaned_data.get("date") if form.is_valid() else None
+    return day or timezone.localdate(), form
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    schools = list(schools_staffed_by(user=request.user).order_by("name"))
+    if not schools:
+        return _refused(request, NO_SCHOOL_ROLE)
+    day, day_form = _chosen_day(request)
+    page = present.index_page(
+        user=request.user,
+        schools=schools,
+        day=day,
+        now=timezone.localtime(),
+        day_form=day_form,
+        pick_form=None,
+    )
+    return render(request, "registers/index.html", {"page": page})
+
+
+@require_GET
+@login_required
+def open_register(request: HttpRequest) -> HttpResponse:
+    schools = list(schools_staffed_by(user=request.user).order_by("name"))
+    if not schools:
+        return _refused(request, NO_SCHOOL_ROLE)
+    form = PickRegisterForm(request.GET, groups=groups_for(user=request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        return redirect(present.register_url(data["group"], data["date"], data["session"]))
+    day, day_form = _chosen_day(request)
+    page = present.index_page(
+        user=request.user,
+        schools=schools,
+        day=day,
+        now=timezone.localtime(),
+        day_form=day_form,
+        pick_form=form,
+    )
+    return render(request, "registers/index.html", {"page": page})
+
+
+@require_GET
+@login_required
+def missing(request: HttpRequest) -> HttpResponse:
+    schools = list(schools_staffed_by(user=request.user, roles=OFFICE_ROLES).order_by("name"))
+    if not schools:
+        return _refused(request, OFFICE_ONLY)
+    day, day_form = _chosen_day(request)
+    page = present.missing_page(schools=schools, day=day, day_form=day_form)
+    return render(request, "registers/missing.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register(request: HttpRequest, group_id: int, day: dt.date, session: str) -> HttpResponse:
+    group = get_object_or_404(groups_for(user=request.user), pk=group_id)
+    try:
+        codes = register_codes(day, session)
+    except statutory.BeforeStatutoryData:
+        raise Http404("rollcall holds no attendance codes for that date") from None
+    school, today = group.school, timezone.localdate()
+    calendar = school_calendar(school=school)
+    rows = register_roster(group=group, day=day, session=session)
+    form: RegisterForm | None = None
+    problems: dict[str, list[str]] = {}
+    general: list[str] = []
+    if request.method == "POST":
+        form = RegisterForm(request.POST, rows=rows, codes=codes)
+        if form.is_valid():
+            try:
+                saved = register_take(
+                    actor=request.user,  # type: ignore[arg-type]
+                    group=group,
+                    date=day,
+                    session=session,
+                    entries=form.entries(),
+                    today=today,
+                    amendment_reason=form.cleaned_data["reason"],
+                )
+            except MarksRejected as refused:
+                for problem in refused.problems:
+                    upn = getattr(problem, "upn", "")
+                    if upn:
+                        problems.setdefault(upn, []).append(problem.reason)
+                    else:
+                        general.append(str(problem))
+            except ValidationError as refused:
+                general.extend(refused.messages)
+            else:
+                messages.success(request, present.saved_message(group, day, session, saved))
+                return redirect(present.register_url(group, day, session))
+    page = present.register_page(
+        school=school,
+        group=group,
+        day=day,
+        session=session,
+        rows=rows,
+        codes=codes,
+        taken=taken_register(group=group, day=day, session=session),
+        closed_reason=calendar.session_status(day, session).reason,
+        locked_message=amendment_refusal(
+            actor=request.user,  # type: ignore[arg-type]
+            school=school,
+            calendar=calendar,
+            day=day,
+            today=today,
+        ),
+        form=form,
+        problems=problems,
+        general_problems=general,
+    )
+    return render(request, "registers/register.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
+    found = mark_for(user=request.user, mark_id=mark_id)
+    if found is None:
+        raise Http404("No such mark at your school")
+    codes = register_codes(found.date, found.session)
+    form = MarkCorrectionForm(request.POST or None, codes=codes, initial={"new_code": found.code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mark_correct(
+                actor=request.user,  # type: ignore[arg-type]
+                mark=found,
+                new_code=form.cleaned_data["new_code"],
+                reason=form.cleaned_data["reason"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, "Mark changed. The original and the change are kept below.")
+            return redirect("registers:mark", mark_id=found.pk)
+    page = present.mark_page(
+        user=request.user, mark=found, codes=codes, form=form, today=timezone.localdate()
+    )
+    return render(request, "registers/mark.html", {"page": page})
+
+
+@require_GET
+@login_required
+def pupil(request: HttpRequest, urn: str, pupil_id: int) -> HttpResponse:
+    school = get_object_or_404(schools_staffed_by(user=request.user), urn=urn)
+    found = pupil_for(user=request.user, pupil_id=pupil_id, school=school)
+    if found is None:
+        raise Http404("No such pupil at your school")
+    page = present.pupil_page(pupil=found, school=school, everything="all" in request.GET)
+    return render(request, "registers/pupil.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def n_codes(request: HttpRequest) -> HttpResponse:
+    schools = list(schools_staffed_by(user=request.user, roles=OFFICE_ROLES).order_by("name"))
+    if not schools:
+        return _refused(request, OFFICE_ONLY)
+    urn = request.GET.get("school")
+    school = next((s for s in schools if s.urn == urn), schools[0]) if urn else schools[0]
+    if urn and school.urn != urn:
+        raise Http404("No such school among yours")
+    today = timezone.localdate()
+    page = present.n_codes_page(school=school, schools=schools, today=today, form=None)
+    if request.method == "POST":
+        form = NCorrectionForm(
+            request.POST,
+            mark_ids=[row.mark_id for row in page.rows],
+            codes=register_codes(today),
+        )
+        if form.is_valid():
+            try:
+                count = n_codes_correct(
+                    actor=request.user,  # type: ignore[arg-type]
+                    school=school,
+                    mark_ids=form.cleaned_data["marks"],
+                    new_code=form.cleaned_data["new_code"],
+                    reason=form.cleaned_data["reason"],
+                    today=today,
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, f"Replaced {count} N codes.")
+                return redirect(f"{request.path}?school={school.urn}")
+        page = present.n_codes_page(school=school, schools=schools, today=today, form=form)
+    return render(request, "registers/n_codes.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def follow_up(request: HttpRequest) -> HttpResponse:
+    schools = list(follow_up_schools(user=request.user))
+    if not schools:
+        return _refused(request, OFFICE_ONLY)
+    day, day_form = _chosen_day(request)
+    bound: ContactForm | None = None
+    if request.method == "POST":
+        school = next((s for s in schools if s.urn == request.POST.get("school")), None)
+        if school is None:
+            raise Http404("No such school among yours")
+        found = follow_up_pupil(school=school, pupil_id=_int(request.POST.get("pupil")))
+        if found is None:
+            raise Http404("No such pupil at your school")
+        carer_ids = [link.carer_id for link in found.carer_links.all()]
+        bound = ContactForm(request.POST, carer_ids=carer_ids)
+        if bound.is_valid():
+            data = bound.cleaned_data
+            links = {link.carer_id: link.carer for link in found.carer_links.all()}
+            try:
+                entry = chronology_entry_add(
+                    actor=request.user,  # type: ignore[arg-type]
+                    pupil=found,
+                    school=school,
+                    kind=data["kind"],
+                    outcome=data["outcome"],
+                    occurred_at=timezone.now(),
+                    carer=links.get(data["carer"]) if data["carer"] else None,
+                    reason=data["reason"],
+                    note=data["note"],
+                )
+            except ValidationError as refused:
+                _add_errors(bound, refused)
+            else:
+                messages.success(request, f"Recorded for {found.display_name}: {entry.summary}.")
+                return redirect(f"{request.path}?date={day.isoformat()}#pupil-{found.pk}")
+    page = follow_up_page(schools=schools, day=day, day_form=day_form, bound=bound)
+    return render(request, "registers/follow_up.html", {"page": page})
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404("No such pupil") from None
