@@ -11,5 +11,5 @@ npx sass --no-source-map --style=compressed --quiet-deps --load-path=node_module
   rollcall/static/src/rollcall.scss rollcall/static/dist/rollcall.css
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js rollcall/static/dist/govuk/
 cp -r node_modules/govuk-frontend/dist/govuk/assets rollcall/static/dist/govuk/assets
-cp rollcall/static/src/rollcall.js rollcall/static/src/rollcall-icon.svg rollcall/static/dist/
+cp rollcall/static/src/*.js rollcall/static/src/rollcall-icon.svg rollcall/static/dist/
 echo "assets built in rollcall/static/dist"

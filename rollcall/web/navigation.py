@@ -42,8 +42,16 @@ def navigation(request: HttpRequest) -> list[dict[str, object]]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == href or (href != "/" and request.path.startswith(href))
-        items.append({"href": href, "text": item.text, "active": active})
+        items.append({"href": href, "text": item.text, "active": False})
+    # The item whose address is the longest prefix of this page is the one we are in.
+    matches = [
+        item
+        for item in items
+        if request.path == item["href"]
+        or (item["href"] != "/" and request.path.startswith(str(item["href"])))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(str(item["href"])))["active"] = True
     if user.is_superuser:
         items.append({"href": "/admin/", "text": "Administration", "active": False})
     return items

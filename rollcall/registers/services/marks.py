@@ -219,6 +219,22 @@ def mark_amend(*, actor: Actor, mark: Mark, new_code: str, reason: str) -> Mark:
     return mark
 
 
+def _stored_codes(
+    school: School, dates: list[dt.date]
+) -> dict[tuple[str, dt.date, str], tuple[int, str]]:
+    """The marks already stored at the school over the span of these dates, by session: a
+    nightly push reads one week's marks, not every year the school has kept."""
+    if not dates:
+        return {}
+    stored = Mark.objects.filter(school=school, date__range=(min(dates), max(dates)))
+    return {
+        (upn, day, session): (mark_id, code)
+        for mark_id, upn, day, session, code in stored.values_list(
+            "id", "pupil__upn", "date", "session", "code"
+        )
+    }
+
+
 @transaction.atomic
 def marks_bulk_record(
     *,
@@ -235,14 +251,10 @@ def marks_bulk_record(
     has the same code is left alone (so a repeated import changes nothing); one with a different
     code is amended with `amendment_reason`, which is then required.
     """
+    marks = list(marks)
     checker = MarkChecker(school)
     pupils = {p.upn: p for p in Pupil.objects.filter(enrolments__school=school).distinct()}
-    existing = {
-        (upn, day, session): (mark_id, code)
-        for mark_id, upn, day, session, code in Mark.objects.filter(school=school).values_list(
-            "id", "pupil__upn", "date", "session", "code"
-        )
-    }
+    existing = _stored_codes(school, [m.date for m in marks])
     problems: list[MarkProblem] = []
     seen: dict[tuple[str, dt.date, str], str] = {}
     to_create: list[MarkInput] = []
@@ -356,13 +368,9 @@ def marks_bulk_amend(*, actor: Actor, school: School, amendments: Iterable[Amend
 
     Each amendment keeps the previous code, the new code, who, when and why.
     """
+    amendments = list(amendments)
     checker = MarkChecker(school)
-    current = {
-        (upn, day, session): (mark_id, code)
-        for mark_id, upn, day, session, code in Mark.objects.filter(school=school).values_list(
-            "id", "pupil__upn", "date", "session", "code"
-        )
-    }
+    current = _stored_codes(school, [a.date for a in amendments])
     problems: list[MarkProblem] = []
     planned: list[tuple[int, str, AmendmentInput]] = []
     for item in amendments:
