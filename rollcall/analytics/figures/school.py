@@ -1,0 +1,175 @@
+"""A school's pupils this school year, with the flags its attendance officer works from.
+
+Session counts are the pupil's enrolment at this school (the DfE unit for persistent absence).
+The national threshold, continuous absence and uncorrected N are the pupil's, over every
+school: the law counts the threshold across schools (RULES §3.5) and a dual-registered pupil's
+day is only a whole day's absence if they missed both places.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from rollcall import statutory
+from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
+from rollcall.analytics.figures.threshold import threshold_met_since
+from rollcall.engine import MarkMatrix, enrolment_figures, national_threshold
+from rollcall.engine.cohorts import authority_totals, enrolment_frame
+from rollcall.engine.triggers import (
+    academic_year_start,
+    continuous_absence,
+    daily_picture,
+    uncorrected_n,
+)
+
+
+@dataclass(frozen=True)
+class PupilLine:
+    upn: str
+    possible: int
+    attended: int
+    authorised: int
+    unauthorised: int
+    late_before_close: int
+    late_after_close: int
+    attendance_pct: float | None
+    persistent: bool
+    severe: bool
+    threshold_met_on: dt.date | None  # first met this school year
+    threshold_met_session: str | None
+    threshold_first_met_on: dt.date | None  # first met ever (since the framework began)
+    threshold_in_window: int
+    absent_days_running: int  # current run of whole days' unauthorised absence
+    absent_since: dt.date | None  # first day of that run, when it has reached the trigger
+    overdue_n_days: int  # days still coded N after the correction period
+    overdue_n_since: dt.date | None
+
+    @property
+    def continuous_absence(self) -> bool:
+        return self.absent_since is not None
+
+    @property
+    def uncorrected_n(self) -> bool:
+        return self.overdue_n_days > 0
+
+
+def school_pupil_lines(matrix: MarkMatrix, *, urn: str, as_of: dt.date) -> dict[str, PupilLine]:
+    """Every pupil with marks at the school this school year, keyed by UPN."""
+    school = np.flatnonzero(matrix.schools.astype(str) == urn)
+    if not school.size:
+        return {}
+    here = np.flatnonzero(matrix.row_school == school[0])
+    sub = submatrix(matrix, rows_of_pupils(matrix, np.unique(matrix.row_pupil[here])))
+    first = academic_year_start(as_of)
+    figures = enrolment_figures(sub, first=first, last=as_of)
+    rows = np.flatnonzero((sub.row_school == school[0]) & (figures.possible > 0))
+    n = sub.n_pupils
+    first_met = np.full(n, -1)
+    met_column = np.full(n, -1)
+    in_window = np.zeros(n, dtype=np.int64)
+    if statutory.on(as_of).threshold is not None:
+        result = national_threshold(sub, as_of=as_of)
+        first_met, in_window = result.met_column, result.sessions_in_window
+        met_column = threshold_met_since(sub, as_of=as_of, since=first)
+    run_length, run_start, overdue, overdue_from = _daily_flags(sub, as_of)
+    notify_days = _continuous_days(as_of)
+    lines = {}
+    attendance = figures.attendance_pct
+    for row in rows.tolist():
+        pupil = int(sub.row_pupil[row])
+        met = int(met_column[pupil])
+        running = int(run_length[pupil])
+        upn = str(sub.pupils[pupil])
+        lines[upn] = PupilLine(
+            upn=upn,
+            possible=int(figures.possible[row]),
+            attended=int(figures.present[row] + figures.aea[row]),
+            authorised=int(figures.authorised[row]),
+            unauthorised=int(figures.unauthorised[row]),
+            late_before_close=int(figures.late_before_close[row]),
+            late_after_close=int(figures.late_after_close[row]),
+            attendance_pct=None if np.isnan(attendance[row]) else float(attendance[row]),
+            persistent=bool(figures.persistent_absence[row]),
+            severe=bool(figures.severe_absence[row]),
+            threshold_met_on=sub.column_date(met) if met >= 0 else None,
+            threshold_met_session=sub.column_session(met) if met >= 0 else None,
+            threshold_first_met_on=(
+                sub.column_date(int(first_met[pupil])) if first_met[pupil] >= 0 else None
+            ),
+            threshold_in_window=int(in_window[pupil]),
+            absent_days_running=running,
+            absent_since=run_start[pupil] if notify_days and running >= notify_days else None,
+            overdue_n_days=int(overdue[pupil]),
+            overdue_n_since=overdue_from[pupil],
+        )
+    return lines
+
+
+def _continuous_days(on: dt.date) -> int | None:
+    registers = statutory.on(on).registers
+    return registers.continuous_absence_notification.amount if registers else None
+
+
+def _daily_flags(
+    matrix: MarkMatrix, as_of: dt.date
+) -> tuple[np.ndarray, list[dt.date | None], np.ndarray, list[dt.date | None]]:
+    """Per pupil: current run of whole days absent without permission and its first day;
+    days still coded N past the correction period and the oldest (REG24 reg 13; WTISA)."""
+    n = matrix.n_pupils
+    registers = statutory.on(as_of).registers
+    columns = matrix.columns_between(None, as_of)
+    if registers is None or columns.stop == columns.start:
+        return np.zeros(n, dtype=np.int64), [None] * n, np.zeros(n, dtype=np.int64), [None] * n
+    picture = daily_picture(matrix, columns)
+    _, start, run = continuous_absence(
+        picture, days=registers.continuous_absence_notification.amount
+    )
+    count, earliest = uncorrected_n(picture, school_days=registers.n_code_correction.amount)
+    days = picture.days.astype(dt.date)
+    return (
+        np.asarray(run),
+        [days[int(s)] if r > 0 else None for s, r in zip(start, run, strict=True)],
+        np.asarray(count),
+        [days[int(e)] if e >= 0 else None for e in earliest],
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    enrolments: int
+    possible: int
+    attendance_pct: float | None
+    authorised_pct: float | None
+    unauthorised_pct: float | None
+    persistent_pct: float | None
+    severe_pct: float | None
+
+
+def headline(frame: pl.DataFrame) -> Headline:
+    """The figures for a set of enrolments together (a school, or the whole LA)."""
+    if frame.height == 0:
+        return Headline(0, 0, None, None, None, None, None)
+    totals = authority_totals(frame)
+    absence = totals["absence_pct"]
+    return Headline(
+        enrolments=int(totals["enrolments"] or 0),
+        possible=int(totals["possible"] or 0),
+        attendance_pct=None if absence is None else round(100 - float(absence), 2),
+        authorised_pct=_float(totals["authorised_pct"]),
+        unauthorised_pct=_float(totals["unauthorised_pct"]),
+        persistent_pct=_float(totals["persistent_pct"]),
+        severe_pct=_float(totals["severe_pct"]),
+    )
+
+
+def _float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def year_enrolments(matrix: MarkMatrix, *, as_of: dt.date) -> pl.DataFrame:
+    """Every enrolment with possible sessions this school year (engine.cohorts)."""
+    return enrolment_frame(matrix, first=academic_year_start(as_of), last=as_of)

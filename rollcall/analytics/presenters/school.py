@@ -1,0 +1,154 @@
+"""The school dashboard: headline figures against the LA, and the school's pupils by concern."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from rollcall.accounts.selectors import User
+from rollcall.analytics.figures.authority import at
+from rollcall.analytics.figures.school import Headline, headline, year_enrolments
+from rollcall.analytics.presenters.common import AsOf, count, pct, points, query_string
+from rollcall.analytics.presenters.pupil_list import (
+    FLAGS,
+    SEN,
+    YES_NO,
+    Filters,
+    pupil_lines,
+    table_head,
+    table_rows,
+    year_order,
+)
+from rollcall.analytics.selectors import authority_urns, worklist_items
+from rollcall.engine import MarkMatrix
+from rollcall.organisations.models import School
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    text: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SchoolPage:
+    school: School
+    as_of: AsOf
+    headline: list[list[dict[str, str]]]
+    authority_name: str
+    filters: Filters
+    choices: dict[str, list[Choice]]
+    head: list[dict[str, Any]]
+    rows: list[list[dict[str, str]]]
+    shown: int
+    on_roll: int
+    csv_href: str
+    open_items: int
+    worklist_href: str
+
+    @property
+    def keep(self) -> dict[str, str | None]:
+        """The list's filters, kept when the as-of date changes."""
+        return {k: v for k, v in self.filters.as_query(self.as_of).items() if k != "as_of"}
+
+    @property
+    def open_items_text(self) -> str:
+        return f"{count(self.open_items)} open item{'' if self.open_items == 1 else 's'}"
+
+    @property
+    def count_text(self) -> str:
+        return (
+            f"Showing {count(self.shown)} of the {count(self.on_roll)} pupils on roll with "
+            "sessions this school year."
+        )
+
+    @property
+    def caption(self) -> str:
+        return f"Pupils at {self.school.name}: {FLAGS[self.filters.flag].lower()}"
+
+
+def school_page(
+    *, user: User, school: School, matrix: MarkMatrix, as_of: AsOf, filters: Filters
+) -> SchoolPage:
+    found = pupil_lines(user=user, school=school, matrix=matrix, as_of=as_of, filters=filters)
+    shown, on_roll = found.shown, found.on_roll
+    enrolments = year_enrolments(matrix, as_of=as_of.date)
+    here = at(enrolments, [school.urn])
+    area = at(enrolments, authority_urns(schools=[school]))
+    met_here = found.met_threshold
+    years = sorted({line.pupil.year_group for line in on_roll}, key=year_order)
+    query = filters.as_query(as_of)
+    return SchoolPage(
+        school=school,
+        as_of=as_of,
+        headline=_headline(headline(here), headline(area), met_here),
+        authority_name=school.local_authority.name,
+        filters=filters,
+        choices={
+            "flag": _choices(FLAGS, filters.flag),
+            "year": _choices({"": "Any", **{y: _year_name(y) for y in years}}, filters.year),
+            "sen": _choices(SEN, filters.sen),
+            "fsm": _choices(YES_NO, filters.fsm),
+            "eal": _choices(YES_NO, filters.eal),
+        },
+        head=table_head(filters, as_of),
+        rows=table_rows(shown),
+        shown=len(shown),
+        on_roll=len(on_roll),
+        csv_href=reverse("analytics:school_csv", args=[school.urn]) + query_string(query),
+        open_items=worklist_items(user=user, urn=school.urn).count(),
+        worklist_href=reverse("analytics:worklist") + query_string({"school": school.urn}),
+    )
+
+
+def _year_name(year: str) -> str:
+    return (
+        "Reception"
+        if year == "R"
+        else f"Nursery {year[1]}"
+        if year.startswith("N")
+        else f"Year {year}"
+    )
+
+
+def _choices(options: Mapping[str, str], chosen: str) -> list[Choice]:
+    return [Choice(value, words, value == chosen) for value, words in options.items()]
+
+
+def _headline(school: Headline, area: Headline, met: int) -> list[list[dict[str, str]]]:
+    def row(name: str, mine: float | None, theirs: float | None) -> list[dict[str, str]]:
+        difference = None if mine is None or theirs is None else mine - theirs
+        return [
+            {"text": name},
+            {"text": pct(mine), "format": "numeric"},
+            {"text": pct(theirs), "format": "numeric"},
+            {"text": points(difference), "format": "numeric"},
+        ]
+
+    return [
+        row("Attendance", school.attendance_pct, area.attendance_pct),
+        row("Authorised absence", school.authorised_pct, area.authorised_pct),
+        row("Unauthorised absence", school.unauthorised_pct, area.unauthorised_pct),
+        row(
+            "Persistent absence rate (pupils 10% or more absent)",
+            school.persistent_pct,
+            area.persistent_pct,
+        ),
+        row("Severe absence rate (pupils 50% or more absent)", school.severe_pct, area.severe_pct),
+        [
+            {"text": "Pupils with sessions this school year"},
+            {"text": count(school.enrolments), "format": "numeric"},
+            {"text": count(area.enrolments), "format": "numeric"},
+            {"text": ""},
+        ],
+        [
+            {"text": "Pupils who have met the national threshold this school year"},
+            {"text": count(met), "format": "numeric"},
+            {"text": ""},
+            {"text": ""},
+        ],
+    ]

@@ -1,0 +1,120 @@
+"""The nightly sweep: which triggers each school should act on (WTISA; REG24 regs 9 and 13).
+
+Pupils are grouped by their current school (the school of their latest mark) and the engine's
+triggers are found for each group with that school's policy profile, so a trust's local
+letters apply to its academies only. A trigger becomes work only while the pupil is still on
+that school's roll. Events (a threshold met, an unauthorised holiday) become work from the
+start of the school year, unless asked for from an earlier date; the national threshold met
+again in a later school year is work again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
+from rollcall.analytics.figures.threshold import threshold_met_since
+from rollcall.engine import MarkMatrix
+from rollcall.engine.triggers import (
+    HOLIDAY,
+    LOCAL_THRESHOLD,
+    NATIONAL_THRESHOLD,
+    TriggerHit,
+    academic_year_start,
+    current_school,
+    find_triggers,
+)
+from rollcall.policies import load_profile
+
+
+@dataclass(frozen=True)
+class Candidate:
+    upn: str
+    urn: str
+    kind: str
+    met_on: dt.date
+    detail: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    candidates: list[Candidate]
+    triggers: int  # every trigger the engine found
+    not_on_roll: int  # of those, for pupils who have since left the school
+    earlier: int  # of those, events before `since` (already history)
+    since: dt.date
+
+
+# Triggers that happen on a date and are then history. The others describe the pupil as of the
+# sweep date (a run of absence still going, an N still uncorrected, this year's absence rate).
+EVENTS = frozenset({NATIONAL_THRESHOLD, LOCAL_THRESHOLD, HOLIDAY})
+
+
+def sweep_candidates(
+    matrix: MarkMatrix,
+    *,
+    on: dt.date,
+    profile_of: Mapping[str, str],
+    on_roll: Collection[tuple[str, str]],
+    since: dt.date | None = None,
+    default_profile: str = "national",
+) -> Findings:
+    """Triggers met up to `on`, each for the pupil's current school. `profile_of` maps URN to
+    policy profile key; `on_roll` holds (UPN, URN) of enrolments current on `on`. Events
+    before `since` (default: the start of the school year) are left out."""
+    since = since or academic_year_start(on)
+    columns = matrix.columns_between(None, on)
+    if columns.stop == columns.start or matrix.n_pupils == 0:
+        return Findings([], 0, 0, 0, since)
+    now_at = matrix.schools[current_school(matrix, columns)].astype(str)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pupil, urn in enumerate(now_at.tolist()):
+        groups[profile_of.get(urn, default_profile)].append(pupil)
+    candidates: list[Candidate] = []
+    found = left = earlier = 0
+    for key, pupils in sorted(groups.items()):
+        profile = load_profile(key)
+        group = submatrix(matrix, rows_of_pupils(matrix, np.asarray(pupils)))
+        hits = find_triggers(group, as_of=on, profile=profile)
+        hits += _met_again(group, hits, on)
+        for hit in hits:
+            found += 1
+            upn, urn = str(group.pupils[hit.pupil]), str(group.schools[hit.school])
+            if hit.kind in EVENTS and hit.met_on < since:
+                earlier += 1
+                continue
+            if (upn, urn) not in on_roll:
+                left += 1
+                continue
+            candidates.append(Candidate(upn, urn, hit.kind, hit.met_on, hit.detail))
+    return Findings(candidates, found, left, earlier, since)
+
+
+def _met_again(matrix: MarkMatrix, hits: list[TriggerHit], on: dt.date) -> list[TriggerHit]:
+    """The national threshold met again this school year by pupils who first met it earlier:
+    the engine reports only the first time, but each time is for the school to consider."""
+    first = {hit.pupil: hit for hit in hits if hit.kind == NATIONAL_THRESHOLD}
+    if not first:
+        return []
+    met = threshold_met_since(matrix, as_of=on, since=academic_year_start(on))
+    again = []
+    for pupil, hit in sorted(first.items()):
+        column = int(met[pupil])
+        if column < 0 or matrix.column_date(column) == hit.met_on:
+            continue
+        again.append(
+            TriggerHit(
+                pupil,
+                hit.school,
+                NATIONAL_THRESHOLD,
+                matrix.column_date(column),
+                f"10 sessions of unauthorised absence within 10 school weeks, reached at the "
+                f"{matrix.column_session(column)} session (first met {hit.met_on:%-d %B %Y})",
+            )
+        )
+    return again

@@ -1,0 +1,173 @@
+"""Attendance pages: the authority, school, pupil and cohort dashboards and the worklist.
+
+Figures come from the engine's matrix, loaded once per request; records come through selectors
+scoped to the user, so a school, pupil or item the user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rollcall.analytics.forms import DoneForm
+from rollcall.analytics.presenters.authority import authority_page
+from rollcall.analytics.presenters.cohorts import choice_from, cohort_page
+from rollcall.analytics.presenters.common import AsOf, as_of_from
+from rollcall.analytics.presenters.pupil import pupil_page
+from rollcall.analytics.presenters.pupil_list import csv_text, filters_from, pupil_lines
+from rollcall.analytics.presenters.school import school_page
+from rollcall.analytics.presenters.worklist import item_page, worklist_page
+from rollcall.analytics.selectors import (
+    analytics_scope,
+    may_complete,
+    pupil_for,
+    school_for,
+    worklist_item_for,
+)
+from rollcall.analytics.services import worklist_item_complete
+from rollcall.analytics.source import analysis_matrix
+from rollcall.engine import MarkMatrix
+
+NOT_YOURS = (
+    "Only the school's attendance officers and headteacher can mark its worklist items done. "
+    "You can read them here."
+)
+
+
+def _matrix(request: HttpRequest) -> MarkMatrix:
+    """The analysis matrix, loaded once per request however many figures a page needs."""
+    cached = getattr(request, "_rollcall_matrix", None)
+    if cached is None:
+        cached = analysis_matrix()
+        request._rollcall_matrix = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _as_of(request: HttpRequest) -> AsOf:
+    return as_of_from(request.GET, matrix=_matrix(request), today=timezone.localdate())
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    scope = analytics_scope(user=request.user)
+    if scope.level == "school" and len(scope.schools) == 1:
+        target = redirect("analytics:school", urn=scope.schools[0].urn)
+        if request.GET:
+            target["Location"] += "?" + urlencode(request.GET)
+        return target
+    page = authority_page(scope=scope, matrix=_matrix(request), as_of=_as_of(request))
+    return render(request, "analytics/index.html", {"page": page, "scope": scope})
+
+
+@require_GET
+@login_required
+def school(request: HttpRequest, urn: str) -> HttpResponse:
+    found = school_for(user=request.user, urn=urn)
+    if found is None:
+        raise Http404("No such school")
+    page = school_page(
+        user=request.user,
+        school=found,
+        matrix=_matrix(request),
+        as_of=_as_of(request),
+        filters=filters_from(request.GET),
+    )
+    return render(request, "analytics/school.html", {"page": page})
+
+
+@require_GET
+@login_required
+def school_csv(request: HttpRequest, urn: str) -> HttpResponse:
+    found = school_for(user=request.user, urn=urn)
+    if found is None:
+        raise Http404("No such school")
+    as_of = _as_of(request)
+    lines = pupil_lines(
+        user=request.user,
+        school=found,
+        matrix=_matrix(request),
+        as_of=as_of,
+        filters=filters_from(request.GET),
+    )
+    response = HttpResponse(csv_text(lines.shown), content_type="text/csv; charset=utf-8")
+    name = f"{found.urn}-pupils-{as_of.date.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def pupil(request: HttpRequest, upn: str) -> HttpResponse:
+    found = pupil_for(user=request.user, upn=upn)
+    if found is None:
+        raise Http404("No such pupil")
+    page = pupil_page(
+        user=request.user, pupil=found, matrix=_matrix(request), as_of=_as_of(request)
+    )
+    return render(request, "analytics/pupil.html", {"page": page})
+
+
+@require_GET
+@login_required
+def cohorts(request: HttpRequest) -> HttpResponse:
+    page = cohort_page(
+        user=request.user,
+        scope=analytics_scope(user=request.user),
+        matrix=_matrix(request),
+        as_of=_as_of(request),
+        choice=choice_from(request.GET),
+    )
+    return render(request, "analytics/cohorts.html", {"page": page})
+
+
+@require_GET
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    page = worklist_page(
+        user=request.user, scope=analytics_scope(user=request.user), query=request.GET
+    )
+    return render(request, "analytics/worklist.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def worklist_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = worklist_item_for(user=request.user, item_id=item_id)
+    if item is None:
+        raise Http404("No such worklist item")
+    form = DoneForm(request.POST or None)
+    if request.method == "POST":
+        if not may_complete(user=request.user, item=item):
+            return render(request, "analytics/refused.html", {"message": NOT_YOURS}, status=403)
+        if form.is_valid():
+            try:
+                worklist_item_complete(
+                    actor=request.user,  # type: ignore[arg-type]
+                    item=item,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(
+                    request, f"Marked done: {item.label} for {item.pupil.display_name}"
+                )
+                return redirect(item_page(user=request.user, item=item).back_href)
+    page = item_page(user=request.user, item=item)
+    return render(request, "analytics/worklist_item.html", {"page": page, "form": form})
+
+
+def _add_errors(form: DoneForm, refused: ValidationError) -> None:
+    if hasattr(refused, "error_dict"):
+        for name, errors in refused.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, refused)

@@ -1,0 +1,139 @@
+"""`rollcall sweep` over the demo authority, and the worklist school staff work from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Q
+
+from rollcall.analytics.figures.threshold import threshold_met_since
+from rollcall.analytics.models import WorklistItem
+from rollcall.analytics.source import analysis_matrix
+from rollcall.core.models import AuditEvent
+from rollcall.engine import national_threshold
+from rollcall.pupils.models import Enrolment
+from tests.analytics.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+DEMO_END = dt.date(2026, 3, 20)
+
+
+def sweep(*options: str) -> str:
+    out = StringIO()
+    call_command("sweep", *options, stdout=out)
+    return out.getvalue()
+
+
+def test_sweeping_twice_lists_nothing_new_and_each_item_goes_to_the_pupils_school(demo):
+    first = sweep("--on", "2026-03-20")
+    count = WorklistItem.objects.count()
+    assert count > 20
+    assert f"{count:,} new worklist items, 0 already listed" in first
+    second = sweep("--on", "2026-03-20")
+    assert WorklistItem.objects.count() == count
+    assert f"0 new worklist items, {count:,} already listed" in second
+    current = Q(left_on__isnull=True) | Q(left_on__gte=DEMO_END)
+    on_roll = set(
+        Enrolment.objects.filter(current, admitted_on__lte=DEMO_END).values_list(
+            "pupil_id", "school_id"
+        )
+    )
+    for item in WorklistItem.objects.all():
+        assert (item.pupil_id, item.school_id) in on_roll, item
+    # Thresholds met this school year only; earlier ones are history.
+    thresholds = WorklistItem.objects.filter(kind="national_threshold")
+    assert thresholds.exists()
+    assert all(item.met_on >= dt.date(2025, 9, 1) for item in thresholds)
+    assert AuditEvent.objects.filter(verb="worklist_item.create").count() == count
+
+
+def test_the_sweep_lists_exactly_the_thresholds_met_this_school_year(demo):
+    sweep("--on", "2026-03-20")
+    matrix = analysis_matrix()
+    met = threshold_met_since(matrix, as_of=DEMO_END, since=dt.date(2025, 9, 1))
+    expected = {
+        (str(matrix.pupils[p]), matrix.column_date(int(met[p])))
+        for p in np.flatnonzero(met >= 0).tolist()
+    }
+    listed = set(
+        WorklistItem.objects.filter(kind="national_threshold").values_list("pupil__upn", "met_on")
+    )
+    on_roll = set(
+        Enrolment.objects.filter(Q(left_on__isnull=True) | Q(left_on__gte=DEMO_END)).values_list(
+            "pupil__upn", flat=True
+        )
+    )
+    assert listed == {(upn, day) for upn, day in expected if upn in on_roll}
+
+
+def test_met_since_the_start_agrees_with_the_engine_for_every_pupil(demo):
+    matrix = analysis_matrix()
+    for as_of in (dt.date(2024, 12, 1), dt.date(2025, 7, 1), DEMO_END):
+        engine = national_threshold(matrix, as_of=as_of).met_column
+        assert (threshold_met_since(matrix, as_of=as_of, since=None) == engine).all()
+
+
+def test_the_sweep_refuses_a_bad_date_plainly(demo):
+    with pytest.raises(CommandError, match="must be a date in the form YYYY-MM-DD"):
+        sweep("--on", "20/03/2026")
+    with pytest.raises(CommandError, match="--since 2026-04-01 is after --on 2026-03-20"):
+        sweep("--on", "2026-03-20", "--since", "2026-04-01")
+    assert not WorklistItem.objects.exists()
+
+
+def test_staff_see_their_schools_items_oldest_first_and_mark_one_done(client, demo):
+    sweep("--on", "2026-03-20")
+    signed_in(client, "officer")
+    html = client.get("/analytics/worklist").content.decode()
+    mine = WorklistItem.objects.filter(school__urn="990201").order_by("met_on", "id")
+    assert f"Open items ({mine.count():,})" in html
+    assert "Castle Hill Academy" not in html
+    dates = re.findall(r'<td class="govuk-table__cell">\s*(\d{1,2} \w{3} \d{4})', html)
+    parsed = [dt.datetime.strptime(d, "%d %b %Y").date() for d in dates[::2]]
+    assert parsed == sorted(parsed)
+
+    item = mine.first()
+    page = client.get(f"/analytics/worklist/{item.pk}")
+    assert "What was done?" in page.content.decode()
+    refused = client.post(f"/analytics/worklist/{item.pk}", {"note": "   "})
+    assert "Say what was done" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.status == "open"
+
+    done = client.post(f"/analytics/worklist/{item.pk}", {"note": "Phoned mother; plan agreed."})
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.note, item.done_by.username) == (
+        "done",
+        "Phoned mother; plan agreed.",
+        "officer",
+    )
+    event = AuditEvent.objects.get(verb="worklist_item.complete", object_id=str(item.pk))
+    assert "Phoned mother" in event.summary
+    assert (
+        f"Open items ({mine.count() - 1:,})" in client.get("/analytics/worklist").content.decode()
+    )
+    again = client.post(f"/analytics/worklist/{item.pk}", {"note": "Again"})
+    assert "already marked done" in again.content.decode()
+
+
+def test_other_schools_items_are_404_and_trust_leads_read_but_do_not_close(client, demo):
+    sweep("--on", "2026-03-20")
+    castle_hill = WorklistItem.objects.filter(school__urn="990202").first()
+    signed_in(client, "officer")
+    assert client.get(f"/analytics/worklist/{castle_hill.pk}").status_code == 404
+    assert client.post(f"/analytics/worklist/{castle_hill.pk}", {"note": "x"}).status_code == 404
+    client.logout()
+    signed_in(client, "trustlead")
+    page = client.get(f"/analytics/worklist/{castle_hill.pk}").content.decode()
+    assert "What was done?" not in page
+    refused = client.post(f"/analytics/worklist/{castle_hill.pk}", {"note": "Looked at it"})
+    assert refused.status_code == 403
+    castle_hill.refresh_from_db()
+    assert castle_hill.status == "open"
