@@ -171,6 +171,9 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 
+# The analysis store: the engine's columnar copy of the registers (rebuilt from the database).
+ROLLCALL_STORE_DIR = Path(env_str("ROLLCALL_STORE_DIR", str(DATA_DIR / "store")))
+
 # The local policy profile used where an organisation has none of its own.
 ROLLCALL_DEFAULT_POLICY = env_str("ROLLCALL_DEFAULT_POLICY", "national")
 

@@ -36,3 +36,9 @@ def officer(db, school) -> User:
 def _fast_password_hashing(settings):
     # PBKDF2 is deliberately slow; tests sign in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_analysis_store(settings, tmp_path):
+    # Each test's database gets its own analysis store, never the developer's var/store.
+    settings.ROLLCALL_STORE_DIR = tmp_path / "analysis-store"
