@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -10,9 +11,11 @@ from rollcall.web.presenters import home_page
 
 
 @require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    page = home_page(user=request.user, today=timezone.localdate())  # type: ignore[arg-type]
+def home(request: HttpRequest) -> HttpResponseBase:
+    # The front door answers 200 either way: the sign-in form, or what the user may see.
+    if not request.user.is_authenticated:
+        return LoginView.as_view(template_name="sign_in.html")(request)
+    page = home_page(user=request.user, today=timezone.localdate())
     return render(request, "home.html", {"page": page})
 
 

@@ -20,10 +20,11 @@ def _sign_in(client, username, password):
     return client.get("/")
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+def test_anonymous_visitors_see_the_sign_in_form(client, db):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in")
+    assert response.status_code == 200
+    assert "Sign in to rollcall" in response.content.decode()
+    assert 'action="/sign-in"' in response.content.decode()
     page = client.get("/sign-in")
     assert page.status_code == 200
     assert "Sign in to rollcall" in page.content.decode()
