@@ -24,7 +24,7 @@ FETCH = 200_000
 
 
 def store_directory() -> Path:
-    return Path(getattr(settings, "ROLLCALL_STORE_DIR", settings.DATA_DIR / "store"))
+    return Path(settings.ROLLCALL_STORE_DIR)
 
 
 def registers_version() -> dict[str, Any]:

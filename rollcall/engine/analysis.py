@@ -46,14 +46,17 @@ def analyse(
 ) -> pl.DataFrame:
     """Figures for every pupil. Session counts cover first..last (default: everything up to
     as_of); threshold fields consider every mark up to as_of (default: the last date)."""
-    as_of = as_of or matrix.last_date() or dt.date.today()
-    last = min(last, as_of) if last else as_of
+    # With no marks and no as-of date there is no threshold to look for (and no date to
+    # invent: the engine never takes today's date itself).
+    as_of = as_of or matrix.last_date()
+    if as_of is not None:
+        last = min(last, as_of) if last else as_of
     figures = pupil_figures(matrix, first=first, last=last)
     n = matrix.n_pupils
     met_on = pl.Series("threshold_met_on", [None] * n, dtype=pl.Date)
     met_session = pl.Series("threshold_met_session", [None] * n, dtype=pl.String)
     in_window = np.zeros(n, dtype=np.int64)
-    if statutory.on(as_of).threshold is not None and n:
+    if as_of is not None and n and statutory.on(as_of).threshold is not None:
         result = national_threshold(matrix, as_of=as_of)
         in_window = result.sessions_in_window
         met = result.met()

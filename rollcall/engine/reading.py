@@ -160,7 +160,9 @@ def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Days since 1970-01-01 per row, and a mask of rows whose date is not a real YYYY-MM-DD."""
     if pa.types.is_date32(column.type):
         bad = column.is_null().to_numpy(zero_copy_only=False)
-        days = pc.fill_null(column, pa.scalar(0, pa.date32())).cast(pa.int32())
+        if column.null_count:
+            column = pc.fill_null(column, pa.scalar(0, pa.date32()))
+        days = column.cast(pa.int32())
         days_np = days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return days_np, np.asarray(bad, dtype=bool)
     text = column.cast(pa.string())
