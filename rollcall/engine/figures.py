@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rollcall.engine.codes import AEA, AUTHORISED, NOT_COUNTED, PRESENT, UNAUTHORISED
+from rollcall.engine.kernels import by_rows, count_lanes
 from rollcall.engine.matrix import MarkMatrix
 
 CHUNK_ROWS = 16_384
+CATEGORIES = (PRESENT, AEA, AUTHORISED, UNAUTHORISED, NOT_COUNTED)
 
 
 def code_histogram(matrix: MarkMatrix, columns: slice) -> np.ndarray:
@@ -38,43 +40,18 @@ def code_histogram(matrix: MarkMatrix, columns: slice) -> np.ndarray:
 
 def category_counts(matrix: MarkMatrix, columns: slice) -> np.ndarray:
     """Per row: sessions present, AEA, authorised, unauthorised, not counted, L and U
-    (n_rows x 7, int64).
-
-    Each code id maps to two 64-bit words holding a 1 in the 16-bit lane of each count it
-    adds to; summing the words along a row adds every lane at once. Lanes hold up to 65,535,
-    so this needs fewer columns than that (about 90 years of sessions)."""
+    (n_rows x 7, int64), in one compiled pass over the rows (kernels.count_lanes)."""
     table = matrix.codes
-    block = matrix.ids[:, columns]
-    if block.shape[1] >= 65_536:
-        histogram = code_histogram(matrix, columns)
-        lanes = [
-            histogram[:, table.category == number].sum(axis=1)
-            for number in (PRESENT, AEA, AUTHORISED, UNAUTHORISED, NOT_COUNTED)
-        ]
-        lanes += [
-            histogram[:, table.code == "L"].sum(axis=1),
-            histogram[:, table.code == "U"].sum(axis=1),
-        ]
-        return np.stack(lanes, axis=1).astype(np.int64)
-    low = np.zeros(table.size, dtype=np.uint64)
-    high = np.zeros(table.size, dtype=np.uint64)
-    for lane, number in enumerate((PRESENT, AEA, AUTHORISED, UNAUTHORISED)):
-        low[table.category == number] |= np.uint64(1 << (16 * lane))
-    high[table.category == NOT_COUNTED] |= np.uint64(1)
-    high[table.code == "L"] |= np.uint64(1 << 16)
-    high[table.code == "U"] |= np.uint64(1 << 32)
-    n_rows = block.shape[0]
-    result = np.empty((n_rows, 7), dtype=np.int64)
-    mask = np.uint64(0xFFFF)
-    for start in range(0, n_rows, CHUNK_ROWS):
-        part = block[start : start + CHUNK_ROWS]
-        for words, n_lanes, first in ((low, 4, 0), (high, 3, 4)):
-            summed = words[part].sum(axis=1, dtype=np.uint64)
-            for lane in range(n_lanes):
-                result[start : start + len(part), first + lane] = (
-                    (summed >> np.uint64(16 * lane)) & mask
-                ).astype(np.int64)
-    return result
+    lanes = [table.category == number for number in CATEGORIES]
+    lanes += [table.code == "L", table.code == "U"]
+    words = np.zeros((2, table.size), dtype=np.uint64)
+    for lane, adds in enumerate(lanes):
+        words[lane // 4, adds] |= np.uint64(1 << (16 * (lane % 4)))
+    result = np.zeros((matrix.n_rows, 8), dtype=np.int64)
+    lo, hi, _ = columns.indices(matrix.ids.shape[1])
+    if hi > lo:
+        by_rows(count_lanes, matrix.n_rows, matrix.ids, lo, hi, words[0], words[1], result)
+    return result[:, : len(lanes)]
 
 
 def by_pupil(matrix: MarkMatrix, per_row: np.ndarray) -> np.ndarray:

@@ -20,9 +20,9 @@ import pyarrow.parquet as pq
 
 from rollcall.engine.codes import code_table
 from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
+from rollcall.engine.parquet import COLUMNS, Doubtful, read_parquet_marks
 from rollcall.pupils.upn import InvalidUPN, upn_validate, upns_valid
 
-COLUMNS = ("school_urn", "upn", "date", "session", "code")
 MAX_REPORTED = 25
 URN = re.compile(r"^\d{6}$")
 
@@ -293,5 +293,12 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
 
 
 def read_marks(path: Path) -> MarkMatrix:
+    if path.suffix.lower() == ".parquet" and path.exists():
+        try:
+            return read_parquet_marks(path)
+        except Doubtful:
+            pass  # the careful road below names whatever is wrong
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
     table, describe = read_marks_table(path)
     return marks_from_table(table, describe)

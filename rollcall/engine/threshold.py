@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rollcall import statutory
+from rollcall.engine.kernels import by_rows, count_weeks, threshold_windows
 from rollcall.engine.matrix import MarkMatrix, week_numbers
 
 LONGEST_WEEK = 14  # sessions in a Monday-to-Sunday week
@@ -74,17 +75,22 @@ def _weekly(matrix: MarkMatrix, columns: slice, rule: ThresholdRule) -> tuple[np
     if len(starts) == 0:
         empty = np.zeros((n, 0), dtype=np.int16)
         return empty, empty.astype(bool), column_starts, column_ends
-    # One pass over the marks: map each cell to 1 (school week, not qualifying) or
-    # 1 + 16 (qualifying), sum per week, and split the two counts apart.
-    weight = np.where(rule.school_week_session, 1, 0).astype(np.uint8)
-    weight += np.where(rule.qualifying, 16, 0).astype(np.uint8)
-    block = weight[matrix.ids[:, columns]]
-    # At most 14 sessions a week: the sum (<= 14 * 17) fits in a byte.
-    summed = np.add.reduceat(block, 2 * starts, axis=1, dtype=np.uint8)
-    qualifying = (summed >> 4).astype(np.int16)
-    held = (summed & 15) > 0
-    q, s = qualifying[:n].copy(), held[:n].copy()
+    qualifying = np.zeros((matrix.n_rows, len(starts)), dtype=np.int16)
+    held = np.zeros((matrix.n_rows, len(starts)), dtype=bool)
+    by_rows(
+        count_weeks,
+        matrix.n_rows,
+        matrix.ids,
+        column_starts.astype(np.int64),
+        columns.stop,
+        rule.qualifying,
+        rule.school_week_session,
+        qualifying,
+        held,
+    )
+    q, s = qualifying[:n], held[:n]
     if matrix.n_rows > n:
+        q, s = q.copy(), s.copy()
         np.add.at(q, matrix.row_pupil[n:], qualifying[n:])
         np.logical_or.at(s, matrix.row_pupil[n:], held[n:])
     return q, s, column_starts, column_ends
@@ -100,36 +106,28 @@ def national_threshold(
     n_weeks = q.shape[1]
     if n_weeks == 0:
         return ThresholdResult(np.full(n, -1), np.zeros(n, dtype=np.int64))
-    window = rule.school_weeks
-    cumulative = np.cumsum(q, axis=1, dtype=np.int32)
-    rank = np.cumsum(held, axis=1, dtype=np.int32)  # how many school weeks so far
-    # Calendar week of each school week, in order, per pupil (padding after the last).
-    order = np.sort(np.where(held, np.arange(n_weeks, dtype=np.int32), n_weeks), axis=1)
-
-    def window_total(end_rank: np.ndarray, end_week: np.ndarray) -> np.ndarray:
-        """Qualifying sessions in the school weeks ranked end_rank-window+1..end_rank."""
-        through_end = np.take_along_axis(cumulative, end_week[:, None], axis=1)[:, 0]
-        start_index = np.clip(end_rank - window, 0, n_weeks - 1)
-        start_week = np.take_along_axis(order, start_index[:, None], axis=1)[:, 0]
-        before = np.take_along_axis(cumulative, np.clip(start_week - 1, 0, None)[:, None], axis=1)[
-            :, 0
-        ]
-        has_earlier = (end_rank > window) & (start_week > 0)
-        return through_end - np.where(has_earlier, before, 0)
-
-    # Window total ending at every week at once (only school weeks hold qualifying sessions).
-    start_week = np.take_along_axis(order, np.clip(rank - window, 0, n_weeks - 1), axis=1)
-    before = np.take_along_axis(cumulative, np.clip(start_week - 1, 0, None), axis=1)
-    totals = cumulative - np.where((rank > window) & (start_week > 0), before, 0)
-    reached = (totals >= rule.sessions) & held
-    met_any = reached.any(axis=1)
-    met_week = np.argmax(reached, axis=1)
+    if rule.school_weeks < 1:
+        raise ValueError("the rolling period must be at least one school week")
+    met_week = np.empty(n, dtype=np.int64)
+    needed_in_week = np.empty(n, dtype=np.int64)
+    in_window = np.empty(n, dtype=np.int64)
+    by_rows(
+        threshold_windows,
+        n,
+        q,
+        held,
+        rule.school_weeks,
+        rule.sessions,
+        met_week,
+        needed_in_week,
+        in_window,
+    )
     met_column = np.full(n, -1, dtype=np.int64)
-    pupils = np.flatnonzero(met_any)
+    pupils = np.flatnonzero(met_week >= 0)
     if pupils.size:
         weeks = met_week[pupils]
         # Sessions needed inside the week on top of the earlier weeks of the window.
-        needed = rule.sessions - (totals[pupils, weeks] - q[pupils, weeks])
+        needed = needed_in_week[pupils]
         offsets = np.arange(LONGEST_WEEK)
         cols = column_starts[weeks][:, None] + offsets[None, :]
         inside = cols < column_ends[weeks][:, None]
@@ -145,11 +143,4 @@ def national_threshold(
         running = np.cumsum(counted, axis=1)
         offset = np.argmax(running >= needed[:, None], axis=1)
         met_column[pupils] = cols[np.arange(pupils.size), offset]
-    last_rank = rank[:, -1]
-    last_school_week = np.take_along_axis(order, np.clip(last_rank - 1, 0, None)[:, None], axis=1)[
-        :, 0
-    ]
-    in_window = np.where(
-        last_rank > 0, window_total(last_rank, np.minimum(last_school_week, n_weeks - 1)), 0
-    )
     return ThresholdResult(met_column, in_window.astype(np.int64))

@@ -1,0 +1,215 @@
+"""The engine's few compiled loops (numba), where one pass over the marks must do the work of
+several numpy passes (docs/adr/0007-compiled-engine-loops.md).
+
+Each loop is compiled once and cached on disk, checks every index it is given (a bad index is
+reported, never written through), and lets go of the interpreter lock, so callers may run it
+on several row ranges in threads at once. Nothing here knows about law or policy: the callers
+pass lookup tables built from rollcall.statutory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+PLACED, OUT_OF_RANGE, NOT_IN_FORCE, SAME_CELL = 0, 1, 2, 3
+ROWS_PER_THREAD = 16_384  # fewer rows than this are not worth a second thread
+
+
+def by_rows(kernel: Callable[..., None], n_rows: int, *args: Any) -> None:
+    """Run kernel(*args, start, stop) over the rows 0..n_rows-1, split between threads (one
+    per core, at most four); the kernels let go of the interpreter lock."""
+    threads = max(1, min(os.cpu_count() or 1, 4, n_rows // ROWS_PER_THREAD))
+    if threads == 1:
+        kernel(*args, 0, n_rows)
+        return
+    bounds = np.linspace(0, n_rows, threads + 1).astype(np.int64).tolist()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        runs = [
+            pool.submit(kernel, *args, start, stop) for start, stop in itertools.pairwise(bounds)
+        ]
+        for run in runs:
+            run.result()
+
+
+@njit(cache=True, nogil=True)
+def place_marks(
+    cells: np.ndarray,  # (slots, 2 * span) uint8: written in place
+    seen: np.ndarray,  # (span,) bool: set for each day with a mark
+    slot_of: np.ndarray,  # (UPN entries, school entries) int64: the row of cells for each pair
+    upn: np.ndarray,  # int32 per mark: its UPN entry
+    urn: np.ndarray,  # int32 per mark: its school entry
+    pm_of: np.ndarray,  # int32 per session entry: 1 for PM
+    session: np.ndarray,  # int32 per mark: its session entry
+    ids_of: np.ndarray,  # (code entries, span) uint8: code id by code entry and day; 0 = none
+    code: np.ndarray,  # int32 per mark: its code entry
+    day: np.ndarray,  # int32 per mark: days since 1970-01-01
+    first_day: int,
+) -> tuple[int, int]:
+    """Write each mark's code id into its cell. Returns (outcome, mark): PLACED, or the first
+    mark that is OUT_OF_RANGE, has a code NOT_IN_FORCE on its date, or lands in a cell
+    already written (SAME_CELL: the same mark twice, or two codes for one session)."""
+    span = seen.shape[0]
+    n_slots = cells.shape[0]
+    for i in range(day.shape[0]):
+        d = day[i] - first_day
+        u, k, s, c = upn[i], urn[i], session[i], code[i]
+        if (
+            d < 0
+            or d >= span
+            or u < 0
+            or u >= slot_of.shape[0]
+            or k < 0
+            or k >= slot_of.shape[1]
+            or s < 0
+            or s >= pm_of.shape[0]
+            or c < 0
+            or c >= ids_of.shape[0]
+        ):
+            return OUT_OF_RANGE, i
+        row = slot_of[u, k]
+        if row < 0 or row >= n_slots:
+            return OUT_OF_RANGE, i
+        mark = ids_of[c, d]
+        if mark == 0:
+            return NOT_IN_FORCE, i
+        column = 2 * d + pm_of[s]
+        if cells[row, column] != 0:
+            return SAME_CELL, i
+        cells[row, column] = mark
+        seen[d] = True
+    return PLACED, -1
+
+
+@njit(cache=True, nogil=True)
+def first_marks(first: np.ndarray, upn: np.ndarray, urn: np.ndarray) -> bool:
+    """first[u, s] = the index of the first mark of UPN entry u at school entry s (left as it
+    is, -1, where there is none). False if an entry is out of range."""
+    previous_u, previous_s = -1, -1
+    for i in range(upn.shape[0]):
+        u, s = upn[i], urn[i]
+        if u == previous_u and s == previous_s:
+            continue  # marks come mostly pupil by pupil: most rows repeat the pair before
+        if u < 0 or u >= first.shape[0] or s < 0 or s >= first.shape[1]:
+            return False
+        if first[u, s] < 0:
+            first[u, s] = i
+        previous_u, previous_s = u, s
+    return True
+
+
+@njit(cache=True, nogil=True)
+def gather_days(
+    source: np.ndarray, rows: np.ndarray, days: np.ndarray, out: np.ndarray, start: int, stop: int
+) -> None:
+    """out[r, j] = source[rows[r], days[j]] for r in start..stop-1: uint16 day pairs (AM and
+    PM of one day) of the chosen rows and days."""
+    for r in range(start, stop):
+        row = source[rows[r]]
+        target = out[r]
+        for j in range(days.shape[0]):
+            target[j] = row[days[j]]
+
+
+LANE_LIMIT = 65_535  # a 16-bit lane holds this many sessions
+
+
+@njit(cache=True, nogil=True)
+def count_lanes(
+    ids: np.ndarray,  # (rows, columns) uint8 code ids
+    lo: int,
+    hi: int,  # the columns counted: lo..hi-1
+    low: np.ndarray,  # uint64 per code id: a 1 in each 16-bit lane (0-3) the code adds to
+    high: np.ndarray,  # uint64 per code id: the same for lanes 4-7
+    out: np.ndarray,  # (rows, 8) int64: written for rows start..stop-1
+    start: int,
+    stop: int,
+) -> None:
+    """Per row, how many of its sessions add to each of eight lanes (categories, L, U).
+
+    Each code id maps to two 64-bit words holding a 1 in the 16-bit lane of each count it
+    adds to; adding the words adds every lane at once. The words are emptied into `out`
+    before a lane could overflow."""
+    for r in range(start, stop):
+        row = ids[r]
+        for lane in range(8):
+            out[r, lane] = 0
+        for chunk in range(lo, hi, LANE_LIMIT):
+            a = np.uint64(0)
+            b = np.uint64(0)
+            for j in range(chunk, min(chunk + LANE_LIMIT, hi)):
+                code = row[j]
+                a += low[code]
+                b += high[code]
+            for lane in range(4):
+                shift = np.uint64(16 * lane)
+                out[r, lane] += np.int64((a >> shift) & np.uint64(0xFFFF))
+                out[r, 4 + lane] += np.int64((b >> shift) & np.uint64(0xFFFF))
+
+
+@njit(cache=True, nogil=True)
+def count_weeks(
+    ids: np.ndarray,  # (rows, columns) uint8 code ids
+    week_starts: np.ndarray,  # int64 per week: its first column; the last week ends at `end`
+    end: int,
+    qualifying: np.ndarray,  # bool per code id
+    held: np.ndarray,  # bool per code id: the session was held (makes a school week)
+    q_out: np.ndarray,  # (rows, weeks) int16: qualifying sessions per week
+    held_out: np.ndarray,  # (rows, weeks) bool: a session held that week
+    start: int,
+    stop: int,
+) -> None:
+    """Per row and calendar week: qualifying sessions, and whether a session was held."""
+    n_weeks = week_starts.shape[0]
+    for r in range(start, stop):
+        row = ids[r]
+        for w in range(n_weeks):
+            last = week_starts[w + 1] if w + 1 < n_weeks else end
+            q = 0
+            h = False
+            for j in range(week_starts[w], last):
+                code = row[j]
+                q += qualifying[code]
+                h = h or held[code]
+            q_out[r, w] = q
+            held_out[r, w] = h
+
+
+@njit(cache=True, nogil=True)
+def threshold_windows(
+    q: np.ndarray,  # (pupils, weeks) int16: qualifying sessions per calendar week
+    held: np.ndarray,  # (pupils, weeks) bool: the week was a school week for the pupil
+    window: int,  # school weeks in the rolling period (at least 1)
+    sessions: int,  # qualifying sessions that meet the threshold
+    met_week: np.ndarray,  # out, per pupil: the week it was first met, -1 if never
+    needed: np.ndarray,  # out, per pupil: qualifying sessions of that week needed to meet it
+    in_window: np.ndarray,  # out, per pupil: qualifying sessions in the last `window` school weeks
+    start: int,
+    stop: int,
+) -> None:
+    """Slide a window of `window` school weeks along each pupil's weeks; calendar weeks in
+    which no session was held are not school weeks and are skipped."""
+    n_weeks = q.shape[1]
+    ring = np.zeros(window, dtype=np.int64)  # the last `window` school weeks' counts
+    for p in range(start, stop):
+        ring[:] = 0
+        total = 0
+        position = 0
+        met_week[p] = -1
+        needed[p] = 0
+        for w in range(n_weeks):
+            if not held[p, w]:
+                continue
+            total += q[p, w] - ring[position]
+            ring[position] = q[p, w]
+            position = (position + 1) % window
+            if met_week[p] < 0 and total >= sessions:
+                met_week[p] = w
+                needed[p] = sessions - (total - q[p, w])
+        in_window[p] = total

@@ -1,0 +1,147 @@
+"""Parquet marks files take a fast road into the matrix; it must build exactly what the careful
+road (which checks and names every row) builds, and leave every doubtful file to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from rollcall.engine import MarkMatrix, MarksInputError, analyse, read_marks
+from rollcall.engine.parquet import Doubtful, read_parquet_marks
+from rollcall.engine.reading import marks_from_table, read_marks_table
+from rollcall.pupils.upn import upn_make
+
+SCHEMA = pa.schema(
+    [
+        ("school_urn", pa.string()),
+        ("upn", pa.string()),
+        ("date", pa.date32()),
+        ("session", pa.string()),
+        ("code", pa.string()),
+    ]
+)
+# Codes with their meanings changing on 19 August 2024 (J, legacy B, new J1 and K).
+BEFORE = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "B", "J", "#", "Y", "C", "X"]
+AFTER = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "J1", "K", "#", "Y4", "C1", "X", "Q"]
+
+
+def _random_rows(seed: int) -> list[tuple[str, str, dt.date, str, str]]:
+    """Pupils at one to three schools over days either side of the 2024 code change, some
+    sharing days at two schools (dual registration), rows in a shuffled order."""
+    rng = np.random.default_rng(seed)
+    schools = [f"1000{n:02d}" for n in range(1, 5)]
+    first = dt.date(2024, 6, 3)
+    days = [first + dt.timedelta(days=int(d)) for d in range(0, 150) if (d % 7) < 5]
+    rows = []
+    for serial in range(1, int(rng.integers(5, 40))):
+        upn = upn_make("989", "1234", 20, serial)
+        at = rng.choice(schools, size=int(rng.integers(1, 4)), replace=False)
+        for school in at:
+            chosen = rng.choice(len(days), size=int(rng.integers(1, 40)), replace=False)
+            for index in chosen:
+                day = days[int(index)]
+                codes = BEFORE if day < dt.date(2024, 8, 19) else AFTER
+                for session in ("AM", "PM"):
+                    if rng.random() < 0.9:
+                        rows.append((str(school), upn, day, session, str(rng.choice(codes))))
+    order = rng.permutation(len(rows)) if seed % 2 else np.arange(len(rows))
+    return [rows[int(i)] for i in order]
+
+
+def _write(path: Path, rows, *, row_group_size: int = 64, schema: pa.Schema = SCHEMA) -> Path:
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in range(5)]
+    table = pa.table(
+        {
+            name: pa.array(values, type=field.type)
+            for (name, field), values in zip(((f.name, f) for f in schema), columns, strict=True)
+        },
+        schema=schema,
+    )
+    pq.write_table(table, path, row_group_size=row_group_size)
+    return path
+
+
+def _careful(path: Path) -> MarkMatrix:
+    table, describe = read_marks_table(path)
+    return marks_from_table(table, describe)
+
+
+def _same(fast: MarkMatrix, careful: MarkMatrix) -> None:
+    assert list(fast.pupils) == list(careful.pupils)
+    assert list(fast.schools) == list(careful.schools)
+    assert np.array_equal(fast.days, careful.days)
+    assert np.array_equal(fast.row_pupil, careful.row_pupil)
+    assert np.array_equal(fast.row_school, careful.row_school)
+    assert np.array_equal(fast.ids, careful.ids)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_fast_road_builds_the_matrix_the_careful_road_builds(tmp_path, seed):
+    path = _write(tmp_path / "marks.parquet", _random_rows(seed), row_group_size=37 + seed)
+    fast = read_parquet_marks(path)
+    _same(fast, _careful(path))
+    assert fast.n_rows > fast.n_pupils or seed % 3  # some files have dual registration
+    # And the figures people read agree.
+    assert analyse(fast).equals(analyse(_careful(path)))
+
+
+def _rows_with(change) -> list[tuple[str, str, dt.date, str, str]]:
+    rows = _random_rows(3)
+    rows[len(rows) // 2] = change(rows[len(rows) // 2])
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda r: (r[0], "A12345678901B", *r[2:]), "check letter"),
+        (lambda r: ("12345", *r[1:]), "school_urn must be six digits"),
+        (lambda r: (*r[:3], "EVENING", r[4]), "session must be AM or PM"),
+        (lambda r: (*r[:4], "ZZ"), "'ZZ' is not an attendance code"),
+        (lambda r: (*r[:2], dt.date(2025, 1, 6), r[3], "Y"), "not an attendance code in force"),
+    ],
+)
+def test_a_bad_row_in_a_parquet_file_is_still_named(tmp_path, change, reason):
+    rows = _rows_with(change)
+    path = _write(tmp_path / "marks.parquet", rows)
+    with pytest.raises(Doubtful):
+        read_parquet_marks(path)
+    with pytest.raises(MarksInputError) as caught:
+        read_marks(path)
+    assert f"marks.parquet row {len(rows) // 2 + 1}: " in str(caught.value)
+    assert reason in str(caught.value)
+
+
+def test_two_codes_for_one_session_are_named_and_the_same_mark_twice_is_kept_once(tmp_path):
+    rows = _random_rows(4)
+    twice = [*rows, rows[0]]
+    path = _write(tmp_path / "twice.parquet", twice)
+    _same(read_marks(path), _careful(_write(tmp_path / "once.parquet", rows)))
+
+    school, upn, day, session, code = rows[0]
+    other = "/" if code != "/" else "\\"
+    clash = [*rows, (school, upn, day, session, other)]
+    path = _write(tmp_path / "clash.parquet", clash)
+    with pytest.raises(MarksInputError) as caught:
+        read_marks(path)
+    assert f"{upn} is given different codes for {day} {session} at school {school}" in str(
+        caught.value
+    )
+
+
+def test_dates_written_as_text_and_empty_files_take_the_careful_road(tmp_path):
+    rows = _random_rows(5)
+    text_schema = SCHEMA.set(2, pa.field("date", pa.string()))
+    as_text = [(r[0], r[1], r[2].isoformat(), r[3], r[4]) for r in rows]
+    path = _write(tmp_path / "text.parquet", as_text, schema=text_schema)
+    with pytest.raises(Doubtful):
+        read_parquet_marks(path)
+    _same(read_marks(path), _careful(_write(tmp_path / "dates.parquet", rows)))
+
+    empty = _write(tmp_path / "empty.parquet", [])
+    assert read_marks(empty).n_pupils == 0
