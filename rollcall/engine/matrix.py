@@ -149,3 +149,78 @@ def assemble(
         return matrix, np.array([], dtype=np.int64)
     # Report every mark written to a contested cell, not just the ones that lost.
     return matrix, np.flatnonzero(np.isin(flat, np.unique(lost)))
+
+
+def overlay(base: MarkMatrix, patch: MarkMatrix) -> MarkMatrix:
+    """base with every mark of patch written over it: new marks and changed codes (an
+    amendment) from the registers, without building base again.
+
+    Pupils, schools and days new in patch are added (new pupils and schools after base's,
+    days in order); a pupil's row at its first school stays row = pupil number, and a pupil
+    new at another school gets an extra row after the others. Cells patch leaves empty keep
+    base's mark."""
+    pupils = _union(base.pupils, patch.pupils)
+    schools = _union(base.schools, patch.schools)
+    days = np.union1d(base.days, patch.days).astype("datetime64[D]")
+    n_pupils = len(pupils)
+    pupil_of = _positions(pupils, patch.pupils)  # patch pupil -> pupil
+    school_of = _positions(schools, patch.schools)
+    base_school_of = _positions(schools, base.schools)
+
+    # Rows: base's first rows, new pupils' first rows, then every extra row (base's, then new).
+    first_school = np.full(n_pupils, -1, dtype=np.int64)
+    first_school[: base.n_pupils] = base_school_of[base.row_school[: base.n_pupils]]
+    patch_pupil = pupil_of[patch.row_pupil]
+    patch_school = school_of[patch.row_school]
+    for row in range(patch.n_rows):  # a few rows: the marks since the store was built
+        if first_school[patch_pupil[row]] < 0:
+            first_school[patch_pupil[row]] = patch_school[row]
+    keys = {
+        (int(p), int(base_school_of[s])): n_pupils + i
+        for i, (p, s) in enumerate(
+            zip(base.row_pupil[base.n_pupils :], base.row_school[base.n_pupils :], strict=True)
+        )
+    }
+    target = np.empty(patch.n_rows, dtype=np.int64)
+    for row in range(patch.n_rows):
+        pupil, school = int(patch_pupil[row]), int(patch_school[row])
+        if first_school[pupil] == school:
+            target[row] = pupil
+        else:
+            target[row] = keys.setdefault((pupil, school), n_pupils + len(keys))
+    extra = sorted(keys.items(), key=lambda item: item[1])
+    row_pupil = np.concatenate([np.arange(n_pupils), [p for (p, _), _ in extra]])
+    row_school = np.concatenate([first_school, [s for (_, s), _ in extra]])
+
+    ids = np.zeros((len(row_pupil), 2 * len(days)), dtype=np.uint8)
+    base_days = np.searchsorted(days, base.days)
+    base_rows = np.r_[np.arange(base.n_pupils), n_pupils + np.arange(base.n_rows - base.n_pupils)]
+    if len(base_days) == len(days):
+        ids[base_rows] = base.ids
+    else:
+        columns = np.ravel(np.stack([2 * base_days, 2 * base_days + 1], axis=1))
+        ids[np.ix_(base_rows, columns)] = base.ids
+    patch_days = np.searchsorted(days, patch.days)
+    rows, cells = np.nonzero(patch.ids)
+    columns = 2 * patch_days[cells // 2] + cells % 2
+    ids[target[rows], columns] = patch.ids[rows, cells]
+    return MarkMatrix(
+        ids=ids,
+        days=days,
+        row_pupil=row_pupil.astype(np.int32),
+        row_school=row_school.astype(np.int32),
+        pupils=pupils,
+        schools=schools,
+    )
+
+
+def _union(first: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """first's values in order, then those of more that first lacks (as str objects)."""
+    seen = {str(value) for value in first}
+    added = list(dict.fromkeys(str(v) for v in more if str(v) not in seen))
+    return np.array([*map(str, first), *added], dtype=object)
+
+
+def _positions(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    where = {str(value): number for number, value in enumerate(values)}
+    return np.array([where[str(value)] for value in wanted], dtype=np.int64)

@@ -1,5 +1,6 @@
 """`rollcall analyse` without a file reads rollcall's records, and agrees with the file."""
 
+import datetime as dt
 import subprocess
 import sys
 from io import StringIO
@@ -75,3 +76,34 @@ def test_the_command_writes_csv_for_scripts(demo):
         "threshold_met_session",
         "threshold_sessions_in_window",
     ]
+
+
+def test_the_store_takes_new_marks_and_amendments_as_a_rebuild_would(demo):
+    from rollcall.demo.world import DEMO_DATE
+    from rollcall.organisations.selectors import school_calendar
+    from rollcall.registers.services import MarkInput, marks_bulk_record
+
+    before = analyse(analysis_matrix())
+    last = Mark.objects.filter(date=DEMO_DATE).select_related("pupil", "school").first()
+    school, upn = last.school, last.pupil.upn
+    sessions = list(
+        school_calendar(school=school).sessions_between(
+            DEMO_DATE + dt.timedelta(days=1), DEMO_DATE + dt.timedelta(days=30)
+        )
+    )[:2]
+    assert sessions, "the demo school has sessions after the demo date"
+    marks_bulk_record(
+        actor=None,
+        school=school,
+        marks=[
+            MarkInput(upn=upn, date=day, session=session, code="G") for day, session in sessions
+        ],
+        source="test",
+    )
+    earlier = Mark.objects.filter(pupil=last.pupil, code="/").order_by("date").first()
+    mark_amend(actor=None, mark=earlier, new_code="O", reason="Left site without permission")
+
+    updated = analyse(analysis_matrix())
+    row = lambda frame: frame.filter(pl.col("upn") == upn).row(0, named=True)  # noqa: E731
+    assert row(updated)["unauthorised_sessions"] == row(before)["unauthorised_sessions"] + 3
+    assert updated.equals(analyse(analysis_matrix(rebuild=True)))
