@@ -182,34 +182,27 @@ def count_weeks(
 
 
 @njit(cache=True, nogil=True)
-def threshold_windows(
+def window_totals(
     q: np.ndarray,  # (pupils, weeks) int16: qualifying sessions per calendar week
     held: np.ndarray,  # (pupils, weeks) bool: the week was a school week for the pupil
     window: int,  # school weeks in the rolling period (at least 1)
-    sessions: int,  # qualifying sessions that meet the threshold
-    met_week: np.ndarray,  # out, per pupil: the week it was first met, -1 if never
-    needed: np.ndarray,  # out, per pupil: qualifying sessions of that week needed to meet it
-    in_window: np.ndarray,  # out, per pupil: qualifying sessions in the last `window` school weeks
+    totals: np.ndarray,  # out (pupils, weeks) int32: see below
     start: int,
     stop: int,
 ) -> None:
-    """Slide a window of `window` school weeks along each pupil's weeks; calendar weeks in
-    which no session was held are not school weeks and are skipped."""
+    """totals[p, w]: qualifying sessions in the `window` school weeks ending with week w, for
+    each school week w (0 in calendar weeks without a session held, which are skipped)."""
     n_weeks = q.shape[1]
     ring = np.zeros(window, dtype=np.int64)  # the last `window` school weeks' counts
     for p in range(start, stop):
         ring[:] = 0
         total = 0
         position = 0
-        met_week[p] = -1
-        needed[p] = 0
         for w in range(n_weeks):
             if not held[p, w]:
+                totals[p, w] = 0
                 continue
             total += q[p, w] - ring[position]
             ring[position] = q[p, w]
             position = (position + 1) % window
-            if met_week[p] < 0 and total >= sessions:
-                met_week[p] = w
-                needed[p] = sessions - (total - q[p, w])
-        in_window[p] = total
+            totals[p, w] = total

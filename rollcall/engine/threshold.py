@@ -7,7 +7,10 @@ span terms, academic years and schools: a pupil's marks at every school are comb
 
 For each pupil we find the first session at which the count of qualifying sessions in the 10
 school weeks ending with that session's week (up to and including the session) reaches 10, and
-the count in the 10 school weeks ending with the as-of date.
+the count in the 10 school weeks ending with the as-of date. A pupil who met it in an earlier
+school year can meet it again, and that is the time a school must consider now: given `since`,
+the first such session on or after that date is found (the window may still reach back before
+`since`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rollcall import statutory
-from rollcall.engine.kernels import by_rows, count_weeks, threshold_windows
+from rollcall.engine.kernels import by_rows, count_weeks, window_totals
 from rollcall.engine.matrix import MarkMatrix, week_numbers
 
 LONGEST_WEEK = 14  # sessions in a Monday-to-Sunday week
@@ -97,50 +100,74 @@ def _weekly(matrix: MarkMatrix, columns: slice, rule: ThresholdRule) -> tuple[np
 
 
 def national_threshold(
-    matrix: MarkMatrix, *, as_of: dt.date, rule: ThresholdRule | None = None
+    matrix: MarkMatrix,
+    *,
+    as_of: dt.date,
+    rule: ThresholdRule | None = None,
+    since: dt.date | None = None,
 ) -> ThresholdResult:
+    """Per pupil: the first session (from `since`, if given, to `as_of`) at which the
+    threshold was met, and the count in the school weeks ending with the as-of date."""
     rule = rule or ThresholdRule.national(matrix, as_of)
+    if rule.school_weeks < 1:
+        raise ValueError("the rolling period must be at least one school week")
     columns = matrix.columns_between(None, as_of)
     n = matrix.n_pupils
     q, held, column_starts, column_ends = _weekly(matrix, columns, rule)
     n_weeks = q.shape[1]
-    if n_weeks == 0:
-        return ThresholdResult(np.full(n, -1), np.zeros(n, dtype=np.int64))
-    if rule.school_weeks < 1:
-        raise ValueError("the rolling period must be at least one school week")
-    met_week = np.empty(n, dtype=np.int64)
-    needed_in_week = np.empty(n, dtype=np.int64)
-    in_window = np.empty(n, dtype=np.int64)
-    by_rows(
-        threshold_windows,
-        n,
-        q,
-        held,
-        rule.school_weeks,
-        rule.sessions,
-        met_week,
-        needed_in_week,
-        in_window,
-    )
     met_column = np.full(n, -1, dtype=np.int64)
-    pupils = np.flatnonzero(met_week >= 0)
-    if pupils.size:
-        weeks = met_week[pupils]
-        # Sessions needed inside the week on top of the earlier weeks of the window.
-        needed = needed_in_week[pupils]
-        offsets = np.arange(LONGEST_WEEK)
-        cols = column_starts[weeks][:, None] + offsets[None, :]
-        inside = cols < column_ends[weeks][:, None]
-        cols = np.where(inside, cols, column_starts[weeks][:, None])
-        counted = rule.qualifying[matrix.ids[pupils[:, None], cols]] & inside
-        counted = counted.astype(np.int16)
-        if matrix.n_rows > n:
-            extra_rows = np.flatnonzero(np.isin(matrix.row_pupil[n:], pupils)) + n
-            position = {int(p): i for i, p in enumerate(pupils.tolist())}
-            for row in extra_rows.tolist():
-                i = position[int(matrix.row_pupil[row])]
-                counted[i] += rule.qualifying[matrix.ids[row, cols[i]]] & inside[i]
-        running = np.cumsum(counted, axis=1)
-        offset = np.argmax(running >= needed[:, None], axis=1)
-        met_column[pupils] = cols[np.arange(pupils.size), offset]
+    if n_weeks == 0:
+        return ThresholdResult(met_column, np.zeros(n, dtype=np.int64))
+    totals = np.empty(q.shape, dtype=np.int32)
+    by_rows(window_totals, n, q, held, rule.school_weeks, totals)
+    # The count now: the total of the last school week up to the as-of date.
+    last_school_week = n_weeks - 1 - np.argmax(held[:, ::-1], axis=1)
+    in_window = np.where(held.any(axis=1), totals[np.arange(n), last_school_week], 0)
+
+    first_column = 0 if since is None else matrix.columns_between(since, None).start
+    reached = (totals >= rule.sessions) & held & (column_ends > first_column)[None, :]
+    # The first week whose window reaches the threshold, and the session inside it at which
+    # it does. With `since`, a week may reach it only through sessions before `since`: then
+    # the next such week is looked at.
+    while True:
+        pupils = np.flatnonzero(reached.any(axis=1) & (met_column < 0))
+        if not pupils.size:
+            break
+        weeks = np.argmax(reached[pupils], axis=1)
+        found = _met_in_week(
+            matrix, rule, pupils, weeks, totals, q, column_starts, column_ends, first_column
+        )
+        met_column[pupils] = found
+        reached[pupils[found < 0], weeks[found < 0]] = False
     return ThresholdResult(met_column, in_window.astype(np.int64))
+
+
+def _met_in_week(
+    matrix: MarkMatrix,
+    rule: ThresholdRule,
+    pupils: np.ndarray,
+    weeks: np.ndarray,
+    totals: np.ndarray,
+    q: np.ndarray,
+    column_starts: np.ndarray,
+    column_ends: np.ndarray,
+    first_column: int,
+) -> np.ndarray:
+    """Inside each pupil's week: the first qualifying session, from `first_column` on, at
+    which the running count with the earlier weeks of the window reaches the threshold; -1
+    where there is none (only possible when the week starts before `first_column`)."""
+    n = matrix.n_pupils
+    needed = rule.sessions - (totals[pupils, weeks] - q[pupils, weeks])
+    offsets = np.arange(LONGEST_WEEK)
+    cols = column_starts[weeks][:, None] + offsets[None, :]
+    inside = cols < column_ends[weeks][:, None]
+    cols = np.where(inside, cols, column_starts[weeks][:, None])
+    counted = (rule.qualifying[matrix.ids[pupils[:, None], cols]] & inside).astype(np.int16)
+    if matrix.n_rows > n:
+        extra_rows = np.flatnonzero(np.isin(matrix.row_pupil[n:], pupils)) + n
+        position = np.searchsorted(pupils, matrix.row_pupil[extra_rows])
+        for row, i in zip(extra_rows.tolist(), position.tolist(), strict=True):
+            counted[i] += rule.qualifying[matrix.ids[row, cols[i]]] & inside[i]
+    hit = (np.cumsum(counted, axis=1) >= needed[:, None]) & (counted > 0) & (cols >= first_column)
+    offset = np.argmax(hit, axis=1)
+    return np.where(hit.any(axis=1), cols[np.arange(pupils.size), offset], -1)

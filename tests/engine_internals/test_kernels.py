@@ -13,7 +13,7 @@ from rollcall.engine.kernels import (
     PLACED,
     SAME_CELL,
     place_marks,
-    threshold_windows,
+    window_totals,
 )
 from rollcall.engine.matrix import MarkMatrix
 
@@ -72,13 +72,10 @@ def test_placing_marks_refuses_what_it_cannot_place_and_names_the_mark():
 
 
 def test_the_window_counts_school_weeks_and_skips_weeks_without_sessions():
-    # Weeks: 3 qualifying, holiday, 3, 3, holiday, 1: with a window of 3 school weeks the
-    # threshold of 9 is met in the week with index 3 (weeks 0, 2 and 3); at the end the
-    # window holds weeks 2, 3 and 5.
+    # Weeks: 3 qualifying, holiday, 3, 3, holiday, 1. With a window of 3 school weeks the
+    # week with index 3 totals weeks 0, 2 and 3 (9); the last totals weeks 2, 3 and 5 (7).
     q = np.array([[3, 0, 3, 3, 0, 1]], dtype=np.int16)
     held = np.array([[True, False, True, True, False, True]])
-    met, needed, in_window = (np.zeros(1, dtype=np.int64) for _ in range(3))
-    threshold_windows(q, held, 3, 9, met, needed, in_window, 0, 1)
-    assert (met[0], needed[0], in_window[0]) == (3, 3, 7)
-    threshold_windows(q, held, 3, 10, met, needed, in_window, 0, 1)
-    assert met[0] == -1
+    totals = np.zeros((1, 6), dtype=np.int32)
+    window_totals(q, held, 3, totals, 0, 1)
+    assert totals[0].tolist() == [3, 0, 6, 9, 0, 7]
