@@ -113,7 +113,9 @@ def test_the_certificate_shows_the_pupil_every_total_and_the_signature_block(
     assert "of 18 possible sessions" in text
     # The amendment: original, new, who (name and position), and why.
     amendment = _layout_line(pdf, "Tue 7 Jan")
-    assert amendment[:4] == ["Tue 7 Jan", "N", "G", "Head Tester (head), Headteacher or senior"]
+    # (Where the session and the name wrap depends on the fonts installed.)
+    assert amendment[0].startswith("Tue 7 Jan") and amendment[1:3] == ["N", "G"]
+    assert amendment[3].startswith("Head Tester (head), Headteacher")
     assert "2025 AM" in text and "senior attendance champion" in text
     assert "Family holiday, leave refused" in text
     assert "G Holiday not granted by the school Unauthorised absence" in text
