@@ -29,6 +29,9 @@ class Command(BaseCommand):
         "threshold, from a long-format marks file (CSV or Parquet: "
         "school_urn,upn,date,session,code) or, without MARKS, from rollcall's records."
     )
+    # Analysts and scripts run this often on files: Django's system checks (which import every
+    # view through the URLs) would add most of a second to each run and check nothing it uses.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("marks", nargs="?", type=Path, help="a .csv or .parquet marks file")
