@@ -55,6 +55,9 @@ def make_school(
         phase=phase,
         kind="academy" if trust else "maintained",
         trust=trust,
+        address_line_1="1 Test Lane",
+        town="Testbury",
+        postcode="te1 1st",
         on=dt.date(2025, 1, 1),
     )
     for number, (start, end) in enumerate(terms, start=1):

@@ -7,6 +7,7 @@ import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -14,6 +15,7 @@ from django.db import transaction
 
 from rollcall.accounts.models import Role
 from rollcall.accounts.services import membership_add, user_create
+from rollcall.demo import names
 from rollcall.demo.marks import CORRECTION_REASONS, world_marks
 from rollcall.demo.world import TERMS, World
 from rollcall.organisations.models import Closure, LocalAuthority, RegistrationGroup, School, Trust
@@ -89,6 +91,24 @@ def load_world(world: World, *, progress: Progress = lambda message: None) -> De
     )
 
 
+class _Address(TypedDict):
+    address_line_1: str
+    town: str
+    postcode: str
+
+
+def _made_up_address(urn: str) -> _Address:
+    """A school's address in the made-up town of Hartwell (postcode area HW), from its URN."""
+    number = int(urn)
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return _Address(
+        address_line_1=f"{number % 97 + 1} {names.STREETS[number % len(names.STREETS)]}",
+        town="Hartwell",
+        postcode=f"HW{number % 5 + 1} {number % 9 + 1}{letters[number % 20]}"
+        f"{letters[number // 20 % 20]}",
+    )
+
+
 def _load_schools(world: World, la: LocalAuthority, trusts: dict[str, Trust]) -> dict[str, School]:
     schools: dict[str, School] = {}
     for spec in world.schools:
@@ -101,6 +121,7 @@ def _load_schools(world: World, la: LocalAuthority, trusts: dict[str, Trust]) ->
             phase=spec.phase,
             kind=spec.kind,
             trust=trusts[spec.trust_key] if spec.trust_key else None,
+            **_made_up_address(spec.urn),
             on=world.demo_date,
         )
         for terms in TERMS.values():

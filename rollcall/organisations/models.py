@@ -66,6 +66,11 @@ class School(models.Model):
     )
     phase = models.CharField(max_length=20, choices=Phase.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MAINTAINED)
+    # The postal address printed on certificates and letters.
+    address_line_1 = models.CharField(max_length=200, blank=True)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
     am_register_opens = models.TimeField(default=dt.time(8, 40))
     am_register_closes = models.TimeField(default=dt.time(9, 10))
     pm_register_opens = models.TimeField(default=dt.time(13, 15))

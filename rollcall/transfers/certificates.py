@@ -27,8 +27,10 @@ EN_DASH = "\u2013"
 # WeasyPrint reports each layout step at INFO, which is noise in rollcall's logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-TEMPLATE = "certificates/attendance-v1.html"
-TEMPLATE_VERSION = "attendance-certificate/1"
+# Certificates are court evidence: a change of layout or content is a new version, and the old
+# version's files stay as they were. Version 2 adds the school's postal address.
+TEMPLATE = "certificates/attendance-v2.html"
+TEMPLATE_VERSION = "attendance-certificate/2"
 REG24_STARTS = dt.date(2024, 8, 19)  # REG24 in force; REG06 before (statutory data, ADR 0002)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 CATEGORY_CLASSES = {
@@ -83,6 +85,7 @@ class CertificateContent:
     school_name: str
     school_urn: str
     school_laestab: str
+    school_address: str  # one line, parts separated by commas; "" when not recorded
     local_authority: str
     pupil_name: str
     upn: str
@@ -251,6 +254,11 @@ def certificate_content(
         school_name=school.name,
         school_urn=school.urn,
         school_laestab=school.laestab,
+        school_address=", ".join(
+            part
+            for part in (school.address_line_1, school.address_line_2, school.town, school.postcode)
+            if part
+        ),
         local_authority=school.local_authority.name,
         pupil_name=f"{pupil.legal_forename} {pupil.legal_surname}",
         upn=pupil.upn,

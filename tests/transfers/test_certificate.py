@@ -100,6 +100,7 @@ def test_the_certificate_shows_the_pupil_every_total_and_the_signature_block(
     assert "Certificate of attendance" in text
     assert "Test Pupil" in text and pupil.upn in text and "4 May 2016" in text
     assert school.name in text and school.urn in text
+    assert "1 Test Lane" in text and "Testbury" in text and "TE1 1ST" in text  # its address
     assert "6 January 2025 to 17 January 2025" in text
     # 18 possible sessions: 16 present, 1 authorised (I), 1 unauthorised (G, was N).
     # Each row of the summary table, read line by line from the page as laid out (the
