@@ -12,7 +12,13 @@ from django.core.management import CommandError, call_command
 from rollcall.demo.marks import world_marks
 from rollcall.demo.world import build_world
 from rollcall.pupils.models import Enrolment, Pupil
-from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.registers.models import (
+    Mark,
+    MarkAmendment,
+    OtherSchoolSessions,
+    PartTimeTimetable,
+    weekday_session_field,
+)
 
 
 def _digest(world):
@@ -82,7 +88,7 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     assert Pupil.objects.count() >= 60
     assert Mark.objects.count() > 60 * 300
     assert MarkAmendment.objects.filter(previous_code="N").exists()
-    assert Enrolment.objects.filter(registration="S").exists() or True
+    assert Enrolment.objects.filter(registration="S").exists()  # dual registration
     first = Mark.objects.order_by("date").first()
     assert first.date >= dt.date(2024, 9, 2)
     assert Mark.objects.order_by("-date").first().date <= dt.date(2026, 3, 20)
@@ -114,3 +120,25 @@ def test_the_generator_writes_long_format_marks_files(tmp_path):
     csv_path = tmp_path / "marks.csv"
     call_command("demo", "--pupils", "40", "--marks-file", str(csv_path), stdout=StringIO())
     assert csv_path.read_text().splitlines()[0] == '"school_urn","upn","date","session","code"'
+
+
+@pytest.mark.django_db
+def test_the_demo_records_the_agreements_behind_its_c2_and_d_marks():
+    call_command("demo", "--pupils", "100", "--seed", "1", stdout=StringIO())
+    assert PartTimeTimetable.objects.exists() and OtherSchoolSessions.objects.count() >= 2
+
+    def enrolment(mark: Mark) -> Enrolment:
+        return Enrolment.objects.get(pupil=mark.pupil_id, school=mark.school_id)
+
+    part_time = Mark.objects.filter(code="C2")
+    assert part_time.exists()
+    for mark in part_time:
+        timetable = enrolment(mark).part_time_timetables.get(
+            starts_on__lte=mark.date, ends_on__gte=mark.date
+        )
+        assert getattr(timetable, weekday_session_field(mark.date, mark.session))
+    at_other_school = Mark.objects.filter(code="D")
+    assert at_other_school.exists()
+    for mark in at_other_school:
+        pattern = OtherSchoolSessions.objects.get(enrolment=enrolment(mark))
+        assert getattr(pattern, weekday_session_field(mark.date, mark.session))

@@ -27,7 +27,7 @@ from rollcall.organisations.services import (
     term_create,
     trust_create,
 )
-from rollcall.pupils.models import Family, Pupil
+from rollcall.pupils.models import Enrolment, Family, Pupil
 from rollcall.pupils.services import (
     carer_create,
     carer_link_create,
@@ -35,12 +35,16 @@ from rollcall.pupils.services import (
     family_create,
     pupil_create,
 )
-from rollcall.registers.models import Mark
+from rollcall.registers.models import WEEKDAY_SESSION_FIELDS, WEEKDAYS, Mark
 from rollcall.registers.services import (
     AmendmentInput,
     MarkInput,
     marks_bulk_amend,
     marks_bulk_record,
+)
+from rollcall.registers.services.arrangements import (
+    other_school_sessions_set,
+    part_time_timetable_save,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -79,6 +83,8 @@ def load_world(world: World, *, progress: Progress = lambda message: None) -> De
         pupils = _load_families(world)
         _load_enrolments(world, schools, pupils)
         progress(f"{len(pupils)} pupils in {len(world.families)} families")
+        part_time, dual = _load_arrangements(world, schools)
+        progress(f"{part_time} part-time timetables and {dual} dual-registration patterns")
         marks, amendments = _load_marks(world, schools, progress)
         password, accounts = _load_accounts(la, trusts, schools)
     return DemoSummary(
@@ -239,6 +245,56 @@ def _load_enrolments(world: World, schools: dict[str, School], pupils: dict[str,
             year_group=spec.year_group,
             registration_group=groups[(spec.school_key, spec.group_name)],
         )
+
+
+def _load_arrangements(world: World, schools: dict[str, School]) -> tuple[int, int]:
+    """The agreements behind the C2 and D marks the generator writes: part-time timetables
+    (afternoons) and the weekdays dual-registered pupils spend at the other school."""
+    afternoons = [name for name in WEEKDAY_SESSION_FIELDS if name.endswith("_pm")]
+    part_time = 0
+    for family in world.families:
+        for child in family.children:
+            profile = child.profile
+            if not (profile.part_time_from and profile.part_time_to):
+                continue
+            for enrolment in Enrolment.objects.filter(
+                pupil__upn=child.upn, admitted_on__lte=profile.part_time_to
+            ).exclude(left_on__lt=profile.part_time_from):
+                starts = max(profile.part_time_from, enrolment.admitted_on)
+                ends = min(profile.part_time_to, enrolment.left_on or profile.part_time_to)
+                part_time_timetable_save(
+                    actor=None,
+                    enrolment=enrolment,
+                    starts_on=starts,
+                    ends_on=ends,
+                    excluded_sessions=afternoons,
+                    note="Agreed with the family after a managed return; reviewed fortnightly.",
+                )
+                part_time += 1
+    dual = 0
+    for upn, weekdays in world.dual_days.items():
+        enrolments = list(
+            Enrolment.objects.filter(pupil__upn=upn, registration__in=("M", "S")).select_related(
+                "school"
+            )
+        )
+        for enrolment in enrolments:
+            other = next(e for e in enrolments if e.school_id != enrolment.school_id)
+            # The main school (M) marks D on the days at the other school; the subsidiary
+            # school (S) on every other weekday.
+            days = {
+                day
+                for number, day in enumerate(WEEKDAYS)
+                if (number in weekdays) == (enrolment.registration == "M")
+            }
+            other_school_sessions_set(
+                actor=None,
+                enrolment=enrolment,
+                other_school=other.school.name,
+                sessions=[f"{day}_{half}" for day in sorted(days) for half in ("am", "pm")],
+            )
+            dual += 1
+    return part_time, dual
 
 
 @functools.lru_cache(maxsize=8192)
