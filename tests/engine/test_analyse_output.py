@@ -151,3 +151,28 @@ def test_output_file_matches_standard_output(marks, tmp_path, fmt):
     assert to_file.returncode == 0, to_file.stderr
     assert to_file.stdout == ""
     assert target.read_text().strip() == on_screen.stdout.strip()
+
+
+def test_parquet_output_keeps_types_and_agrees_with_json(marks, tmp_path):
+    import datetime as dt
+
+    import polars as pl
+
+    target = tmp_path / "figures.parquet"
+    result = run_analyse(marks, "--format", "parquet", "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    frame = pl.read_parquet(target)
+    assert frame.columns[: len(FIELDS)] == FIELDS
+    assert frame.schema["persistent_absence"] == pl.Boolean
+    assert frame.schema["threshold_met_on"] == pl.Date
+    records = {row["upn"]: row for row in frame.to_dicts()}
+    as_json = analyse_json(marks)
+    for upn, record in as_json.items():
+        met_on = records[upn].pop("threshold_met_on")
+        expected_on = record.pop("threshold_met_on")
+        assert met_on == (dt.date.fromisoformat(expected_on) if expected_on else None)
+        assert {k: records[upn][k] for k in record} == record
+
+    without_output = run_analyse(marks, "--format", "parquet")
+    assert without_output.returncode != 0
+    assert "--output" in without_output.stderr
