@@ -36,6 +36,10 @@ from rollcall.pupils.upn import upns_valid
 COLUMNS = ("school_urn", "upn", "date", "session", "code")
 TEXT_COLUMNS = ("school_urn", "upn", "session", "code")
 MAX_SCHOOLS = 1 << 16  # extra rows are keyed by pupil * MAX_SCHOOLS + school
+# The matrix is built with a column for every calendar day from the first date to the last
+# (days without marks are dropped at the end). A longer span (a mistyped year, say) goes by
+# the careful road, which keeps only the days that have marks.
+MAX_SPAN_DAYS = 3_660
 
 
 class Doubtful(Exception):
@@ -93,7 +97,10 @@ def read_parquet_marks(path: Path) -> MarkMatrix:
             raise Doubtful("a text column is not a string column")
     if parquet.metadata.num_rows == 0:
         raise Doubtful("no rows")
-    builder = _Builder(*_day_span(parquet), parquet.metadata.num_rows)
+    first_day, last_day = _day_span(parquet)
+    if last_day - first_day >= MAX_SPAN_DAYS:
+        raise Doubtful("dates more than ten years apart")
+    builder = _Builder(first_day, last_day, parquet.metadata.num_rows)
 
     def read(group: int) -> pa.Table:
         return parquet.read_row_group(group, columns=list(COLUMNS))

@@ -145,3 +145,15 @@ def test_dates_written_as_text_and_empty_files_take_the_careful_road(tmp_path):
 
     empty = _write(tmp_path / "empty.parquet", [])
     assert read_marks(empty).n_pupils == 0
+
+
+def test_a_mistyped_year_takes_the_careful_road(tmp_path):
+    rows = _random_rows(6)
+    school, upn, _, session, _ = rows[0]
+    rows.append((school, upn, dt.date(2204, 9, 3), session, "/"))
+    path = _write(tmp_path / "marks.parquet", rows)
+    with pytest.raises(Doubtful):
+        read_parquet_marks(path)
+    matrix = read_marks(path)
+    assert matrix.last_date() == dt.date(2204, 9, 3)
+    assert matrix.ids.shape[1] < 2 * 400  # only the days with marks
