@@ -275,10 +275,11 @@ def find_triggers(
             )
     year_start = academic_year_start(as_of)
     figures = pupil_figures(matrix, first=year_start, last=as_of)
+    absence_pct = figures.absence_pct  # (a property that computes the whole array: once)
     for pupil in np.flatnonzero(figures.severe_absence).tolist():
-        add(pupil, SEVERE, as_of, f"absence {figures.absence_pct[pupil]:.1f}% this school year")
+        add(pupil, SEVERE, as_of, f"absence {absence_pct[pupil]:.1f}% this school year")
     for pupil in np.flatnonzero(figures.persistent_absence & ~figures.severe_absence).tolist():
-        add(pupil, PERSISTENT, as_of, f"absence {figures.absence_pct[pupil]:.1f}% this school year")
+        add(pupil, PERSISTENT, as_of, f"absence {absence_pct[pupil]:.1f}% this school year")
     if profile is not None:
         for trigger in profile.attendance_triggers:
             if trigger.measure == "rolling_school_weeks" and trigger.school_weeks:
