@@ -195,7 +195,7 @@ def push_refusal(
         if current is not None and current != mark.code and not push.amendment_reason:
             needs_reason = True
             field = "code"
-        elif checker.enrolment_for(mark.upn, mark.date) is None:
+        elif not checker.on_roll(mark.upn, mark.date):
             field = "upn"
         else:
             field = "code"

@@ -4,8 +4,9 @@ before anything is written; a change to a mark is an amendment, never an overwri
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,8 +32,10 @@ MARK_EXISTS = (
 REASON_REQUIRED = "Give a reason for the amendment; the register is evidence"
 
 
-@dataclass(frozen=True)
-class MarkInput:
+class MarkInput(NamedTuple):
+    """One mark to record. A named tuple rather than a dataclass: a school's year pushed
+    through the API is 600,000 of them, and a named tuple is built about six times faster."""
+
     upn: str
     date: dt.date
     session: str
@@ -67,22 +70,45 @@ class BulkResult:
 
 
 class MarkChecker:
-    """Checks marks for one school, caching the calendar, enrolments and code lookups."""
+    """Checks marks for one school, caching the calendar, enrolments and code lookups.
 
-    def __init__(self, school: School, calendar: SchoolCalendar | None = None):
+    `upns` limits the enrolments read to those pupils', for checking one pupil's mark without
+    reading the whole school's roll."""
+
+    def __init__(
+        self,
+        school: School,
+        calendar: SchoolCalendar | None = None,
+        *,
+        upns: Collection[str] | None = None,
+    ):
         self.school = school
         self.calendar = calendar or school_calendar(school=school)
         self._status_cache: dict[tuple[dt.date, str], str] = {}
         self._code_cache: dict[tuple[str, dt.date], str] = {}
-        self._enrolments: dict[str, list[Enrolment]] = {}
-        for enrolment in Enrolment.objects.filter(school=school).select_related("pupil"):
-            self._enrolments.setdefault(enrolment.pupil.upn, []).append(enrolment)
+        # A pupil has two sessions a day: whether they were on roll is looked up once a day.
+        self._on_roll_cache: dict[tuple[str, dt.date], bool] = {}
+        # Each pupil's enrolments at the school as (admitted_on, left_on): dates, not models,
+        # because a push for a whole school reads them all for every request.
+        self._enrolments: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+        enrolments = Enrolment.objects.filter(school=school).order_by()
+        if upns is not None:
+            enrolments = enrolments.filter(pupil__upn__in=upns)
+        for upn, admitted_on, left_on in enrolments.values_list(
+            "pupil__upn", "admitted_on", "left_on"
+        ):
+            self._enrolments.setdefault(upn, []).append((admitted_on, left_on))
 
-    def enrolment_for(self, upn: str, day: dt.date) -> Enrolment | None:
-        for enrolment in self._enrolments.get(upn, ()):
-            if enrolment.on_roll(day):
-                return enrolment
-        return None
+    def on_roll(self, upn: str, day: dt.date) -> bool:
+        """Whether the pupil was on roll at the school on the day (Enrolment.on_roll)."""
+        key = (upn, day)
+        on_roll = self._on_roll_cache.get(key)
+        if on_roll is None:
+            on_roll = self._on_roll_cache[key] = any(
+                admitted_on <= day and (left_on is None or day <= left_on)
+                for admitted_on, left_on in self._enrolments.get(upn, ())
+            )
+        return on_roll
 
     def _closed_reason(self, day: dt.date, session: str) -> str:
         key = (day, session)
@@ -107,7 +133,7 @@ class MarkChecker:
         code_problem = self._code_problem(mark.code, mark.date)
         if code_problem:
             return code_problem
-        if self.enrolment_for(mark.upn, mark.date) is None:
+        if not self.on_roll(mark.upn, mark.date):
             return f"{mark.upn} is not on roll at {self.school.name} on {mark.date:%-d %B %Y}"
         closed_reason = self._closed_reason(mark.date, mark.session)
         if closed_reason and mark.code not in CLOSED_SESSION_CODES:
@@ -143,7 +169,7 @@ def mark_record(
     """Record the first mark for a session. A session that already has a mark is amended with
     mark_amend, so the original stays on record."""
     mark_input = MarkInput(upn=pupil.upn, date=date, session=session, code=code)
-    problem = MarkChecker(school).problem(mark_input)
+    problem = MarkChecker(school, upns=[pupil.upn]).problem(mark_input)
     if problem:
         raise ValidationError({"code": problem})
     existing = Mark.objects.filter(school=school, pupil=pupil, date=date, session=session).first()
@@ -186,7 +212,7 @@ def mark_amend(*, actor: Actor, mark: Mark, new_code: str, reason: str) -> Mark:
     mark = Mark.objects.select_for_update().select_related("school", "pupil").get(pk=mark.pk)
     if new_code == mark.code:
         raise ValidationError({"new_code": f"The mark is already {new_code}"})
-    problem = MarkChecker(mark.school).problem(
+    problem = MarkChecker(mark.school, upns=[mark.pupil.upn]).problem(
         MarkInput(upn=mark.pupil.upn, date=mark.date, session=mark.session, code=new_code)
     )
     if problem:
@@ -253,7 +279,12 @@ def marks_bulk_record(
     """
     marks = list(marks)
     checker = MarkChecker(school)
-    pupils = {p.upn: p for p in Pupil.objects.filter(enrolments__school=school).distinct()}
+    pupil_ids = dict(
+        Pupil.objects.filter(enrolments__school=school)
+        .order_by()
+        .distinct()
+        .values_list("upn", "id")
+    )
     existing = _stored_codes(school, [m.date for m in marks])
     problems: list[MarkProblem] = []
     seen: dict[tuple[str, dt.date, str], str] = {}
@@ -304,12 +335,12 @@ def marks_bulk_record(
     now = timezone.now()
     user = actor
     user_id = user.pk if user is not None else None
-    pupil_ids = {upn: p.pk for upn, p in pupils.items()}
+    school_id = school.pk  # read once, not once a mark
     for start in range(0, len(to_create), batch_size):
         marks_insert(
             [
                 (
-                    school.pk,
+                    school_id,
                     pupil_ids[m.upn],
                     m.date,
                     m.session,

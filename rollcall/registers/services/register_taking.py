@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rollcall import statutory
@@ -20,21 +20,24 @@ from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS
 from rollcall.organisations.models import RegistrationGroup, School
-from rollcall.organisations.selectors import school_calendar
 from rollcall.registers.bulk import marks_insert
 from rollcall.registers.models import Mark, TakenRegister
-from rollcall.registers.selectors import (
-    RosterRow,
-    present_code,
-    register_roster,
-    wrong_session_code,
-)
+from rollcall.registers.selectors import present_code, wrong_session_code
 from rollcall.registers.services.corrections import amendment_refusal
 from rollcall.registers.services.marks import (
     MarkProblem,
     MarksRejected,
     mark_amend,
 )
+from rollcall.registers.services.register_reads import (
+    PupilOnRegister,
+    codes_saved,
+    group_lock,
+    pupils_on_register,
+    school_calendar_of,
+    taken_register_record,
+)
+from rollcall.registers.services.writer_queue import writers_queue
 
 REGISTER_CHANGED = (
     "Someone else saved this register while you were filling it in; open it again to see "
@@ -94,7 +97,7 @@ def arrival_code(*, school: School, session: str, arrived_at: dt.time) -> tuple[
 
 @dataclass(frozen=True)
 class _Line:
-    row: RosterRow
+    pupil: PupilOnRegister
     code: str
     minutes_late: int | None
 
@@ -104,18 +107,18 @@ def _check_entries(
     group: RegistrationGroup,
     day: dt.date,
     session: str,
-    roster: list[RosterRow],
+    roster: list[PupilOnRegister],
     entries: Sequence[RegisterEntry],
 ) -> tuple[list[_Line], list[RegisterProblem]]:
     school = group.school
     codes = statutory.on(day).codes
-    by_upn = {row.pupil.upn: row for row in roster}
+    by_upn = {row.upn: row for row in roster}
     lines: list[_Line] = []
     problems: list[RegisterProblem] = []
     seen: set[str] = set()
     for entry in entries:
         row = by_upn.get(entry.upn)
-        where = entry.where or (row.pupil.display_name if row else entry.upn)
+        where = entry.where or (row.display_name if row else entry.upn)
         if row is None:
             problems.append(
                 RegisterProblem(
@@ -139,7 +142,7 @@ def _check_entries(
         if known is None or known.register_table is ADMINISTRATIVE:
             problems.append(
                 RegisterProblem(
-                    where, f"{code!r} is not a register code on {day:%-d %B %Y}", row.pupil.upn
+                    where, f"{code!r} is not a register code on {day:%-d %B %Y}", row.upn
                 )
             )
         elif wrong_session_code(code, session):
@@ -148,7 +151,7 @@ def _check_entries(
                     where,
                     f"{code} is the {'morning' if code == '/' else 'afternoon'} present mark; "
                     f"use {present_code(session)} for this session",
-                    row.pupil.upn,
+                    row.upn,
                 )
             )
         elif code == "D" and not row.dual_registered:
@@ -156,19 +159,19 @@ def _check_entries(
                 RegisterProblem(
                     where,
                     "D is only for a pupil dual-registered at another school, and "
-                    f"{row.pupil.display_name} is not",
-                    row.pupil.upn,
+                    f"{row.display_name} is not",
+                    row.upn,
                 )
             )
         else:
             lines.append(_Line(row, code, minutes_late))
     for row in roster:
-        if row.pupil.upn not in seen:
+        if row.upn not in seen:
             problems.append(
                 RegisterProblem(
-                    row.pupil.display_name,
+                    row.display_name,
                     "has no mark: the register must include every pupil on roll",
-                    row.pupil.upn,
+                    row.upn,
                 )
             )
     return lines, problems
@@ -198,13 +201,13 @@ def _register_plan(
     if session not in SESSIONS:
         raise ValidationError({"session": f"session must be AM or PM, got {session!r}"})
     school = group.school
-    calendar = school_calendar(school=school)
+    calendar = school_calendar_of(school_id=school.pk)
     closed = calendar.session_status(date, session).reason
     if closed:
         raise ValidationError({"date": f"There is no {session} register to take: {closed}"})
     if statutory.on(date).registers is None:
         raise ValidationError({"date": f"rollcall holds no register rules for {date}"})
-    roster = register_roster(group=group, day=date, session=session, amendment_counts=False)
+    roster = pupils_on_register(school_id=school.pk, group_id=group.pk, day=date, session=session)
     if not roster:
         raise ValidationError(
             {"group": f"No pupils are on roll in {group.name} on {date:%-d %B %Y}"}
@@ -212,18 +215,21 @@ def _register_plan(
     lines, problems = _check_entries(
         group=group, day=date, session=session, roster=roster, entries=entries
     )
-    new = [line for line in lines if line.row.mark is None]
-    changed = [line for line in lines if line.row.mark and line.row.mark.code != line.code]
+    new = [line for line in lines if line.pupil.mark_code is None]
+    changed = [
+        line
+        for line in lines
+        if line.pupil.mark_code is not None and line.pupil.mark_code != line.code
+    ]
     if changed and not amendment_reason.strip():
         problems.extend(
             RegisterProblem(
-                line.row.pupil.display_name,
-                f"already has {line.row.mark.code} saved; give a reason to change it to "
+                line.pupil.display_name,
+                f"already has {line.pupil.mark_code} saved; give a reason to change it to "
                 f"{line.code} (the original stays on record)",
-                line.row.pupil.upn,
+                line.pupil.upn,
             )
             for line in changed
-            if line.row.mark is not None
         )
     if changed:
         refusal = amendment_refusal(
@@ -238,7 +244,7 @@ def _register_plan(
         changed=changed,
         unchanged=len(lines) - len(new) - len(changed),
         codes=dict(Counter(line.code for line in lines)),
-        recorded={row.pupil.pk: row.mark.code for row in roster if row.mark is not None},
+        recorded={row.pupil_id: row.mark_code for row in roster if row.mark_code is not None},
     )
 
 
@@ -259,6 +265,7 @@ def register_take(
     """
     # SQLite lets one writer in at a time, from BEGIN to COMMIT, so every check runs before the
     # write transaction starts; the transaction then makes sure nothing they read has changed.
+    # Writers queue for that transaction rather than poll for it (writer_queue, ADR 0006).
     plan = _register_plan(
         actor=actor,
         group=group,
@@ -268,14 +275,15 @@ def register_take(
         today=today,
         amendment_reason=amendment_reason,
     )
-    return _register_record(
-        actor=actor,
-        group=group,
-        date=date,
-        session=session,
-        plan=plan,
-        amendment_reason=amendment_reason,
-    )
+    with writers_queue():
+        return _register_record(
+            actor=actor,
+            group=group,
+            date=date,
+            session=session,
+            plan=plan,
+            amendment_reason=amendment_reason,
+        )
 
 
 @transaction.atomic
@@ -289,56 +297,59 @@ def _register_record(
     amendment_reason: str,
 ) -> RegisterSaved:
     school = group.school
-    # Two people saving the same register take turns (PostgreSQL row lock; SQLite's IMMEDIATE
-    # transactions already admit one writer), and the second finds the first one's marks.
-    if connection.features.has_select_for_update:
-        list(RegistrationGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk"))
-    pupil_ids = [line.row.pupil.pk for line in (*plan.new, *plan.changed)] + list(plan.recorded)
-    recorded = dict(
-        Mark.objects.filter(school=school, date=date, session=session, pupil_id__in=pupil_ids)
-        .order_by()
-        .values_list("pupil_id", "code")
-    )
-    if recorded != plan.recorded:
-        raise ValidationError({"group": REGISTER_CHANGED})
+    if plan.recorded:
+        # Two people saving the same register take turns (PostgreSQL row lock; SQLite's
+        # IMMEDIATE transactions already admit one writer), and the second finds the first
+        # one's marks.
+        if connection.features.has_select_for_update:
+            group_lock(group_id=group.pk)
+        pupil_ids = [line.pupil.pupil_id for line in (*plan.new, *plan.changed)]
+        pupil_ids += list(plan.recorded)
+        recorded = codes_saved(school_id=school.pk, day=date, session=session, pupil_ids=pupil_ids)
+        if recorded != plan.recorded:
+            raise ValidationError({"group": REGISTER_CHANGED})
+    # With no marks saved when the plan was made, every pupil's mark is new, and neither lock
+    # nor re-read is needed: a mark saved since (say, by someone else saving this register)
+    # makes the insert below break one_mark_per_session, on PostgreSQL as soon as their
+    # transaction ends, which is the same refusal. Marks go in by pupil, so that two such
+    # saves wait for each other rather than deadlock.
     new, changed, unchanged = plan.new, plan.changed, plan.unchanged
     now = timezone.now()
     actor_id = actor.pk if actor is not None else None
-    marks_insert(
-        [
-            (
-                school.pk,
-                line.row.pupil.pk,
-                date,
-                session,
-                line.code,
-                line.code,
-                line.minutes_late,
-                now,
-                actor_id,
-                Mark.Source.REGISTER,
-            )
-            for line in new
-        ]
-    )
-    for line in changed:
-        assert line.row.mark is not None
-        mark_amend(actor=actor, mark=line.row.mark, new_code=line.code, reason=amendment_reason)
-    taken = next(
-        iter(TakenRegister.objects.filter(group=group, date=date, session=session).order_by()),
-        None,
-    )
-    first_taking = taken is None
-    if taken is None:
-        taken = TakenRegister.objects.create(
-            school=school,
-            group=group,
-            date=date,
-            session=session,
-            taken_at=now,
-            taken_by=actor,
-            taken_by_label=actor_label(actor),
+    try:
+        marks_insert(
+            [
+                (
+                    school.pk,
+                    line.pupil.pupil_id,
+                    date,
+                    session,
+                    line.code,
+                    line.code,
+                    line.minutes_late,
+                    now,
+                    actor_id,
+                    Mark.Source.REGISTER,
+                )
+                for line in sorted(new, key=lambda line: line.pupil.pupil_id)
+            ]
         )
+    except IntegrityError as clash:
+        raise ValidationError({"group": REGISTER_CHANGED}) from clash
+    if changed:
+        saved_marks = Mark.objects.in_bulk([line.pupil.mark_id for line in changed])
+        for line in changed:
+            mark = saved_marks[line.pupil.mark_id]
+            mark_amend(actor=actor, mark=mark, new_code=line.code, reason=amendment_reason)
+    taken, first_taking = taken_register_record(
+        school_id=school.pk,
+        group_id=group.pk,
+        day=date,
+        session=session,
+        taken_at=now,
+        taken_by_id=actor_id,
+        taken_by_label=actor_label(actor),
+    )
     if new or first_taking:
         audit_record(
             actor=actor,
