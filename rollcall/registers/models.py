@@ -25,8 +25,12 @@ class Mark(models.Model):
         CTF = "ctf", "Common Transfer File"
         DEMO = "demo", "Demonstration data"
 
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="marks")
-    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="marks")
+    # No index of their own: (school, date) and (pupil, date) below lead with them, and every
+    # index is written to for every mark a register save or an import adds.
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="marks", db_index=False
+    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="marks", db_index=False)
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
     code = models.CharField(max_length=2, help_text="The code now in force for this session.")
