@@ -19,7 +19,7 @@ from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
-from rollcall.registers.bulk import marks_insert
+from rollcall.registers.bulk import marks_insert_new
 from rollcall.registers.models import Mark, MarkAmendment
 
 # Codes that may stand on a session the calendar has as closed: a planned closure (#) or an
@@ -337,22 +337,13 @@ def marks_bulk_record(
     user_id = user.pk if user is not None else None
     school_id = school.pk  # read once, not once a mark
     for start in range(0, len(to_create), batch_size):
-        marks_insert(
-            [
-                (
-                    school_id,
-                    pupil_ids[m.upn],
-                    m.date,
-                    m.session,
-                    m.code,
-                    m.code,
-                    m.minutes_late,
-                    m.recorded_at or now,
-                    user_id,
-                    source,
-                )
-                for m in to_create[start : start + batch_size]
-            ]
+        marks_insert_new(
+            school_id=school_id,
+            pupil_ids=pupil_ids,
+            marks=to_create[start : start + batch_size],
+            recorded_at=now,
+            recorded_by_id=user_id,
+            source=source,
         )
     label = actor_label(actor)
     role = _role_label(actor, school)
