@@ -5,22 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_school_address'),
-        ('pupils', '0001_initial'),
-        ('registers', '0002_register_taking'),
+        ("organisations", "0002_school_address"),
+        ("pupils", "0001_initial"),
+        ("registers", "0002_register_taking"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='mark',
-            name='pupil',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='pupils.pupil'),
+            model_name="mark",
+            name="pupil",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marks",
+                to="pupils.pupil",
+            ),
         ),
         migrations.AlterField(
-            model_name='mark',
-            name='school',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='marks', to='organisations.school'),
+            model_name="mark",
+            name="school",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="marks",
+                to="organisations.school",
+            ),
         ),
     ]
