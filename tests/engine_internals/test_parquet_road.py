@@ -11,20 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from rollcall.demo.files import SCHEMA  # the long-format marks file's columns and types
 from rollcall.engine import MarkMatrix, MarksInputError, analyse, read_marks
 from rollcall.engine.parquet import Doubtful, read_parquet_marks
 from rollcall.engine.reading import marks_from_table, read_marks_table
 from rollcall.pupils.upn import upn_make
 
-SCHEMA = pa.schema(
-    [
-        ("school_urn", pa.string()),
-        ("upn", pa.string()),
-        ("date", pa.date32()),
-        ("session", pa.string()),
-        ("code", pa.string()),
-    ]
-)
 # Codes with their meanings changing on 19 August 2024 (J, legacy B, new J1 and K).
 BEFORE = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "B", "J", "#", "Y", "C", "X"]
 AFTER = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "J1", "K", "#", "Y4", "C1", "X", "Q"]
