@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Annotated, Any, Literal, NotRequired
 
 import pydantic
@@ -21,7 +20,7 @@ from rollcall import statutory
 from rollcall.api.errors import Loc, invalid
 from rollcall.organisations.models import School
 from rollcall.pupils.upn import InvalidUPN, upn_validate
-from rollcall.registers.services import MarkChecker, MarkInput, MarkProblem
+from rollcall.registers.services import MarkChecker, MarkColumns, MarkProblem
 
 MAX_MARKS = 100_000
 # 100,000 marks take about 8 MB of compact JSON; leave room for pretty-printed bodies.
@@ -73,7 +72,7 @@ PUSH_BODY = TypeAdapter(MarksPushBody)
 
 @dataclass(frozen=True)
 class MarksPush:
-    marks: list[MarkInput]  # each `where` is the index of the mark in the body
+    marks: MarkColumns  # in the order sent: row i is the body's marks[i]
     amendment_reason: str
 
 
@@ -91,7 +90,7 @@ def marks_push_read(body: bytes) -> MarksPush:
     return MarksPush(marks=marks, amendment_reason=data.get("amendment_reason", "").strip())
 
 
-def _marks_from_rows(rows: list[Any]) -> tuple[list[MarkInput], list[tuple[Loc, str]]]:
+def _marks_from_rows(rows: list[Any]) -> tuple[MarkColumns, list[tuple[Loc, str]]]:
     # Column by column, checking each distinct UPN and (code, date) once: a school's year has
     # ~500,000 marks but ~1,500 UPNs and ~40 codes a day.
     upns = [row["upn"] for row in rows]
@@ -109,17 +108,13 @@ def _marks_from_rows(rows: list[Any]) -> tuple[list[MarkInput], list[tuple[Loc, 
     bad_codes = {key for key, problem in code_problems.items() if problem}
     late_given = {code for code, late in zip(codes, minutes, strict=True) if late is not None}
     if bad_upns or bad_codes or late_given - LATE_CODES:
-        return [], _row_errors(upns, days, codes, minutes, bad_upns, code_problems)
+        empty = MarkColumns(upns=[], dates=[], sessions=[], codes=[])
+        return empty, _row_errors(upns, days, codes, minutes, bad_upns, code_problems)
     if any(sent != upn for sent, upn in canonical.items()):
         upns = [canonical[sent] for sent in upns]
     sessions = [row["session"] for row in rows]
-    where = map(str, range(len(rows)))
-    marks = list(map(MarkInput, upns, days, sessions, codes, where, minutes))
-    # Recorded pupil by pupil (the sort is stable, so each pupil's marks stay in the order
-    # sent), the indexes on marks grow in runs rather than at random places: on SQLite a
-    # large push is then about 1.6 times as fast (benchmarks/api_ingest.py).
-    marks.sort(key=attrgetter("upn"))
-    return marks, []
+    late = minutes if late_given else None
+    return MarkColumns(upns=upns, dates=days, sessions=sessions, codes=codes, minutes_late=late), []
 
 
 def _row_errors(
@@ -176,8 +171,7 @@ def push_refusal(
     A mark that would change a recorded code without a reason is placed on its `code`, and the
     missing `amendment_reason` is named too; a pupil not on roll on the date is placed on `upn`.
     """
-    marks = {int(mark.where): mark for mark in push.marks}
-    refused = [marks[int(problem.where)] for problem in problems]
+    refused = [push.marks.at(int(problem.where)) for problem in problems]
     recorded: dict[tuple[str, dt.date, str], str] = {}
     if refused:
         days = [mark.date for mark in refused]

@@ -1,15 +1,18 @@
 """Writes for registers. Each module holds one area; everything public is re-exported here."""
 
+from rollcall.registers.services.mark_columns import MarkColumns
 from rollcall.registers.services.marks import (
     CLOSED_SESSION_CODES,
-    AmendmentInput,
-    BulkResult,
     MarkChecker,
     MarkInput,
     MarkProblem,
     MarksRejected,
     mark_amend,
     mark_record,
+)
+from rollcall.registers.services.marks_bulk import (
+    AmendmentInput,
+    BulkResult,
     marks_bulk_amend,
     marks_bulk_record,
 )
@@ -19,6 +22,7 @@ __all__ = [
     "AmendmentInput",
     "BulkResult",
     "MarkChecker",
+    "MarkColumns",
     "MarkInput",
     "MarkProblem",
     "MarksRejected",

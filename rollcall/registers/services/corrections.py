@@ -23,12 +23,8 @@ from rollcall.registers.selectors import (
     register_open_until,
     wrong_session_code,
 )
-from rollcall.registers.services.marks import (
-    REASON_REQUIRED,
-    AmendmentInput,
-    mark_amend,
-    marks_bulk_amend,
-)
+from rollcall.registers.services.marks import REASON_REQUIRED, mark_amend
+from rollcall.registers.services.marks_bulk import AmendmentInput, marks_bulk_amend
 
 NOT_STAFF = "{user} does not work at {school}, so cannot change its registers"
 LOCKED = (
