@@ -29,6 +29,7 @@ from rollcall.api.schemas import ErrorOut, PupilPageOut, PushResultOut
 from rollcall.api.selectors import enrolments_on_roll, may_record_marks
 from rollcall.registers.models import Mark
 from rollcall.registers.services import MarksRejected, marks_bulk_record
+from rollcall.registers.services.writer_queue import writers_queue
 
 router = Router(tags=["schools"])
 
@@ -83,13 +84,14 @@ def school_marks_push(request: HttpRequest, urn: str) -> dict[str, int]:
         )
     push = marks_push_read(_body(request))
     try:
-        result = marks_bulk_record(
-            actor=user,
-            school=school,
-            marks=push.marks,
-            source=Mark.Source.API,
-            amendment_reason=push.amendment_reason,
-        )
+        with writers_queue():
+            result = marks_bulk_record(
+                actor=user,
+                school=school,
+                marks=push.marks,
+                source=Mark.Source.API,
+                amendment_reason=push.amendment_reason,
+            )
     except MarksRejected as exc:
         raise invalid(
             push_refusal(school=school, push=push, problems=exc.problems), "push"

@@ -6,8 +6,10 @@ so when a school's teachers all press Save at once most of them sleep long after
 come free: with twenty saves of about 2 ms each, the unlucky ones waited 150-250 ms. An
 exclusive `flock` on a file beside the database is a queue the kernel wakes at once when the
 holder lets go, so register saves take it before starting their write transaction (ADR 0006).
-Other writers (imports, API pushes) do not queue here; they meet SQLite's own lock as before,
-which stays the guarantee of one writer at a time. PostgreSQL locks rows and needs none of this.
+So do API pushes and marks-file imports, whose write transactions last about a second: a save
+that arrives meanwhile starts the moment they commit, and cannot run out of SQLite's 5-second
+busy timeout behind two of them. Other writers meet SQLite's own lock as before, which stays
+the guarantee of one writer at a time. PostgreSQL locks rows and needs none of this.
 """
 
 from __future__ import annotations

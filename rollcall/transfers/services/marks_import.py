@@ -19,6 +19,7 @@ from rollcall.registers.services import (
     MarksRejected,
     marks_bulk_record,
 )
+from rollcall.registers.services.writer_queue import writers_queue
 from rollcall.transfers.marks_file import (
     CheckedMarks,
     MarksTable,
@@ -113,15 +114,16 @@ def marks_file_import(
     if checked.problems:
         problems = checked.problems + _register_problems(table, checked, allowed)
         raise ImportRefused(name, rows_grouped(name, problems, table.has_lines))
-    return _marks_record(
-        actor=actor,
-        data=data,
-        name=name,
-        reason=reason,
-        table=table,
-        checked=checked,
-        allowed=allowed,
-    )
+    with writers_queue():
+        return _marks_record(
+            actor=actor,
+            data=data,
+            name=name,
+            reason=reason,
+            table=table,
+            checked=checked,
+            allowed=allowed,
+        )
 
 
 @transaction.atomic
