@@ -25,8 +25,8 @@ class Mark(models.Model):
         CTF = "ctf", "Common Transfer File"
         DEMO = "demo", "Demonstration data"
 
-    # No index of their own: (school, date) and (pupil, date) below lead with them, and every
-    # index is written to for every mark a register save or an import adds.
+    # No index of their own: one_mark_per_session and (pupil, date) below lead with them, and
+    # every index is written to for every mark a register save or an import adds.
     # No foreign-key constraints either: the database checks these three references once per
     # statement, not once per mark, with triggers (registers 0004, ADR 0008).
     school = models.ForeignKey(
@@ -56,12 +56,14 @@ class Mark(models.Model):
     class Meta:
         ordering = ["date", "session"]
         constraints = [
+            # Date before pupil: the one index then also finds a school's marks for a day or a
+            # span of days, and a register's 30 marks by their exact session however stale
+            # the planner's statistics are about today's date (registers 0005).
             models.UniqueConstraint(
-                fields=["school", "pupil", "date", "session"], name="one_mark_per_session"
+                fields=["school", "date", "session", "pupil"], name="one_mark_per_session"
             )
         ]
         indexes = [
-            models.Index(fields=["school", "date"]),
             models.Index(fields=["pupil", "date"]),
         ]
 
