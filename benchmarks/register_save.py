@@ -203,12 +203,13 @@ def _entries(group, session: str):
     ]
 
 
-def _save(group, teacher, day: dt.date, session: str) -> float:
+def _save(group, teacher, day: dt.date, session: str, entries=None) -> float:
     from django.db import close_old_connections
 
     from rollcall.registers.services import register_take
 
-    entries = _entries(group, session)
+    if entries is None:
+        entries = _entries(group, session)
     close_old_connections()
     started = time.perf_counter()
     register_take(actor=teacher, group=group, date=day, session=session, entries=entries, today=day)
@@ -228,8 +229,11 @@ def _run_rounds(groups, teachers, sessions: list[tuple[dt.date, str]]) -> list[f
     def teacher_at_work(group, teacher) -> None:
         try:
             for day, session in sessions:
+                # What the teacher's browser sends is ready before the round starts, so no
+                # thread's timed save shares the interpreter with another's preparation.
+                entries = _entries(group, session)
                 barrier.wait()
-                elapsed = _save(group, teacher, day, session)
+                elapsed = _save(group, teacher, day, session, entries)
                 with lock:
                     latencies.append(elapsed)
         except BaseException as error:  # reported after the threads finish
@@ -284,8 +288,9 @@ def _teacher_process(group, teacher, sessions, barrier, results) -> None:
     try:
         latencies = []
         for day, session in sessions:
+            entries = _entries(group, session)
             barrier.wait()
-            latencies.append(_save(group, teacher, day, session))
+            latencies.append(_save(group, teacher, day, session, entries))
         results.put(latencies)
     except BaseException as error:  # the parent reports it
         barrier.abort()

@@ -37,7 +37,7 @@ from rollcall.registers.services.register_reads import (
     school_calendar_of,
     taken_register_record,
 )
-from rollcall.registers.services.writer_queue import writers_queue
+from rollcall.registers.services.writer_queue import savers_in_this_process, writers_queue
 
 REGISTER_CHANGED = (
     "Someone else saved this register while you were filling it in; open it again to see "
@@ -266,24 +266,25 @@ def register_take(
     # SQLite lets one writer in at a time, from BEGIN to COMMIT, so every check runs before the
     # write transaction starts; the transaction then makes sure nothing they read has changed.
     # Writers queue for that transaction rather than poll for it (writer_queue, ADR 0006).
-    plan = _register_plan(
-        actor=actor,
-        group=group,
-        date=date,
-        session=session,
-        entries=entries,
-        today=today,
-        amendment_reason=amendment_reason,
-    )
-    with writers_queue():
-        return _register_record(
+    with savers_in_this_process():
+        plan = _register_plan(
             actor=actor,
             group=group,
             date=date,
             session=session,
-            plan=plan,
+            entries=entries,
+            today=today,
             amendment_reason=amendment_reason,
         )
+        with writers_queue():
+            return _register_record(
+                actor=actor,
+                group=group,
+                date=date,
+                session=session,
+                plan=plan,
+                amendment_reason=amendment_reason,
+            )
 
 
 @transaction.atomic
