@@ -107,3 +107,23 @@ def test_the_store_takes_new_marks_and_amendments_as_a_rebuild_would(demo):
     row = lambda frame: frame.filter(pl.col("upn") == upn).row(0, named=True)  # noqa: E731
     assert row(updated)["unauthorised_sessions"] == row(before)["unauthorised_sessions"] + 3
     assert updated.equals(analyse(analysis_matrix(rebuild=True)))
+
+
+def test_a_stored_date_that_is_not_a_date_is_named_not_guessed(demo):
+    # Only SQLite can hold such a date (PostgreSQL refuses it), written around rollcall.
+    from django.db import connection
+
+    from rollcall.engine import MarksInputError
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL cannot store 30 February")
+    mark = Mark.objects.order_by("id").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registers_mark (school_id, pupil_id, date, session, code, "
+            "original_code, recorded_at, source) VALUES (%s, %s, '2025-02-30', 'AM', '/', '/', "
+            "'2025-02-28 09:00:00', 'import')",
+            [mark.school_id, mark.pupil_id],
+        )
+    with pytest.raises(MarksInputError, match="date must be a real date"):
+        analysis_matrix(rebuild=True)
