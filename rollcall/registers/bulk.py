@@ -50,16 +50,16 @@ def marks_insert(rows: Sequence[Row]) -> None:
                     copy.write_row(row)
         elif connection.vendor == "sqlite":
             # Store dates and times exactly as Django would (UTC text), converting each
-            # distinct value once: a push's rows share a few dates and one time. (Passing
-            # dates to sqlite3's adapter instead costs a Python call a row.)
+            # distinct value once: a register's rows share one date and one time.
             adapt_time = connection.ops.adapt_datetimefield_value
             days = {day: day.isoformat() for day in {row[2] for row in rows}}
             times = {at: str(adapt_time(at)) for at in {row[7] for row in rows}}
-            _sqlite_insert(
+            cursor.executemany(
+                _INSERT,
                 [
                     (school, pupil, days[day], session, code, original, late, times[at], by, source)
                     for school, pupil, day, session, code, original, late, at, by, source in rows
-                ]
+                ],
             )
         else:
             cursor.executemany(_INSERT, rows)
@@ -69,11 +69,6 @@ _INSERT = (
     f"INSERT INTO {Mark._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
     f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
 )
-
-
-def _sqlite_insert(text_rows: Sequence[tuple[int | str | None, ...]]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(_INSERT, text_rows)
 
 
 def marks_insert_frame(
