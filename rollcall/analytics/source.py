@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -55,7 +56,59 @@ _MARKS_SQL = (
 _COLUMNS = ("school_urn", "upn", "date", "session", "code")
 _TEXT = pa.string()
 _SCHEMA = pa.schema([(name, pa.date32() if name == "date" else _TEXT) for name in _COLUMNS])
+# Every mark, by the ids of its school and pupil: joining a hundred million marks to their
+# schools' and pupils' rows made PostgreSQL's COPY take 1.1 µs a mark instead of 0.65.
+_MARKS_BY_ID_SQL = (
+    f"SELECT m.school_id, m.pupil_id, m.date, m.session, m.code "  # noqa: S608
+    f"FROM {Mark._meta.db_table} m"
+)
+_BY_ID = pa.schema(
+    [
+        ("school_id", pa.int64()),
+        ("pupil_id", pa.int64()),
+        ("date", pa.date32()),
+        ("session", _TEXT),
+        ("code", _TEXT),
+    ]
+)
 _CSV_BLOCK = 64 * 1024 * 1024  # PostgreSQL's COPY text, parsed a block at a time
+
+
+class _Names:
+    """Each school's URN and each pupil's UPN by id, for naming marks read by id."""
+
+    def __init__(self) -> None:
+        self.schools = self._lookup(School.objects.values_list("id", "urn"))
+        self.pupils = self._lookup(Pupil.objects.values_list("id", "upn"))
+
+    @staticmethod
+    def _lookup(pairs: Any) -> tuple[np.ndarray, pa.Array]:
+        ids, names = zip(*pairs, strict=True) if pairs else ((), ())
+        position = np.full(max(ids, default=0) + 1, -1, dtype=np.int64)
+        position[list(ids)] = np.arange(len(ids))
+        return position, pa.array(names, type=_TEXT)
+
+    def named(self, marks: pa.Table) -> pa.Table:
+        """Marks by id (_BY_ID) as marks by URN and UPN (_SCHEMA)."""
+        columns = [
+            self._take(self.schools, marks.column("school_id")),
+            self._take(self.pupils, marks.column("pupil_id")),
+            marks.column("date"),
+            marks.column("session"),
+            marks.column("code"),
+        ]
+        return pa.Table.from_arrays(columns, schema=_SCHEMA)
+
+    @staticmethod
+    def _take(lookup: tuple[np.ndarray, pa.Array], ids: pa.ChunkedArray) -> pa.Array:
+        position, names = lookup
+        wanted = ids.to_numpy()
+        if len(wanted) and (wanted.min() < 0 or wanted.max() >= len(position)):
+            raise Doubtful("a mark refers to no school or pupil")
+        found = position[wanted]
+        if (found < 0).any():
+            raise Doubtful("a mark refers to no school or pupil")
+        return names.take(pa.array(found))
 
 
 def matrix_from_database(
@@ -75,37 +128,38 @@ def matrix_from_database(
     with tempfile.TemporaryDirectory(prefix="marks-", dir=directory) as scratch:
         path = Path(scratch) / "marks.parquet"
         try:
+            names = _Names()
             with pq.ParquetWriter(path, _SCHEMA, compression="lz4") as writer:
                 if connection.vendor == "postgresql":
-                    _copy_marks(writer)
+                    _copy_marks(writer, names)
                 else:
-                    _fetch_marks(writer)
+                    _fetch_marks(writer, names)
             return read_parquet_marks(path)
         except (Doubtful, pa.ArrowInvalid):
             pass  # a date that is not one, say, written around rollcall: named below
     return _marks_checked()
 
 
-def _copy_marks(writer: pq.ParquetWriter) -> None:
+def _copy_marks(writer: pq.ParquetWriter, names: _Names) -> None:
     options = (
-        pa_csv.ReadOptions(column_names=list(_COLUMNS)),
+        pa_csv.ReadOptions(column_names=_BY_ID.names),
         pa_csv.ParseOptions(),
-        pa_csv.ConvertOptions(column_types=_SCHEMA),
+        pa_csv.ConvertOptions(column_types=_BY_ID),
     )
     pending = bytearray()
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY ({_MARKS_SQL}) TO STDOUT (FORMAT csv)") as copy,
+        cursor.cursor.copy(f"COPY ({_MARKS_BY_ID_SQL}) TO STDOUT (FORMAT csv)") as copy,
     ):
         for block in copy:
             pending += block
             if len(pending) >= _CSV_BLOCK:
                 end = pending.rfind(b"\n") + 1
-                writer.write_table(_csv_table(bytes(pending[:end]), options))
+                writer.write_table(names.named(_csv_table(bytes(pending[:end]), options)))
                 del pending[:end]
     if pending:
-        writer.write_table(_csv_table(bytes(pending), options))
+        writer.write_table(names.named(_csv_table(bytes(pending), options)))
 
 
 def _csv_table(text: bytes, options: tuple[Any, Any, Any]) -> pa.Table:
@@ -115,14 +169,23 @@ def _csv_table(text: bytes, options: tuple[Any, Any, Any]) -> pa.Table:
     )
 
 
-def _fetch_marks(writer: pq.ParquetWriter) -> None:
+def _fetch_marks(writer: pq.ParquetWriter, names: _Names) -> None:
     # SQLite gives dates as text; Arrow's cast reads ISO dates far faster than Python can.
     with connection.cursor() as cursor:
-        cursor.execute(_MARKS_SQL.replace("m.date", "CAST(m.date AS TEXT)", 1))
+        cursor.execute(_MARKS_BY_ID_SQL.replace("m.date", "CAST(m.date AS TEXT)", 1))
         while rows := cursor.fetchmany(FETCH):
-            columns = [pa.array(values, type=_TEXT) for values in zip(*rows, strict=True)]
-            columns[2] = columns[2].cast(pa.date32())
-            writer.write_table(pa.Table.from_arrays(columns, schema=_SCHEMA))
+            school, pupil, day, session, code = zip(*rows, strict=True)
+            by_id = pa.Table.from_arrays(
+                [
+                    pa.array(school, type=pa.int64()),
+                    pa.array(pupil, type=pa.int64()),
+                    pa.array(day, type=_TEXT).cast(pa.date32()),
+                    pa.array(session, type=_TEXT),
+                    pa.array(code, type=_TEXT),
+                ],
+                schema=_BY_ID,
+            )
+            writer.write_table(names.named(by_id))
 
 
 def _marks_checked(since: tuple[int, int] | None = None) -> MarkMatrix:
