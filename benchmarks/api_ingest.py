@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._postgres import postgres_recreated
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHOOL_KEY = "hartwell-high"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_h5")
@@ -33,7 +35,7 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/benc
 def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         _in_subprocess(f"sqlite:///{directory}/bench.sqlite3", "SQLite")
-    if _postgres_recreated(PG_URL):
+    if postgres_recreated(PG_URL):
         _in_subprocess(PG_URL, "PostgreSQL")
     else:
         print(f"PostgreSQL at {PG_URL} is not reachable: skipped")
@@ -44,19 +46,6 @@ def _in_subprocess(url: str, label: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "rollcall.settings"}
     code = f"from benchmarks.api_ingest import run; run({label!r})"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
-
-
-def _postgres_recreated(url: str) -> bool:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
-        return False
-    return True
 
 
 def run(label: str) -> None:

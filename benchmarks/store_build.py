@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._postgres import postgres_recreated
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_store")
 
@@ -39,26 +41,13 @@ def main() -> None:
     la_year.BENCH.mkdir(parents=True, exist_ok=True)
     parquet = la_year.BENCH / name
     la_year._ensure_data(parquet, pupils)
-    if not _postgres_recreated(PG_URL):
+    if not postgres_recreated(PG_URL):
         print(f"PostgreSQL at {PG_URL} is not reachable: skipped")
         return
     with tempfile.TemporaryDirectory(prefix="store-build-", dir=la_year.BENCH) as work:
         _child("load", parquet, Path(work))
         _child("build", parquet, Path(work))
         _child("agree", parquet, Path(work))
-
-
-def _postgres_recreated(url: str) -> bool:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    try:
-        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError:
-        return False
-    return True
 
 
 def _child(step: str, parquet: Path, work: Path) -> None:
