@@ -79,11 +79,16 @@ def marks_bulk_record(
     ) or _plan_careful(columns, checker=checker, stored=stored, amendment_reason=amendment_reason)
 
     now = timezone.now()
-    pupil_ids = dict(
-        Pupil.objects.filter(enrolments__school=school)
-        .order_by()
-        .distinct()
-        .values_list("upn", "id")
+    # A push that only repeats what is stored has no new marks, and no need of pupil ids.
+    pupil_ids = (
+        dict(
+            Pupil.objects.filter(enrolments__school=school)
+            .order_by()
+            .distinct()
+            .values_list("upn", "id")
+        )
+        if plan.new.height
+        else {}
     )
     marks_insert_frame(
         plan.new,
