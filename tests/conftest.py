@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 
 from rollcall.accounts.services import membership_add, user_create
@@ -42,3 +47,18 @@ def _fast_password_hashing(settings):
 def _private_analysis_store(settings, tmp_path):
     # Each test's database gets its own analysis store, never the developer's var/store.
     settings.ROLLCALL_STORE_DIR = tmp_path / "analysis-store"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """ROLLCALL_TEST_CLOCK=2026-12-25T10:00 runs the whole suite as if on that day (a bank
+    holiday, a Saturday ...): no test may depend on the day it runs, and this checks it."""
+    when = os.environ.get("ROLLCALL_TEST_CLOCK")
+    if not when:
+        yield
+        return
+    start = dt.datetime.fromisoformat(when)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(start, tick=True):
+        yield

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.analytics.selectors import existing_items, pupils_by_upn, sweep_schools
 from rollcall.analytics.sweep import Candidate
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.engine.triggers import PERSISTENT, SEVERE, academic_year_start
@@ -77,7 +78,7 @@ def worklist_items_record(
     }
     created: Counter[str] = Counter()
     already = 0
-    now = timezone.now()
+    now = clock.now()
     for candidate in sorted(candidates, key=lambda c: (c.urn, c.upn, c.kind, c.met_on)):
         pupil, school = pupils[candidate.upn], schools[candidate.urn]
         key = (pupil.pk, candidate.kind, candidate.met_on)
@@ -119,10 +120,10 @@ def worklist_item_complete(*, actor: Actor, item: WorklistItem, note: str) -> Wo
         raise ValidationError({"note": NOTE_TOO_LONG.format(limit=NOTE_LIMIT, length=len(note))})
     current = WorklistItem.objects.select_for_update().get(pk=item.pk)
     if current.status == WorklistItem.Status.DONE:
-        when = timezone.localtime(current.done_at) if current.done_at else timezone.now()
+        when = timezone.localtime(current.done_at) if current.done_at else clock.now()
         raise ValidationError(ALREADY_DONE.format(when=when, who=current.done_by_label))
     current.status = WorklistItem.Status.DONE
-    current.done_at = timezone.now()
+    current.done_at = clock.now()
     current.done_by = actor
     current.done_by_label = actor_label(actor)
     current.note = note

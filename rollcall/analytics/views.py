@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.analytics.forms import DoneForm
@@ -33,6 +32,7 @@ from rollcall.analytics.selectors import (
 )
 from rollcall.analytics.services import worklist_item_complete
 from rollcall.analytics.source import analysis_matrix
+from rollcall.core import clock
 from rollcall.engine import MarkMatrix
 
 NOT_YOURS = (
@@ -51,7 +51,7 @@ def _matrix(request: HttpRequest) -> MarkMatrix:
 
 
 def _as_of(request: HttpRequest) -> AsOf:
-    return as_of_from(request.GET, matrix=_matrix(request), today=timezone.localdate())
+    return as_of_from(request.GET, matrix=_matrix(request), today=clock.today())
 
 
 @require_GET

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from rollcall.api.selectors import api_token_for
 from rollcall.api.services import api_token_mark_used
+from rollcall.core import clock
 
 UNKNOWN_TOKEN = "This API token is not recognised; check it was copied in full"  # noqa: S105
 
@@ -22,7 +22,7 @@ class BearerToken(HttpBearer):
         api_token = api_token_for(secret=token.strip()) if token.strip() else None
         if api_token is None:
             raise AuthenticationError(message=UNKNOWN_TOKEN)
-        now = timezone.now()
+        now = clock.now()
         refusal = api_token.refusal(now)
         if refusal:
             raise AuthenticationError(message=refusal)

@@ -16,6 +16,7 @@ from rollcall.accounts.models import Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.accounts.services import membership_add, user_create
 from rollcall.api.models import ApiToken, token_digest
+from rollcall.core import clock
 from rollcall.core.audit import audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
@@ -69,7 +70,7 @@ def api_token_issue(
 ) -> IssuedToken:
     """Issue a token that acts as `user`, seeing only what that user may see."""
     name = _check_name(name)
-    now = timezone.now()
+    now = clock.now()
     _check_expiry(expires_at, now)
     if not user.is_active:
         raise ValidationError({"user": INACTIVE_USER.format(username=user.username)})
@@ -122,7 +123,7 @@ def api_integration_create(
     password, so it can only act through the API.
     """
     name = _check_name(name)
-    _check_expiry(expires_at, timezone.now())
+    _check_expiry(expires_at, clock.now())
     user = user_create(
         actor=actor,
         username=_service_username(school, name),
@@ -141,7 +142,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise ValidationError({"token": ALREADY_REVOKED.format(name=token.name)})
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(

@@ -42,6 +42,12 @@ class ChronologyEntry(models.Model):
     # Kept as text too, so the entry reads the same if the carer's record changes later.
     carer_label = models.CharField(max_length=200, blank=True)
     occurred_at = models.DateTimeField()
+    # A contact belongs to the absence it follows up, whatever day it is made: a call on Monday
+    # about Friday's absence is shown on Friday's follow-up. Empty for contacts about no
+    # particular day's absence.
+    absence_date = models.DateField(
+        null=True, blank=True, help_text="The school day whose absence this contact follows up."
+    )
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -56,6 +62,7 @@ class ChronologyEntry(models.Model):
         indexes = [
             models.Index(fields=["pupil", "occurred_at"]),
             models.Index(fields=["school", "occurred_at"]),
+            models.Index(fields=["school", "absence_date"]),
         ]
 
     def __str__(self) -> str:

@@ -210,7 +210,7 @@ def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) 
         carers=[_carer(link) for link in row.carer_links],
         contacts=[
             ContactLine(
-                time=f"{timezone.localtime(entry.occurred_at):%H:%M}",
+                time=_contact_time(entry.occurred_at, day=day),
                 summary=entry.summary,
                 note=entry.note,
                 who=entry.recorded_by_label,
@@ -219,6 +219,14 @@ def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) 
         ],
         form=_form(row, bound),
     )
+
+
+def _contact_time(occurred_at: dt.datetime, *, day: dt.date) -> str:
+    """The time of a contact, with its date when it was made on a later day than the absence."""
+    local = timezone.localtime(occurred_at)
+    if local.date() == day:
+        return f"{local:%H:%M}"
+    return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
 
 
 def follow_up_page(

@@ -76,7 +76,7 @@ class FollowUpPupil:
     marks: dict[str, Mark]  # the day's marks by session
     carer_links: list[CarerLink]
     absence: AbsenceSoFar
-    contacts: list[ChronologyEntry]  # made on the day, oldest first
+    contacts: list[ChronologyEntry]  # following up the day's absence, oldest first
 
     @property
     def chase_first(self) -> bool:
@@ -140,9 +140,13 @@ def follow_up_list(*, school: School, day: dt.date) -> list[FollowUpPupil]:
 
 
 def contacts_on(*, school: School, pupil_ids: list[int], day: dt.date) -> list[ChronologyEntry]:
+    """Contacts that follow up the day's absences, whenever they were made (entries written
+    before contacts named their absence followed up the day they were made on)."""
     return list(
         ChronologyEntry.objects.filter(
-            school=school, pupil_id__in=pupil_ids, occurred_at__date=day
+            Q(absence_date=day) | Q(absence_date__isnull=True, occurred_at__date=day),
+            school=school,
+            pupil_id__in=pupil_ids,
         ).order_by("occurred_at", "id")
     )
 

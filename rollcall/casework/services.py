@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rollcall.casework.models import ChronologyEntry
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
@@ -38,11 +39,15 @@ def chronology_entry_add(
     kind: str,
     outcome: str,
     occurred_at: dt.datetime,
+    absence_date: dt.date | None = None,
     carer: Carer | None = None,
     reason: str = "",
     note: str = "",
 ) -> ChronologyEntry:
-    """Append a contact with a pupil's family to the pupil's chronology, with its audit event."""
+    """Append a contact with a pupil's family to the pupil's chronology, with its audit event.
+
+    `absence_date` is the school day whose absence the contact follows up; the contact is shown
+    on that day's follow-up however many days later it was made."""
     errors: dict[str, str] = {}
     if kind not in ChronologyEntry.Kind.values:
         errors["kind"] = (
@@ -57,9 +62,18 @@ def chronology_entry_add(
         errors["reason"] = f"The reason is {len(reason)} characters long; keep it to 500"
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = "The time of the contact needs a time zone"
-    elif occurred_at > timezone.now() + dt.timedelta(minutes=5):
+    elif occurred_at > clock.now() + dt.timedelta(minutes=5):
         errors["occurred_at"] = (
             f"The contact cannot be in the future ({occurred_at:%d %B %Y %H:%M})"
+        )
+    if (
+        absence_date is not None
+        and "occurred_at" not in errors
+        and absence_date > timezone.localdate(occurred_at)
+    ):
+        errors["absence_date"] = (
+            f"A contact on {timezone.localdate(occurred_at):%d %B %Y} cannot follow up an "
+            f"absence on a later day ({absence_date:%d %B %Y})"
         )
     if not pupil.enrolments.filter(school=school).exists():
         errors["pupil"] = f"{pupil.display_name} has never been on roll at {school.name}"
@@ -80,7 +94,8 @@ def chronology_entry_add(
         carer=carer,
         carer_label=carer_label,
         occurred_at=occurred_at,
-        recorded_at=timezone.now(),
+        absence_date=absence_date,
+        recorded_at=clock.now(),
         recorded_by=actor,
         recorded_by_label=actor_label(actor),
         summary=contact_summary(kind=kind, outcome=outcome, carer_label=carer_label, reason=reason),
@@ -92,6 +107,11 @@ def chronology_entry_add(
         target=entry,
         summary=f"{pupil.upn}: {entry.summary}",
         school_urn=school.urn,
-        payload={"kind": kind, "outcome": outcome, "carer_id": carer.pk if carer else None},
+        payload={
+            "kind": kind,
+            "outcome": outcome,
+            "carer_id": carer.pk if carer else None,
+            "absence_date": absence_date.isoformat() if absence_date else None,
+        },
     )
     return entry

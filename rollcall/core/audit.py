@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.core.models import AuditEvent
 from rollcall.core.types import Actor
 
@@ -35,7 +35,7 @@ def audit_record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
     return AuditEvent.objects.create(
-        occurred_at=timezone.now(),
+        occurred_at=clock.now(),
         actor=actor,
         actor_label=actor_label(actor),
         verb=verb,

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall import statutory
 from rollcall.casework.presenters import follow_up_page
 from rollcall.casework.selectors import follow_up_pupil, follow_up_schools
 from rollcall.casework.services import chronology_entry_add
+from rollcall.core import clock
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers import presenters as present
 from rollcall.registers.forms import (
@@ -75,7 +75,7 @@ def _add_errors(form: Form, refused: ValidationError) -> None:
 def _chosen_day(request: HttpRequest) -> tuple[dt.date, DayForm]:
     form = DayForm(request.GET)
     day = form.cleaned_data.get("date") if form.is_valid() else None
-    return day or timezone.localdate(), form
+    return day or clock.today(), form
 
 
 @require_GET
@@ -89,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
         user=request.user,
         schools=schools,
         day=day,
-        now=timezone.localtime(),
+        now=clock.local_now(),
         day_form=day_form,
         pick_form=None,
     )
@@ -111,7 +111,7 @@ def open_register(request: HttpRequest) -> HttpResponse:
         user=request.user,
         schools=schools,
         day=day,
-        now=timezone.localtime(),
+        now=clock.local_now(),
         day_form=day_form,
         pick_form=form,
     )
@@ -137,7 +137,7 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
         codes = register_codes(day, session)
     except statutory.BeforeStatutoryData:
         raise Http404("rollcall holds no attendance codes for that date") from None
-    school, today = group.school, timezone.localdate()
+    school, today = group.school, clock.today()
     calendar = school_calendar(school=school)
     rows = register_roster(group=group, day=day, session=session)
     form: RegisterForm | None = None
@@ -206,7 +206,7 @@ def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
                 mark=found,
                 new_code=form.cleaned_data["new_code"],
                 reason=form.cleaned_data["reason"],
-                today=timezone.localdate(),
+                today=clock.today(),
             )
         except ValidationError as refused:
             _add_errors(form, refused)
@@ -214,7 +214,7 @@ def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
             messages.success(request, "Mark changed. The original and the change are kept below.")
             return redirect("registers:mark", mark_id=found.pk)
     page = present.mark_page(
-        user=request.user, mark=found, codes=codes, form=form, today=timezone.localdate()
+        user=request.user, mark=found, codes=codes, form=form, today=clock.today()
     )
     return render(request, "registers/mark.html", {"page": page})
 
@@ -240,7 +240,7 @@ def n_codes(request: HttpRequest) -> HttpResponse:
     school = next((s for s in schools if s.urn == urn), schools[0]) if urn else schools[0]
     if urn and school.urn != urn:
         raise Http404("No such school among yours")
-    today = timezone.localdate()
+    today = clock.today()
     page = present.n_codes_page(school=school, schools=schools, today=today, form=None)
     if request.method == "POST":
         form = NCorrectionForm(
@@ -294,7 +294,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                     school=school,
                     kind=data["kind"],
                     outcome=data["outcome"],
-                    occurred_at=timezone.now(),
+                    occurred_at=clock.now(),
+                    absence_date=day,
                     carer=links.get(data["carer"]) if data["carer"] else None,
                     reason=data["reason"],
                     note=data["note"],

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rollcall.core import clock
 from rollcall.organisations.models import School
 from rollcall.transfers import presenters
 from rollcall.transfers.forms import (
@@ -126,7 +126,7 @@ def ctf_import_page(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
                 name=upload.name,
                 school=_school(request, form.cleaned_data["school"]),
-                today=timezone.localdate(),
+                today=clock.today(),
                 admitted_on=form.cleaned_data["admitted_on"],
                 year_group=form.cleaned_data["year_group"],
             )
@@ -211,7 +211,7 @@ def ctf_export_page(request: HttpRequest, urn: str) -> HttpResponse:
                     school=school,
                     pupil=pupil,
                     destination=destination,
-                    generated_at=timezone.now(),
+                    generated_at=clock.now(),
                 )
             except ValidationError as exc:
                 form.add_error("dest_urn", "; ".join(exc.messages))
@@ -235,7 +235,7 @@ def ctf_export_page(request: HttpRequest, urn: str) -> HttpResponse:
 @login_required
 def certificate_page(request: HttpRequest, urn: str) -> HttpResponse:
     school = _school(request, urn)
-    today = timezone.localdate()
+    today = clock.today()
     choices = presenters.pupil_choices(pupils_ever_at(school=school))
     form = CertificateForm(
         _submitted(request)[0],
@@ -253,7 +253,7 @@ def certificate_page(request: HttpRequest, urn: str) -> HttpResponse:
                 pupil=pupil,
                 first=form.cleaned_data["first"],
                 last=form.cleaned_data["last"],
-                generated_at=timezone.now(),
+                generated_at=clock.now(),
             )
         except ValidationError as exc:
             for field, field_messages in exc.message_dict.items():

@@ -4,9 +4,9 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rollcall.core import clock
 from rollcall.web.presenters import home_page
 
 
@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
     # The front door answers 200 either way: the sign-in form, or what the user may see.
     if not request.user.is_authenticated:
         return LoginView.as_view(template_name="sign_in.html")(request)
-    page = home_page(user=request.user, today=timezone.localdate())
+    page = home_page(user=request.user, today=clock.today())
     return render(request, "home.html", {"page": page})
 
 

@@ -8,7 +8,7 @@ import pytest
 from rollcall.organisations.services import registration_group_create
 from rollcall.registers.models import Mark
 from tests.factories import make_pupil, make_school
-from tests.registers.conftest import enrol_in, recent_school_day, staff
+from tests.registers.conftest import enrol_in, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,8 @@ NAMES = (
 
 
 @pytest.fixture
-def school_today():
-    day = recent_school_day()
+def school_today(school_day_clock):
+    day = school_day_clock
     school = make_school(
         name="Larkspur Primary School",
         terms=((day - dt.timedelta(days=120), day + dt.timedelta(days=120)),),

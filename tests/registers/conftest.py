@@ -4,13 +4,12 @@ its register."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from rollcall.accounts.services import membership_add, user_create
-from rollcall.organisations.calendar import england_bank_holidays
 from rollcall.organisations.services import registration_group_create
 from rollcall.pupils.models import Enrolment
 from rollcall.pupils.services import enrolment_create
@@ -96,26 +95,27 @@ def codes_saved(pupils, day=MONDAY, session="AM"):
     return [marks.get(p.pk) for p in pupils]
 
 
-# Pages take today's date, so page tests use a school in term today.
+# Pages read today's date from the clock, so page tests set the clock: to a Wednesday in term,
+# mid-morning, whatever day the suite runs on.
+
+SCHOOL_DAY = dt.date(2025, 1, 15)
+LONDON = ZoneInfo("Europe/London")
 
 
-def recent_school_day() -> dt.date:
-    """Today, or the last weekday before it that is not a bank holiday: a register that is
-    still open to every member of staff."""
-    day = timezone.localdate()
-    while day.weekday() >= 5 or day in england_bank_holidays(day.year):
-        day -= dt.timedelta(days=1)
-    return day
+def clock_at(day: dt.date, hour: int = 9, minute: int = 30) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.fixture
-def day():
-    return recent_school_day()
+def day(time_machine) -> dt.date:
+    """A school day on which the pages are used: the clock stands at 09:30 that morning."""
+    time_machine.move_to(clock_at(SCHOOL_DAY), tick=False)
+    return SCHOOL_DAY
 
 
 @pytest.fixture
 def here(db, day):
-    """A school in term today, with group 4C of three pupils and its staff."""
+    """A school in term on `day`, with group 4C of three pupils and its staff."""
     school = make_school(
         name="Larkspur Primary School",
         terms=((day - dt.timedelta(days=120), day + dt.timedelta(days=120)),),

@@ -14,7 +14,7 @@ from rollcall.core.models import AppendOnlyError, AuditEvent
 from rollcall.pupils.services import carer_create, carer_link_create
 from rollcall.registers.services import MarkInput, marks_bulk_record
 from tests.factories import make_school
-from tests.registers.conftest import MONDAY, form_data, staff, url
+from tests.registers.conftest import MONDAY, clock_at, form_data, staff, url
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_the_follow_up_page_shows_families_flags_and_records_a_contact(client, h
     assert html.index("Bilal Birch") < html.index("Cleo Cedar")
     assert "Looked after" in html
     assert "Fay Birch" in html and "Foster carer" in html and "07700 900456" in html
-    assert "No contact recorded yet on this day" in html
+    assert "No contact recorded yet about this absence" in html
     response = client.post(
         f"/registers/follow-up?date={day.isoformat()}",
         {
@@ -207,4 +207,49 @@ def test_another_schools_officer_cannot_record_a_contact(client, here, day):
         },
     )
     assert response.status_code == 404
+    assert not ChronologyEntry.objects.exists()
+
+
+def test_a_contact_made_on_monday_shows_on_fridays_follow_up(client, here, day, time_machine):
+    bilal = here["pupils"][1]
+    friday = day - dt.timedelta(days=5)  # Friday 10 January 2025
+    time_machine.move_to(clock_at(friday), tick=False)
+    client.force_login(here["teacher"])
+    client.post(url(here, friday), form_data(here, codes={bilal.upn: "N"}))
+    monday = friday + dt.timedelta(days=3)
+    time_machine.move_to(clock_at(monday, 10, 5), tick=False)
+    client.force_login(here["officer"])
+    response = client.post(
+        f"/registers/follow-up?date={friday.isoformat()}",
+        {
+            "pupil": bilal.pk,
+            "school": here["school"].urn,
+            "carer": "",
+            "kind": "phone_call",
+            "outcome": "reason_given",
+            "reason": "Chest infection",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(f"/registers/follow-up?date={friday.isoformat()}").content.decode()
+    assert "Phone call: reason given: Chest infection" in html
+    assert "Mon 13 Jan 10:05" in html  # made on a later day, so its date is shown
+    assert "No contact recorded yet" not in html
+    entry = ChronologyEntry.objects.get()
+    assert entry.absence_date == friday
+    assert timezone.localtime(entry.occurred_at).date() == monday
+
+
+def test_a_contact_cannot_follow_up_an_absence_after_it(pupils, school, officer):
+    made = dt.datetime(2025, 1, 13, 10, 0, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError, match="cannot follow up an absence on a later day"):
+        chronology_entry_add(
+            actor=officer,
+            pupil=pupils[0],
+            school=school,
+            kind="phone_call",
+            outcome="no_answer",
+            occurred_at=made,
+            absence_date=dt.date(2025, 1, 14),
+        )
     assert not ChronologyEntry.objects.exists()

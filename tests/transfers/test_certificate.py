@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import subprocess
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from rollcall.core.models import AuditEvent
 from rollcall.organisations.services import closure_create
@@ -25,20 +25,26 @@ LAST = dt.date(2025, 1, 17)
 NOW = dt.datetime(2025, 1, 20, 9, 30, tzinfo=dt.UTC)
 
 
+def _pages(pdf: bytes, *, layout: bool) -> list[str]:
+    """Each page's text as pypdf extracts it; `layout` keeps the columns where they stand."""
+    mode = "layout" if layout else "plain"
+    return [page.extract_text(extraction_mode=mode) for page in PdfReader(BytesIO(pdf)).pages]
+
+
 def _pdf_text(pdf: bytes) -> str:
     """The PDF's text with pages split by form feeds and runs of white space made one space."""
-    result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
-    return "\f".join(" ".join(page.split()) for page in result.stdout.decode().split("\f"))
+    return "\f".join(" ".join(page.split()) for page in _pages(pdf, layout=False))
+
+
+def _layout_lines(pdf: bytes) -> list[str]:
+    return [line for page in _pages(pdf, layout=True) for line in page.splitlines()]
 
 
 def _summary_rows(pdf: bytes) -> dict[str, list[str]]:
     """The summary table's rows as laid out on the page: label -> the cells after it (the
     table's own columns only: a gap of four or more spaces ends them)."""
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
     rows = {}
-    for line in result.stdout.decode().splitlines():
+    for line in _layout_lines(pdf):
         for label in SUMMARY_LABELS:
             if line.strip().startswith(label):
                 rest = line.strip()[len(label) :].strip()
@@ -50,10 +56,7 @@ def _summary_rows(pdf: bytes) -> dict[str, list[str]]:
 def _layout_line(pdf: bytes, start: str) -> list[str]:
     """The first line of the page as laid out that starts with `start`, split into its
     columns (a gap of two or more spaces)."""
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    for line in result.stdout.decode().splitlines():
+    for line in _layout_lines(pdf):
         if line.strip().startswith(start):
             return re.split(r"\s{2,}", line.strip())
     return []

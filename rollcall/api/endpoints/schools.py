@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router
 
 from rollcall.api import presenters
@@ -27,6 +26,7 @@ from rollcall.api.push import (
 )
 from rollcall.api.schemas import ErrorOut, PupilPageOut, PushResultOut
 from rollcall.api.selectors import enrolments_on_roll, may_record_marks
+from rollcall.core import clock
 from rollcall.registers.models import Mark
 from rollcall.registers.services import MarksRejected, marks_bulk_record
 from rollcall.registers.services.writer_queue import writers_queue
@@ -47,7 +47,7 @@ def school_pupils(
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     school = school_or_404(request, urn)
-    day = on or timezone.localdate()
+    day = on or clock.today()
     return presenters.page_of(
         enrolments_on_roll(school=school, on=day),
         page=page,

@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from rollcall import statutory
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
@@ -187,7 +187,7 @@ def mark_record(
         code=code,
         original_code=code,
         minutes_late=minutes_late,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         recorded_by=actor,
         source=source,
     )
@@ -215,7 +215,7 @@ def mark_amend(*, actor: Actor, mark: Mark, new_code: str, reason: str) -> Mark:
     )
     if problem:
         raise ValidationError({"new_code": problem})
-    now = timezone.now()
+    now = clock.now()
     amendment = MarkAmendment.objects.create(
         mark=mark,
         previous_code=mark.code,

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
@@ -78,7 +78,7 @@ def marks_bulk_record(
         columns, checker=checker, stored=stored, amendment_reason=amendment_reason
     ) or _plan_careful(columns, checker=checker, stored=stored, amendment_reason=amendment_reason)
 
-    now = timezone.now()
+    now = clock.now()
     # A push that only repeats what is stored has no new marks, and no need of pupil ids.
     pupil_ids = (
         dict(
@@ -226,7 +226,7 @@ def marks_bulk_amend(*, actor: Actor, school: School, amendments: Iterable[Amend
         current[key] = (mark_id, item.new_code)
     if problems:
         raise MarksRejected(problems)
-    now = timezone.now()
+    now = clock.now()
     user = actor
     label = actor_label(actor)
     role = role_label(actor, school)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from rollcall import statutory
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS
@@ -315,7 +315,7 @@ def _register_record(
     # transaction ends, which is the same refusal. Marks go in by pupil, so that two such
     # saves wait for each other rather than deadlock.
     new, changed, unchanged = plan.new, plan.changed, plan.unchanged
-    now = timezone.now()
+    now = clock.now()
     actor_id = actor.pk if actor is not None else None
     try:
         marks_insert(

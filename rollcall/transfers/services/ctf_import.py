@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
@@ -260,7 +260,7 @@ def _ctf_record(
         marks_created=result.marks_created,
         marks_unchanged=result.marks_unchanged,
         pupils_created=result.pupils_created,
-        imported_at=timezone.now(),
+        imported_at=clock.now(),
         imported_by=actor,
         imported_by_label=actor_label(actor),
     )

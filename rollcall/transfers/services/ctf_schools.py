@@ -11,8 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from rollcall.core import clock
 from rollcall.core.types import Actor
 from rollcall.organisations.models import LocalAuthority, School
 from rollcall.organisations.services import local_authority_create, school_create, term_create
@@ -141,7 +140,7 @@ def previous_schools_create(
         phase=_phase_for(first_pupil, first_day),
         on=today,
     )
-    CtfSchool.objects.create(school=school, first_file_name=name[:255], created_at=timezone.now())
+    CtfSchool.objects.create(school=school, first_file_name=name[:255], created_at=clock.now())
     plan.previous[source.laestab] = school
     created.append(school)
 

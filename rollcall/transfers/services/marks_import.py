@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
@@ -176,7 +176,7 @@ def _marks_record(
         marks_amended=amended,
         marks_unchanged=unchanged,
         reason=reason.strip(),
-        imported_at=timezone.now(),
+        imported_at=clock.now(),
         imported_by=actor,
         imported_by_label=actor_label(actor),
     )

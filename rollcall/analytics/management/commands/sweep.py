@@ -12,12 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from rollcall.analytics.selectors import SweepSchool, on_roll_pairs, sweep_schools
 from rollcall.analytics.services import worklist_items_record
 from rollcall.analytics.source import analysis_matrix
 from rollcall.analytics.sweep import sweep_candidates
+from rollcall.core import clock
 from rollcall.engine.store import StoreError
 from rollcall.policies import PolicyError, load_profile
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = options["on"] or timezone.localdate()
+        on = options["on"] or clock.today()
         since = options["since"]
         if since and since > on:
             raise CommandError(f"--since {since} is after --on {on}")

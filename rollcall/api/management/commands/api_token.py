@@ -29,6 +29,7 @@ from rollcall.api.services import (
     api_token_issue,
     api_token_revoke,
 )
+from rollcall.core import clock
 from rollcall.organisations.models import School
 
 LONDON = ZoneInfo("Europe/London")
@@ -129,7 +130,7 @@ class Command(BaseCommand):
         tokens = ApiToken.objects.select_related("user")
         if username:
             tokens = tokens.filter(user=_user(username, "--user"))
-        now = timezone.now()
+        now = clock.now()
         for token in tokens:
             state = token.refusal(now) or "active"
             used = (

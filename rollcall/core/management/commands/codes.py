@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from argparse import ArgumentParser
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rollcall.core import clock
 from rollcall.statutory import (
     AttendanceCode,
     BeforeStatutoryData,
@@ -25,15 +25,14 @@ from rollcall.statutory import (
     codes_on,
 )
 
-LONDON = ZoneInfo("Europe/London")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BAD_DATE = "--on must be a date in the form YYYY-MM-DD, got {value!r}"
 
 
 def parse_on(value: str | None) -> date:
-    """The --on date; without one, today in England (the only place rollcall takes today)."""
+    """The --on date; without one, today in England."""
     if value is None:
-        return datetime.now(LONDON).date()
+        return clock.today()
     # date.fromisoformat also accepts forms like 20250115; users are told YYYY-MM-DD, so only that.
     if not ISO_DATE.match(value):
         raise CommandError(BAD_DATE.format(value=value))

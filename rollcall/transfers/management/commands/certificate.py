@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.pupils.upn import InvalidUPN, upn_validate
 from rollcall.transfers.management.commands._common import date_argument, school_by_urn
 from rollcall.transfers.selectors import pupil_ever_at
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 pupil=pupil,
                 first=options["first"],
                 last=options["last"],
-                generated_at=timezone.now(),
+                generated_at=clock.now(),
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None

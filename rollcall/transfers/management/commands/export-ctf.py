@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.pupils.upn import InvalidUPN, upn_validate
 from rollcall.transfers.management.commands._common import school_by_urn, write_output
 from rollcall.transfers.selectors import pupil_ever_at
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 school=school,
                 pupil=pupil,
                 destination=destination,
-                generated_at=timezone.now(),
+                generated_at=clock.now(),
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from rollcall.core import clock
 from rollcall.transfers.ctf.reader import ctf_read
 from rollcall.transfers.management.commands._common import (
     date_argument,
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 data=data,
                 name=path.name,
                 school=school_by_urn(urn),
-                today=timezone.localdate(),
+                today=clock.today(),
                 admitted_on=options["admit_on"],
                 year_group=options["year_group"],
             )
