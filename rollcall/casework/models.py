@@ -6,17 +6,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
-from rollcall.core.models import AppendOnlyError
+from rollcall.core.models import AppendOnlyModel
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Carer, Pupil
 
 
-class ChronologyEntry(models.Model):
+class ChronologyEntry(AppendOnlyModel):
     class Kind(models.TextChoices):
         PHONE_CALL = "phone_call", "Phone call"
         TEXT_MESSAGE = "text_message", "Text message"
@@ -67,11 +65,3 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.summary}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Chronology entries cannot be changed once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Chronology entries cannot be deleted.")

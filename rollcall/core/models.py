@@ -16,7 +16,29 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a row that is evidence."""
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Evidence: rows are added and never changed or deleted. The database refuses it too
+    (`rollcall.core.evidence`: each table's migration creates its guards)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(
+                f"{str(self._meta.verbose_name_plural).capitalize()} are evidence: they cannot "
+                "be changed once written."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError(
+            f"{str(self._meta.verbose_name_plural).capitalize()} are evidence: they cannot be "
+            "deleted."
+        )
+
+
+class AuditEvent(AppendOnlyModel):
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -36,11 +58,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Audit events cannot be changed once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Audit events cannot be deleted.")

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from rollcall.core.models import AppendOnlyError
+from rollcall.core.models import AppendOnlyError, AppendOnlyModel
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.pupils.models import Enrolment, Pupil
 
@@ -78,7 +78,7 @@ class Mark(models.Model):
         return self.code != self.original_code
 
 
-class MarkAmendment(models.Model):
+class MarkAmendment(AppendOnlyModel):
     """One change to a mark: the code before, the code after, who, when and why."""
 
     mark = models.ForeignKey(Mark, on_delete=models.PROTECT, related_name="amendments")
@@ -98,14 +98,6 @@ class MarkAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_code} → {self.new_code} ({self.reason})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Amendment records cannot be changed once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("Amendment records cannot be deleted.")
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
@@ -203,7 +195,7 @@ class OtherSchoolSessions(WeekdaySessions):
         return f"At {self.other_school}: {self.sessions_label}"
 
 
-class TakenRegister(models.Model):
+class TakenRegister(AppendOnlyModel):
     """One group's register taken for one session: who took it and when. Amendments made
     later are MarkAmendments; this row records only that the register was taken."""
 
@@ -230,13 +222,3 @@ class TakenRegister(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name} {self.date} {self.session} taken by {self.taken_by_label}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(
-                "A taken register is a record of what happened; it is not changed."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError("A taken register cannot be deleted.")

@@ -3,30 +3,15 @@ Files, and issued attendance certificates. All three are evidence, so none is ev
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
-from rollcall.core.models import AppendOnlyError
+from rollcall.core.models import AppendOnlyModel
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 
 
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(f"{self._meta.verbose_name} records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(f"{self._meta.verbose_name} records cannot be deleted.")
-
-
-class ImportBatch(AppendOnly):
+class ImportBatch(AppendOnlyModel):
     """One file that was imported in full (refused files leave no record: nothing was stored)."""
 
     class Kind(models.TextChoices):
@@ -57,7 +42,7 @@ class ImportBatch(AppendOnly):
         return f"{self.get_kind_display()} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
 
 
-class CtfSchool(AppendOnly):
+class CtfSchool(AppendOnlyModel):
     """A school rollcall knows only because a CTF named it (a previous school, often in another
     LA). Its calendar is built from the sessions imported for it (docs/ctf.md)."""
 
@@ -72,7 +57,7 @@ class CtfSchool(AppendOnly):
         return f"{self.school} (from {self.first_file_name})"
 
 
-class Certificate(AppendOnly):
+class Certificate(AppendOnlyModel):
     """An attendance certificate as issued: what it covered, the template, and the PDF's hash,
     so a copy produced in court can be checked against what rollcall generated."""
 

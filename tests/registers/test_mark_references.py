@@ -108,9 +108,9 @@ def test_a_school_pupil_or_user_that_marks_refer_to_is_kept(mark, table, instanc
     # refusal here comes from the trigger.
     row = request.getfixturevalue(instance)
     with pytest.raises(IntegrityError, match="register marks refer to it"), transaction.atomic():
-        _raw(f"DELETE FROM {table} WHERE id = %s", [row.pk])  # noqa: S608
+        _raw(f"DELETE FROM {table} WHERE id = %s", [row.pk])
     with pytest.raises(IntegrityError, match="register marks refer to it"), transaction.atomic():
-        _raw(f"UPDATE {table} SET id = %s WHERE id = %s", [NO_SUCH_ID, row.pk])  # noqa: S608
+        _raw(f"UPDATE {table} SET id = %s WHERE id = %s", [NO_SUCH_ID, row.pk])
     assert type(row).objects.filter(pk=row.pk).exists()
 
 
