@@ -62,3 +62,13 @@ def _suite_clock():
         start = start.replace(tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(start, tick=True):
         yield
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def set_clock(time_machine, day: dt.date, hour: int = 16, minute: int = 0) -> None:
+    """Stand the clock at `hour`:`minute` on `day` in England for the rest of the test."""
+    time_machine.move_to(
+        dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON), tick=False
+    )

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     LA_OFFICER = "la_officer", "LA attendance officer"
     LA_BUSINESS_SUPPORT = "la_business_support", "LA business support"
     LA_ANALYST = "la_analyst", "LA analyst"
+    # A school's management information system, writing its registers through the API: a
+    # service account that cannot sign in (rollcall.registers.services.lock).
+    MIS_INTEGRATION = "mis_integration", "MIS integration (service account)"
 
 
 SCHOOL_ROLES = {Role.TEACHER, Role.ATTENDANCE_OFFICER, Role.HEADTEACHER}

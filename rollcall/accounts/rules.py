@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import rules
 
-from rollcall.accounts.models import Role
 from rollcall.accounts.selectors import schools_visible_to
 from rollcall.organisations.models import School
 
@@ -14,12 +13,4 @@ def can_see_school(user, school: School) -> bool:
     return schools_visible_to(user=user).filter(pk=school.pk).exists()
 
 
-@rules.predicate
-def is_senior_at_school(user, school: School) -> bool:
-    if not user.is_authenticated:
-        return False
-    return user.memberships.filter(school=school, role=Role.HEADTEACHER).exists()
-
-
 rules.add_perm("organisations.view_school", can_see_school)
-rules.add_perm("registers.amend_locked_register", is_senior_at_school)

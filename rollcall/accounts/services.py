@@ -52,7 +52,9 @@ def membership_add(
     organisations = [o for o in (school, trust, local_authority) if o is not None]
     if len(organisations) != 1:
         raise ValidationError("A membership belongs to exactly one school, trust or LA")
-    allowed = SCHOOL_ROLES if school else TRUST_ROLES if trust else LA_ROLES
+    allowed = (
+        {*SCHOOL_ROLES, Role.MIS_INTEGRATION} if school else TRUST_ROLES if trust else LA_ROLES
+    )
     if role not in allowed:
         raise ValidationError(
             {"role": f"{Role(role).label} is not a role at a {type(organisations[0]).__name__}"}

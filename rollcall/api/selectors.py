@@ -10,12 +10,12 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from rollcall.accounts.models import SCHOOL_ROLES
 from rollcall.accounts.selectors import User, memberships_of, pupils_visible_to, schools_visible_to
 from rollcall.api.models import ApiToken, token_digest
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.registers.models import Mark
+from rollcall.registers.services.lock import REGISTER_WRITERS
 
 
 def api_token_for(*, secret: str) -> ApiToken | None:
@@ -27,9 +27,10 @@ def school_for(*, user: User, urn: str) -> School | None:
 
 
 def may_record_marks(*, user: User, school: School) -> bool:
-    """School staff write their own school's registers (REG24 reg 10); an MIS integration is a
-    member of its school. Trust and LA roles read, but never write, a school's register."""
-    return memberships_of(user=user).filter(school=school, role__in=SCHOOL_ROLES).exists()
+    """School staff write their own school's registers (REG24 reg 10), and so does its MIS
+    integration. Trust and LA roles read, but never write, a school's register (the lock and
+    the rest of the rule: rollcall.registers.services.lock)."""
+    return memberships_of(user=user).filter(school=school, role__in=REGISTER_WRITERS).exists()
 
 
 def enrolments_on_roll(*, school: School, on: dt.date) -> QuerySet[Enrolment]:

@@ -119,8 +119,9 @@ def api_integration_create(
 ) -> IssuedToken:
     """An MIS integration: a service account that is a member of one school, and its token.
 
-    The account takes the teacher role, the least a register writer needs. Nobody is told its
-    password, so it can only act through the API.
+    The account takes the MIS integration role: it writes the school's registers while they are
+    open, never once they lock (rollcall.registers.services.lock). Nobody is told its password,
+    so it can only act through the API.
     """
     name = _check_name(name)
     _check_expiry(expires_at, clock.now())
@@ -130,7 +131,7 @@ def api_integration_create(
         password=secrets.token_urlsafe(32),
         first_name=name[:150],
     )
-    membership_add(actor=actor, user=user, role=Role.TEACHER, school=school)
+    membership_add(actor=actor, user=user, role=Role.MIS_INTEGRATION, school=school)
     return api_token_issue(
         actor=actor, user=user, name=name, kind=ApiToken.Kind.INTEGRATION, expires_at=expires_at
     )

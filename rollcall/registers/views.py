@@ -43,9 +43,10 @@ from rollcall.registers.selectors import (
 )
 from rollcall.registers.services import (
     MarksRejected,
-    amendment_refusal,
+    Write,
     mark_correct,
     n_codes_correct,
+    register_closed_to,
     register_take,
 )
 
@@ -168,6 +169,7 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
             else:
                 messages.success(request, present.saved_message(group, day, session, saved))
                 return redirect(present.register_url(group, day, session))
+    taken = taken_register(group=group, day=day, session=session)
     page = present.register_page(
         school=school,
         group=group,
@@ -175,14 +177,15 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
         session=session,
         rows=rows,
         codes=codes,
-        taken=taken_register(group=group, day=day, session=session),
+        taken=taken,
         closed_reason=calendar.session_status(day, session).reason,
-        locked_message=amendment_refusal(
+        locked_message=register_closed_to(
             actor=request.user,  # type: ignore[arg-type]
             school=school,
             calendar=calendar,
             day=day,
             today=today,
+            write=Write.AMEND if taken is not None else Write.TAKE,
         ),
         form=form,
         problems=problems,

@@ -96,6 +96,7 @@ def marks_import(request: HttpRequest) -> HttpResponse:
                 data=upload.read(),
                 name=upload.name,
                 reason=form.cleaned_data["reason"],
+                today=clock.today(),
             )
         except ImportRefused as exc:
             problems = presenters.problem_list(exc)

@@ -5,9 +5,16 @@ import pytest
 from rollcall.core.models import AuditEvent
 from rollcall.registers.models import Mark, MarkAmendment
 from tests.api.conftest import ApiClient, token_for
+from tests.conftest import set_clock
 from tests.factories import make_pupil
 
 WEEK = [dt.date(2025, 1, 13) + dt.timedelta(days=n) for n in range(5)]  # Monday to Friday
+
+
+@pytest.fixture(autouse=True)
+def _pushed_on_the_friday(time_machine):
+    # The MIS pushes the week's marks on its Friday afternoon, while the registers are open.
+    set_clock(time_machine, WEEK[-1])
 
 
 def _week(upn: str, code: str = "/") -> list[dict]:

@@ -13,6 +13,7 @@ from rollcall.api.models import ApiToken
 from rollcall.api.services import api_token_issue, api_token_revoke
 from rollcall.core.models import AuditEvent
 from tests.api.conftest import ApiClient
+from tests.conftest import set_clock
 
 
 def test_only_a_digest_of_the_token_is_stored(officer):
@@ -68,7 +69,10 @@ def test_the_command_prints_a_working_token_once(officer, pupil):
     assert "Reports" in listing.getvalue() and secret not in listing.getvalue()
 
 
-def test_the_command_makes_an_integration_that_can_push_and_then_revokes_it(school, pupil):
+def test_the_command_makes_an_integration_that_can_push_and_then_revokes_it(
+    school, pupil, time_machine
+):
+    set_clock(time_machine, dt.date(2025, 1, 13))
     out = io.StringIO()
     call_command(
         "api_token",
@@ -85,7 +89,8 @@ def test_the_command_makes_an_integration_that_can_push_and_then_revokes_it(scho
     token = ApiToken.objects.get()
     assert token.kind == ApiToken.Kind.INTEGRATION
     assert token.user.username == f"mis-{school.urn}-sims-register-push"
-    assert token.user.memberships.get().school == school
+    membership = token.user.memberships.get()
+    assert (membership.school, membership.role) == (school, "mis_integration")
     assert timezone.localtime(token.expires_at).date() == dt.date(2099, 8, 1)
     mark = {"upn": pupil.upn, "date": "2025-01-13", "session": "AM", "code": "/"}
     response = ApiClient(secret).post(f"/api/schools/{school.urn}/marks", {"marks": [mark]})

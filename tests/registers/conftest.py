@@ -73,7 +73,18 @@ def head(school):
 TODAY = MONDAY  # registers are usually taken on the day
 
 
-def take(group, pupils, actor, codes=None, *, day=MONDAY, session="AM", reason="", arrivals=None):
+def take(
+    group,
+    pupils,
+    actor,
+    codes=None,
+    *,
+    day=MONDAY,
+    session="AM",
+    reason="",
+    arrivals=None,
+    today=TODAY,
+):
     codes = codes or {}
     arrivals = arrivals or {}
     return register_take(
@@ -85,7 +96,7 @@ def take(group, pupils, actor, codes=None, *, day=MONDAY, session="AM", reason="
             RegisterEntry(upn=p.upn, code=codes.get(p, ""), arrived_at=arrivals.get(p))
             for p in pupils
         ],
-        today=TODAY,
+        today=today,
         amendment_reason=reason,
     )
 

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from rollcall.accounts.services import membership_add
 from rollcall.organisations.services import closure_create
 from rollcall.registers.models import Mark
 from rollcall.registers.services import (
@@ -122,6 +123,7 @@ def test_a_refused_batch_names_every_bad_mark_and_writes_nothing(world):
 
 def test_every_field_of_a_bulk_written_mark_reads_back_as_given(world, officer):
     school, (stays, _, joins, _) = world
+    membership_add(actor=None, user=officer, role="attendance_officer", school=school)
     loaded_at = dt.datetime(2025, 1, 17, 9, 5, 30, 250000, tzinfo=dt.UTC)
     columns = MarkColumns(
         upns=[joins, joins, stays],
@@ -131,7 +133,9 @@ def test_every_field_of_a_bulk_written_mark_reads_back_as_given(world, officer):
         minutes_late=[12, None, 40],
         recorded_at=[loaded_at, None, None],
     )
-    result = marks_bulk_record(actor=officer, school=school, marks=columns, source="api")
+    result = marks_bulk_record(
+        actor=officer, school=school, marks=columns, source="api", today=DAYS[4]
+    )
     assert (result.created, result.unchanged, result.amended) == (3, 0, 0)
     marks = {
         (m.pupil.upn, m.date, m.session): m

@@ -98,7 +98,9 @@ def test_the_lock_applies_to_resaving_a_register_too(n_mark, group, pupils, teac
 
 def test_staff_of_another_school_cannot_correct(n_mark):
     elsewhere = staff("elsewhere", "headteacher", make_school(name="Other School"))
-    with pytest.raises(ValidationError, match="does not work at Test Primary School"):
+    with pytest.raises(
+        ValidationError, match="has no role at Test Primary School that writes its registers"
+    ):
         mark_correct(actor=elsewhere, mark=n_mark, new_code="I", reason="x", today=MONDAY)
 
 

@@ -13,6 +13,7 @@ from rollcall.organisations.models import LocalAuthority, School, Term
 from rollcall.pupils.models import Carer, CarerLink, Enrolment, Pupil
 from rollcall.registers.models import Mark, MarkAmendment
 from rollcall.transfers.models import CtfSchool, ImportBatch
+from tests.conftest import set_clock
 from tests.factories import enrol, make_pupil, make_school
 
 PASSWORD = "a-long-test-password"
@@ -30,6 +31,13 @@ def make_user(username: str, role: str, **organisation) -> User:
     )
     membership_add(actor=None, user=user, role=role, **organisation)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _on_the_friday_of_that_week(time_machine):
+    """Files are imported on the Friday afternoon of the week they hold, while its registers
+    are open (the register lock applies to imports)."""
+    set_clock(time_machine, WEEK[-1])
 
 
 @pytest.fixture

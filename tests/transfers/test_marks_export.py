@@ -50,11 +50,11 @@ def test_an_officer_cannot_export_another_schools_marks(school, other_school, of
         marks_export(actor=officer, school=other_school, first=None, last=None)
 
 
-def test_the_commands_export_and_import_marks(pupil, school, tmp_path):
+def test_the_commands_export_and_import_marks(pupil, school, officer, tmp_path):
     source = tmp_path / "in.csv"
     source.write_bytes(marks_csv(week_rows(school, pupil)))
     out = StringIO()
-    call_command("import-marks", str(source), stdout=out)
+    call_command("import-marks", str(source), "--by", "officer", stdout=out)
     assert "Imported in.csv: 10 marks recorded, 0 amended, 0 already recorded" in out.getvalue()
     exported = tmp_path / "out.csv"
     call_command(
@@ -69,11 +69,11 @@ def test_the_commands_export_and_import_marks(pupil, school, tmp_path):
     )
     assert exported.read_text().count("\n") == 11
     out = StringIO()
-    call_command("import-marks", str(exported), stdout=out)
+    call_command("import-marks", str(exported), "--by", "officer", stdout=out)
     assert "0 marks recorded, 0 amended, 10 already recorded" in out.getvalue()
 
 
-def test_the_import_command_lists_every_problem_and_fails(pupil, school, tmp_path):
+def test_the_import_command_lists_every_problem_and_fails(pupil, school, officer, tmp_path):
     rows = week_rows(school, pupil)
     rows[3] = (school.urn, pupil.upn, "2025-01-14", "PM", "ZZ")
     rows[7] = (school.urn, pupil.upn, "14/01/2025", "PM", "\\")
@@ -83,7 +83,7 @@ def test_the_import_command_lists_every_problem_and_fails(pupil, school, tmp_pat
     with pytest.raises(
         CommandError, match=r"bad\.csv has 2 problems\. Nothing from bad\.csv was saved"
     ):
-        call_command("import-marks", str(source), stderr=errors)
+        call_command("import-marks", str(source), "--by", "officer", stderr=errors)
     assert errors.getvalue().splitlines() == [
         "bad.csv row 4 (line 5): 'ZZ' is not an attendance code",
         "bad.csv row 8 (line 9): date '14/01/2025' is not a real date in the form YYYY-MM-DD",
@@ -91,7 +91,7 @@ def test_the_import_command_lists_every_problem_and_fails(pupil, school, tmp_pat
     assert not Mark.objects.exists()
 
 
-def test_the_ctf_commands_export_and_import(pupil, school, other_school, tmp_path):
+def test_the_ctf_commands_export_and_import(pupil, school, other_school, other_officer, tmp_path):
     marks_file_import(actor=None, data=marks_csv(week_rows(school, pupil)), name="m.csv")
     enrolment_end(
         actor=None,
@@ -114,7 +114,9 @@ def test_the_ctf_commands_export_and_import(pupil, school, other_school, tmp_pat
     )
     assert b"<AttendanceMarks>" in path.read_bytes()
     out = StringIO()
-    call_command("import-ctf", str(path), "--admit-on", "2025-02-24", stdout=out)
+    call_command(
+        "import-ctf", str(path), "--by", "otherofficer", "--admit-on", "2025-02-24", stdout=out
+    )
     assert "0 new pupil(s), 1 already known" in out.getvalue()
     assert "rollcall keeps that school's registers itself" in out.getvalue()
     assert pupil.enrolments.filter(school=other_school, admitted_on=dt.date(2025, 2, 24)).exists()

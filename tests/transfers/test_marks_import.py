@@ -127,14 +127,18 @@ def test_a_changed_code_needs_a_reason_and_then_becomes_an_amendment(pupil, scho
     changed = week_rows(school, pupil)
     changed[0] = (school.urn, pupil.upn, MONDAY.isoformat(), "AM", "M")
     with pytest.raises(ImportRefused) as caught:
-        marks_file_import(actor=officer, data=marks_csv(changed), name="fix.csv")
+        marks_file_import(actor=officer, data=marks_csv(changed), name="fix.csv", today=WEEK[4])
     assert "fix.csv row 1 (line 2): " in str(caught.value.problems[0])
     assert "amend it with a reason" in str(caught.value.problems[0])
     assert "give the reason" in caught.value.hint
     assert Mark.objects.get(date=MONDAY, session="AM").code == "/"
 
     result = marks_file_import(
-        actor=officer, data=marks_csv(changed), name="fix.csv", reason="Dental letter received"
+        actor=officer,
+        data=marks_csv(changed),
+        name="fix.csv",
+        reason="Dental letter received",
+        today=WEEK[4],
     )
     assert (result.created, result.amended, result.unchanged) == (0, 1, 9)
     mark = Mark.objects.get(date=MONDAY, session="AM")
@@ -194,13 +198,23 @@ def test_an_officer_cannot_import_marks_for_another_school(
     assert Mark.objects.count() == 0
 
 
-def test_an_la_officer_may_import_for_any_school_in_the_la(
+def test_an_la_officer_never_writes_a_schools_register(
     pupil, school, la_officer, other_school, other_pupil
 ):
     rows = week_rows(school, pupil) + week_rows(other_school, other_pupil)
-    result = marks_file_import(actor=la_officer, data=marks_csv(rows), name="la.csv")
-    assert result.created == 20
-    assert ImportBatch.objects.get().imported_by == la_officer
+    with pytest.raises(ImportRefused) as caught:
+        marks_file_import(actor=la_officer, data=marks_csv(rows), name="la.csv", today=WEEK[4])
+    why = (
+        "that writes its registers: only the school's staff and its MIS integration record "
+        "marks (trust and local authority roles read registers)"
+    )
+    assert _problems(caught.value) == [
+        f"la.csv rows 1\N{EN DASH}10 (lines 2\N{EN DASH}11): laofficer has no role at "
+        f"{school.name} {why}",
+        f"la.csv rows 11\N{EN DASH}20 (lines 12\N{EN DASH}21): laofficer has no role at "
+        f"{other_school.name} {why}",
+    ]
+    assert not Mark.objects.exists() and not ImportBatch.objects.exists()
 
 
 def test_blank_lines_are_skipped_but_still_counted_in_row_numbers(pupil, school):

@@ -10,7 +10,7 @@ from rollcall.registers.models import Mark
 from rollcall.transfers.models import Certificate, ImportBatch
 from rollcall.transfers.services import marks_file_import
 from tests.transfers import ctf_sample
-from tests.transfers.conftest import marks_csv, week_rows
+from tests.transfers.conftest import WEEK, marks_csv, week_rows
 
 
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -130,7 +130,9 @@ def test_an_officer_cannot_import_a_ctf_into_another_school(
 def test_another_schools_officer_gets_404_for_exports_certificates_and_imports(
     signed_in, officer, other_officer, pupil, school, other_school
 ):
-    marks_file_import(actor=officer, data=marks_csv(week_rows(school, pupil)), name="m.csv")
+    marks_file_import(
+        actor=officer, data=marks_csv(week_rows(school, pupil)), name="m.csv", today=WEEK[4]
+    )
     batch = ImportBatch.objects.get()
     client = signed_in(other_officer)
     for url in (

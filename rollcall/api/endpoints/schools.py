@@ -90,6 +90,7 @@ def school_marks_push(request: HttpRequest, urn: str) -> dict[str, int]:
                 school=school,
                 marks=push.marks,
                 source=Mark.Source.API,
+                today=clock.today(),
                 amendment_reason=push.amendment_reason,
             )
     except MarksRejected as exc:

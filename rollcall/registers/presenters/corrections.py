@@ -40,7 +40,7 @@ from rollcall.registers.selectors import (
     register_codes,
     register_open_until,
 )
-from rollcall.registers.services import amendment_refusal
+from rollcall.registers.services import register_closed_to
 
 # ------------------------------------------------------------------- a mark's history
 
@@ -115,7 +115,7 @@ def mark_page(
     school = mark.school
     calendar = school_calendar(school=school)
     open_until = register_open_until(calendar=calendar, school=school, day=mark.date)
-    refusal = amendment_refusal(
+    refusal = register_closed_to(
         actor=user,  # type: ignore[arg-type]
         school=school,
         calendar=calendar,

@@ -37,11 +37,8 @@ from rollcall.registers.services.arrangements import (
     part_time_timetable_save,
     part_time_timetable_validate,
 )
-from rollcall.registers.services.corrections import (
-    amendment_refusal,
-    mark_correct,
-    n_codes_correct,
-)
+from rollcall.registers.services.corrections import mark_correct, n_codes_correct
+from rollcall.registers.services.lock import Write, register_closed_to, register_write_refusal
 from rollcall.registers.services.register_taking import (
     RegisterEntry,
     RegisterProblem,
@@ -54,7 +51,7 @@ __all__ += [
     "RegisterEntry",
     "RegisterProblem",
     "RegisterSaved",
-    "amendment_refusal",
+    "Write",
     "arrival_code",
     "mark_correct",
     "n_codes_correct",
@@ -62,5 +59,7 @@ __all__ += [
     "other_school_sessions_validate",
     "part_time_timetable_save",
     "part_time_timetable_validate",
+    "register_closed_to",
     "register_take",
+    "register_write_refusal",
 ]

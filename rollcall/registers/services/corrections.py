@@ -1,7 +1,7 @@
 """Correcting marks after a register is taken: one mark with a reason, or many N codes at once.
 
-Every correction is an amendment that keeps the original (REG24 reg 6). A register locks
-`register_lock_days` school days after its date; after that only a headteacher may amend it.
+Every correction is an amendment that keeps the original (REG24 reg 6). Who may amend, and
+until when, is the register lock's rule (rollcall.registers.services.lock).
 """
 
 from __future__ import annotations
@@ -12,45 +12,17 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rollcall.accounts.models import SCHOOL_ROLES
 from rollcall.core.types import Actor
-from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers.models import Mark
 from rollcall.registers.selectors import (
     marks_with_ids,
-    register_open_until,
     wrong_session_code,
 )
+from rollcall.registers.services.lock import Write, register_write_refusal
 from rollcall.registers.services.marks import REASON_REQUIRED, mark_amend
 from rollcall.registers.services.marks_bulk import AmendmentInput, marks_bulk_amend
-
-NOT_STAFF = "{user} does not work at {school}, so cannot change its registers"
-LOCKED = (
-    "The register for {day:%A %-d %B %Y} locked after {open_until:%A %-d %B %Y} "
-    "({days} school days); only a headteacher can amend it now"
-)
-
-
-def is_school_staff(actor: Actor, school: School) -> bool:
-    if actor is None or actor.is_superuser:
-        return True  # rollcall itself (imports) and administrators
-    return actor.memberships.filter(school=school, role__in=SCHOOL_ROLES).exists()
-
-
-def amendment_refusal(
-    *, actor: Actor, school: School, calendar: SchoolCalendar, day: dt.date, today: dt.date
-) -> str:
-    """Why `actor` may not amend the school's register for `day` on `today`, or ''."""
-    if not is_school_staff(actor, school):
-        return NOT_STAFF.format(user=actor, school=school.name)
-    open_until = register_open_until(calendar=calendar, school=school, day=day)
-    if open_until is None or today <= open_until:
-        return ""
-    if actor is None or actor.has_perm("registers.amend_locked_register", school):
-        return ""
-    return LOCKED.format(day=day, open_until=open_until, days=school.register_lock_days)
 
 
 @transaction.atomic
@@ -58,12 +30,14 @@ def mark_correct(*, actor: Actor, mark: Mark, new_code: str, reason: str, today:
     """Amend one mark with a reason, if the register is still open to the actor."""
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
-    refusal = amendment_refusal(
+    refusal = register_write_refusal(
         actor=actor,
         school=mark.school,
         calendar=school_calendar(school=mark.school),
         day=mark.date,
         today=today,
+        write=Write.AMEND,
+        reason=reason,
     )
     if refusal:
         raise ValidationError({"new_code": refusal})
@@ -112,8 +86,14 @@ def n_codes_correct(
         if mark.code != "N":
             problems.append(f"{where}: is now {mark.code}, no longer N (corrected meanwhile)")
             continue
-        refusal = amendment_refusal(
-            actor=actor, school=school, calendar=calendar, day=mark.date, today=today
+        refusal = register_write_refusal(
+            actor=actor,
+            school=school,
+            calendar=calendar,
+            day=mark.date,
+            today=today,
+            write=Write.AMEND,
+            reason=reason,
         )
         if refusal:
             problems.append(f"{where}: {refusal}")

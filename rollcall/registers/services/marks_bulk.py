@@ -17,6 +17,7 @@ from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 from rollcall.registers.bulk import marks_insert_frame
 from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.registers.services.lock import Write, register_write_refusal
 from rollcall.registers.services.mark_columns import (
     BulkPlan,
     MarkColumns,
@@ -63,13 +64,18 @@ def marks_bulk_record(
     school: School,
     marks: Iterable[MarkInput] | MarkColumns,
     source: str,
+    today: dt.date | None = None,
     amendment_reason: str = "",
+    override_lock: bool = False,
 ) -> BulkResult:
     """Record many marks for one school: all or nothing.
 
     Every mark is checked first and all problems are reported together. A session that already
     has the same code is left alone (so a repeated import changes nothing); one with a different
-    code is amended with `amendment_reason`, which is then required.
+    code is amended with `amendment_reason`, which is then required. Marks that add to or change
+    a register follow the register lock on `today` (rollcall.registers.services.lock). `today`
+    is None only for history that is no register rollcall keeps (a CTF's earlier schools) and
+    for rollcall's own loading (the demo): the lock does not apply to them.
     """
     columns = marks if isinstance(marks, MarkColumns) else MarkColumns.of(marks)
     checker = MarkChecker(school)
@@ -77,6 +83,17 @@ def marks_bulk_record(
     plan = plan_fast(
         columns, checker=checker, stored=stored, amendment_reason=amendment_reason
     ) or _plan_careful(columns, checker=checker, stored=stored, amendment_reason=amendment_reason)
+    if today is not None:
+        _check_lock(
+            columns,
+            plan=plan,
+            stored=stored,
+            actor=actor,
+            checker=checker,
+            today=today,
+            reason=amendment_reason,
+            override=override_lock,
+        )
 
     now = clock.now()
     # A push that only repeats what is stored has no new marks, and no need of pupil ids.
@@ -125,6 +142,52 @@ def marks_bulk_record(
         payload={"created": created, "amended": amended, "unchanged": plan.unchanged},
     )
     return BulkResult(created=created, unchanged=plan.unchanged, amended=amended)
+
+
+def _check_lock(
+    columns: MarkColumns,
+    *,
+    plan: BulkPlan,
+    stored: Stored,
+    actor: Actor,
+    checker: MarkChecker,
+    today: dt.date,
+    reason: str,
+    override: bool,
+) -> None:
+    """Refuse the batch, naming each mark, if it adds to or changes a register closed to the
+    actor. Marks that repeat what is stored change nothing and pass whatever the lock."""
+    school = checker.school
+    amended_ids = {mark_id for mark_id, _, _ in plan.amend}
+    amended_days = {key[1] for key, (mark_id, _) in stored.items() if mark_id in amended_ids}
+    writes = [(Write.TAKE, day) for day in set(plan.new["date"].to_list())]
+    writes += [(Write.AMEND, day) for day in amended_days]
+    refusals = {}
+    for write, day in writes:
+        refusal = register_write_refusal(
+            actor=actor,
+            school=school,
+            calendar=checker.calendar,
+            day=day,
+            today=today,
+            write=write,
+            reason=reason,
+            override=override,
+        )
+        if refusal:
+            refusals[(write, day)] = refusal
+    if not refusals:
+        return
+    problems = []
+    for mark in columns.inputs():
+        current = stored.get((mark.upn, mark.date, mark.session))
+        write = Write.TAKE if current is None else Write.AMEND
+        if current is not None and current[1] == mark.code:
+            continue
+        refused = refusals.get((write, mark.date))
+        if refused:
+            problems.append(MarkProblem(mark.where, refused))
+    raise MarksRejected(problems)
 
 
 def _plan_careful(

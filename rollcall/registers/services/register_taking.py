@@ -23,7 +23,7 @@ from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.registers.bulk import marks_insert
 from rollcall.registers.models import Mark, TakenRegister
 from rollcall.registers.selectors import present_code, wrong_session_code
-from rollcall.registers.services.corrections import amendment_refusal
+from rollcall.registers.services.lock import Write, register_write_refusal
 from rollcall.registers.services.marks import (
     MarkProblem,
     MarksRejected,
@@ -231,12 +231,19 @@ def _register_plan(
             )
             for line in changed
         )
-    if changed:
-        refusal = amendment_refusal(
-            actor=actor, school=school, calendar=calendar, day=date, today=today
+    for write, lines_written in ((Write.TAKE, new), (Write.AMEND, changed)):
+        refusal = lines_written and register_write_refusal(
+            actor=actor,
+            school=school,
+            calendar=calendar,
+            day=date,
+            today=today,
+            write=write,
+            reason=amendment_reason,
         )
         if refusal:
             problems.append(RegisterProblem("", refusal))
+            break
     if problems:
         raise MarksRejected(problems)
     return _Plan(

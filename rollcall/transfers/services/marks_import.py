@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -48,8 +49,12 @@ class MarksImportResult:
 
 
 def _schools_allowed(actor: Actor) -> dict[str, School]:
-    # rollcall itself (a command run by the operator) may import for any school.
-    schools = School.objects.all() if actor is None else schools_for_transfers(user=actor)
+    # rollcall itself and an administrator may import for any school (the register lock and
+    # the roles that write registers still apply to an administrator).
+    if actor is None or actor.is_superuser:
+        schools = School.objects.all()
+    else:
+        schools = schools_for_transfers(user=actor)
     return {school.urn: school for school in schools}
 
 
@@ -87,10 +92,18 @@ def _register_problems(
 
 
 def marks_file_import(
-    *, actor: Actor, data: bytes, name: str, reason: str = ""
+    *,
+    actor: Actor,
+    data: bytes,
+    name: str,
+    reason: str = "",
+    today: dt.date | None = None,
+    override_lock: bool = False,
 ) -> MarksImportResult:
     """Import a marks file. Marks already stored with the same code are left alone; a different
     code becomes an amendment with `reason` (required then); anything wrong refuses the file.
+    Marks that add to or change a register follow the register lock on `today`, as the actor
+    (rollcall.registers.services.lock); `override_lock` is an administrator's explicit override.
 
     The file is read and its columns checked before the transaction starts: on SQLite a write
     transaction locks out every other writer (teachers saving registers) until it ends.
@@ -123,6 +136,8 @@ def marks_file_import(
             table=table,
             checked=checked,
             allowed=allowed,
+            today=today,
+            override_lock=override_lock,
         )
 
 
@@ -136,6 +151,8 @@ def _marks_record(
     table: MarksTable,
     checked: CheckedMarks,
     allowed: dict[str, School],
+    today: dt.date | None,
+    override_lock: bool,
 ) -> MarksImportResult:
     """Write a checked file, school by school, in one transaction. The register service checks
     each school's marks again (on roll that day, calendar, stored codes) before writing."""
@@ -150,7 +167,9 @@ def _marks_record(
                 school=school,
                 marks=_columns(part),
                 source=Mark.Source.IMPORT,
+                today=today,
                 amendment_reason=reason,
+                override_lock=override_lock,
             )
         except MarksRejected as exc:
             problems += [RowProblem(int(p.where), p.reason) for p in exc.problems]
@@ -199,6 +218,7 @@ def _marks_record(
             "amended": amended,
             "unchanged": unchanged,
             "reason": batch.reason,
+            "override_lock": override_lock,
         },
     )
     return MarksImportResult(batch=batch, created=created, amended=amended, unchanged=unchanged)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from rollcall.organisations.models import School
@@ -30,6 +32,31 @@ def school_by_urn(urn: str) -> School:
     if school is None:
         raise CommandError(f"no school in rollcall has URN {urn}")
     return school
+
+
+def acting_user(username: str) -> User:
+    """The person a command acts as (`--by USERNAME`): it is held to their role, as on the web."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--by {username}: no user has that username")
+    if not user.is_active:
+        raise CommandError(f"--by {username}: the account is deactivated")
+    return user
+
+
+def lock_override(options: dict[str, Any], user: User) -> bool:
+    """`--override-lock`: an administrator's explicit override of the register lock, which
+    needs a reason."""
+    if not options["override_lock"]:
+        return False
+    if not user.is_superuser:
+        raise CommandError(
+            f"--override-lock: only an administrator may override the register lock, and "
+            f"{user.username} is not one"
+        )
+    if not options["reason"].strip():
+        raise CommandError("--override-lock needs --reason: say why the locked registers change")
+    return True
 
 
 def refusal(command: BaseCommand, exc: ImportRefused) -> CommandError:

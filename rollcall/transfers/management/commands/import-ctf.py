@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rollcall.core import clock
 from rollcall.transfers.ctf.reader import ctf_read
 from rollcall.transfers.management.commands._common import (
+    acting_user,
     date_argument,
     file_bytes,
     refusal,
@@ -30,6 +31,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the CTF (.xml)")
         parser.add_argument(
+            "--by",
+            required=True,
+            metavar="USERNAME",
+            help="the person importing: the import is held to their role and the register lock",
+        )
+        parser.add_argument(
             "--school",
             help="URN of the school importing it (default: the CTF's destination school)",
         )
@@ -43,6 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         data = file_bytes(path)
+        user = acting_user(options["by"])
         urn = options["school"]
         try:
             if not urn:
@@ -53,7 +61,7 @@ class Command(BaseCommand):
                     )
                 urn = destination.urn
             result = ctf_import(
-                actor=None,
+                actor=user,
                 data=data,
                 name=path.name,
                 school=school_by_urn(urn),

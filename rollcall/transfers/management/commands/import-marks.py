@@ -8,7 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from rollcall.transfers.management.commands._common import file_bytes, refusal
+from rollcall.core import clock
+from rollcall.transfers.management.commands._common import (
+    acting_user,
+    file_bytes,
+    lock_override,
+    refusal,
+)
 from rollcall.transfers.problems import ImportRefused
 from rollcall.transfers.services import marks_file_import
 
@@ -23,17 +29,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="a .csv or .parquet file")
         parser.add_argument(
+            "--by",
+            required=True,
+            metavar="USERNAME",
+            help="the person importing: the import is held to their role and the register lock",
+        )
+        parser.add_argument(
             "--reason",
             default="",
             help="why marks already recorded are being changed (needed if any are)",
+        )
+        parser.add_argument(
+            "--override-lock",
+            action="store_true",
+            help="an administrator's explicit override of the register lock (needs --reason)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         started = time.perf_counter()
+        user = acting_user(options["by"])
+        override = lock_override(options, user)
         try:
             result = marks_file_import(
-                actor=None, data=file_bytes(path), name=path.name, reason=options["reason"]
+                actor=user,
+                data=file_bytes(path),
+                name=path.name,
+                reason=options["reason"],
+                today=clock.today(),
+                override_lock=override,
             )
         except ImportRefused as exc:
             raise refusal(self, exc) from None
