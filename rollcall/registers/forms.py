@@ -50,6 +50,9 @@ def arrival_field(row: RosterRow) -> str:
     return f"arrived-{row.pupil.pk}"
 
 
+NOT_MARKED_YET = "Not marked yet"
+
+
 class RegisterForm(forms.Form):
     """One code and an optional arrival time for every pupil on the register."""
 
@@ -68,8 +71,11 @@ class RegisterForm(forms.Form):
         for row in self.rows:
             name = row.pupil.display_name
             row_choices = [c for c in choices if c[0] != "D" or row.dual_registered]
+            # A pupil starts unmarked; saving refuses an unmarked pupil by name, unless an
+            # arrival time says they came (the time then decides L or U).
             self.fields[code_field(row)] = forms.ChoiceField(
-                choices=row_choices,
+                required=False,
+                choices=[("", NOT_MARKED_YET), *row_choices],
                 error_messages={
                     "required": f"Choose a mark for {name}",
                     "invalid_choice": f"Choose a mark for {name} from the list",
@@ -82,6 +88,24 @@ class RegisterForm(forms.Form):
                     "invalid": f"Enter {name}'s arrival time as hours and minutes, like 09:25"
                 },
             )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for row in self.rows:
+            name = code_field(row)
+            if name in data and not data[name] and not data.get(arrival_field(row)):
+                self.add_error(name, f"Choose a mark for {row.pupil.display_name}")
+        return data
+
+    def with_the_rest_present(self, present: str) -> dict[str, str]:
+        """The submitted data with every pupil still unmarked marked present (`present`): the
+        teacher's deliberate act, shown for checking before it is saved."""
+        data = {key: self.data.get(key, "") for key in self.data}
+        for row in self.rows:
+            name = code_field(row)
+            if not data.get(name) and not row.default_code:
+                data[name] = present
+        return data
 
     def entries(self) -> list[RegisterEntry]:
         data = self.cleaned_data

@@ -143,16 +143,17 @@ def present_code(session: str) -> str:
 
 def default_code(
     *,
-    session: str,
     part_time: PartTimeTimetable | None,
     other_school: OtherSchoolSessions | None,
 ) -> str:
-    """What the register proposes before the teacher changes anything."""
+    """The code a recorded arrangement decides before the register is taken, or '': everyone
+    else starts unmarked, so saving an untouched register never marks an absent child present
+    (marking the rest present is the teacher's deliberate act)."""
     if other_school is not None:
         return "D"  # at the other school where the pupil is dual-registered (REG24 reg 10(3))
     if part_time is not None:
         return "C2"  # leave granted: agreed part-time timetable (REG24 reg 10; WTISA)
-    return present_code(session)
+    return ""
 
 
 @dataclass(frozen=True)
@@ -223,9 +224,7 @@ def register_roster(
                 pupil=enrolment.pupil,
                 part_time=part_time,
                 other_school=elsewhere,
-                default_code=default_code(
-                    session=session, part_time=part_time, other_school=elsewhere
-                ),
+                default_code=default_code(part_time=part_time, other_school=elsewhere),
                 mark=marks.get(enrolment.pupil_id),
             )
         )

@@ -35,6 +35,7 @@ from rollcall.registers.selectors import (
     OFFICE_ROLES,
     groups_for,
     mark_for,
+    present_code,
     pupil_for,
     register_codes,
     register_roster,
@@ -47,6 +48,7 @@ from rollcall.registers.services import (
     mark_correct,
     n_codes_correct,
     register_closed_to,
+    register_lock_note,
     register_take,
 )
 
@@ -144,7 +146,15 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
     form: RegisterForm | None = None
     problems: dict[str, list[str]] = {}
     general: list[str] = []
-    if request.method == "POST":
+    notice = ""
+    if request.method == "POST" and request.POST.get("action") == "rest-present":
+        # Fill in, do not save: the teacher checks the register, then saves it.
+        submitted = RegisterForm(request.POST, rows=rows, codes=codes)
+        form = RegisterForm(
+            submitted.with_the_rest_present(present_code(session)), rows=rows, codes=codes
+        )
+        notice = present.rest_present_notice(submitted=submitted, filled=form)
+    elif request.method == "POST":
         form = RegisterForm(request.POST, rows=rows, codes=codes)
         if form.is_valid():
             try:
@@ -187,9 +197,11 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
             today=today,
             write=Write.AMEND if taken is not None else Write.TAKE,
         ),
+        lock_note=register_lock_note(school=school, calendar=calendar, day=day, today=today),
         form=form,
         problems=problems,
         general_problems=general,
+        notice=notice,
     )
     return render(request, "registers/register.html", {"page": page})
 

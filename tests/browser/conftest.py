@@ -77,3 +77,20 @@ def school_day_clock(time_machine):
         tick=True,
     )
     return day
+
+
+@pytest.fixture
+def clock_in_the_past(time_machine, settings):
+    """Stand the clock at a past day for pages used in the browser. Cookies then last as long as
+    the browser does: the browser itself lives in today, and would drop a cookie that expired
+    by the real clock."""
+
+    def stand(day: dt.date, hour: int = 16) -> None:
+        settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+        settings.CSRF_COOKIE_AGE = None
+        time_machine.move_to(
+            dt.datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo("Europe/London")),
+            tick=True,
+        )
+
+    return stand

@@ -64,10 +64,17 @@ def test_a_teacher_takes_a_register_and_an_officer_corrects_a_mark(
     table = page.get_by_role("table")
     assert "5 pupils on roll in 4C" in table.inner_text()
 
-    # Everyone is present by default; Bilal is absent, reason unknown; Cleo came at 09:25,
-    # after the register closed at 09:10.
+    # Nobody is marked yet. Bilal is absent, reason unknown; Cleo came at 09:25, after the
+    # register closed at 09:10; the teacher then marks the rest present, checks, and saves.
+    assert page.get_by_label("Mark for Ada Ash").input_value() == ""
     page.get_by_label("Mark for Bilal Birch").select_option("N")
     page.get_by_label("Cleo Cedar arrived at").fill("09:25")
+    page.get_by_role("button", name="Mark the rest present").click()
+    notice = page.locator(".govuk-notification-banner")
+    assert "Marked the 3 pupils without a mark present. Nothing is saved yet" in notice.inner_text()
+    assert not Mark.objects.exists()
+    assert page.get_by_label("Mark for Ada Ash").input_value() == "/"
+    assert page.get_by_label("Mark for Bilal Birch").input_value() == "N"
     screenshot("register-filled")
     page.get_by_role("button", name="Save register").click()
     banner = page.locator(".govuk-notification-banner")

@@ -7,7 +7,7 @@ import pytest
 from rollcall.registers.models import Mark
 from rollcall.transfers.services import marks_file_import
 from tests.transfers import ctf_sample
-from tests.transfers.conftest import PASSWORD, make_user, marks_csv, week_rows
+from tests.transfers.conftest import PASSWORD, WEEK, make_user, marks_csv, week_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +25,9 @@ def _file(name: str, data: bytes, mime: str) -> dict:
 
 
 def test_an_officer_imports_marks_after_fixing_a_refused_file(
-    live_server, page, screenshot, officer, pupil, school
+    live_server, page, screenshot, officer, pupil, school, clock_in_the_past
 ):
+    clock_in_the_past(WEEK[-1])  # the week's file is imported on its Friday
     _sign_in(page, live_server, officer)
     page.get_by_role("link", name="Imports and exports").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Imports and exports"

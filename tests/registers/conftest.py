@@ -14,6 +14,7 @@ from rollcall.organisations.services import registration_group_create
 from rollcall.pupils.models import Enrolment
 from rollcall.pupils.services import enrolment_create
 from rollcall.registers.models import Mark
+from rollcall.registers.selectors import present_code, register_roster
 from rollcall.registers.services import RegisterEntry, register_take
 from tests.factories import make_pupil, make_school
 
@@ -85,15 +86,25 @@ def take(
     arrivals=None,
     today=TODAY,
 ):
+    """Take the register as a teacher who gives `codes` and then marks the rest present (a
+    pupil on a part-time timetable or at another school keeps the C2 or D it starts with)."""
     codes = codes or {}
     arrivals = arrivals or {}
+    arranged = {
+        row.pupil.pk: row.default_code
+        for row in register_roster(group=group, day=day, session=session)
+    }
     return register_take(
         actor=actor,
         group=group,
         date=day,
         session=session,
         entries=[
-            RegisterEntry(upn=p.upn, code=codes.get(p, ""), arrived_at=arrivals.get(p))
+            RegisterEntry(
+                upn=p.upn,
+                code=codes.get(p) or arranged.get(p.pk) or present_code(session),
+                arrived_at=arrivals.get(p),
+            )
             for p in pupils
         ],
         today=today,

@@ -105,7 +105,7 @@ def test_an_overdue_n_is_highlighted(client, school, group, pupils, officer):
         group=group,
         date=MONDAY,
         session="AM",
-        entries=[RegisterEntry(upn=p.upn, code="N" if p == pupils[0] else "") for p in pupils],
+        entries=[RegisterEntry(upn=p.upn, code="N" if p == pupils[0] else "/") for p in pupils],
         today=MONDAY,
     )
     client.force_login(officer)

@@ -31,7 +31,7 @@ def n_mark(group, pupils, teacher):
         group=group,
         date=MONDAY,
         session="AM",
-        entries=[RegisterEntry(upn=p.upn, code="N" if p == pupils[0] else "") for p in pupils],
+        entries=[RegisterEntry(upn=p.upn, code="N" if p == pupils[0] else "/") for p in pupils],
         today=MONDAY,
     )
     return Mark.objects.get(pupil=pupils[0], date=MONDAY, session="AM")
@@ -73,7 +73,9 @@ def test_a_headteacher_may_amend_a_locked_register(n_mark, head):
 
 
 def test_the_lock_applies_to_resaving_a_register_too(n_mark, group, pupils, teacher, head):
-    entries = [RegisterEntry(upn=p.upn) for p in pupils]  # everyone present: changes the N
+    entries = [
+        RegisterEntry(upn=p.upn, code="/") for p in pupils
+    ]  # everyone present: changes the N
     with pytest.raises(MarksRejected, match="only a headteacher can amend it"):
         register_take(
             actor=teacher,

@@ -35,15 +35,19 @@ def test_picking_a_group_date_and_session_opens_that_register(client, here, day)
     assert "Choose a group" in response.content.decode()
 
 
-def test_the_register_lists_every_pupil_with_present_preselected(client, here, day):
+def _selected(html: str, pupil) -> str:
+    select = re.search(rf'<select[^>]*id="code-{pupil.pk}".*?</select>', html, re.S).group(0)
+    chosen = re.search(r'<option value="([^"]*)"\s+selected', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_a_new_register_opens_with_every_pupil_unmarked(client, here, day):
     client.force_login(here["teacher"])
     html = client.get(url(here, day)).content.decode()
     assert "3 pupils on roll in 4C" in html
-    for pupil in here["pupils"]:
-        selected = re.search(
-            rf'id="code-{pupil.pk}".*?<option value="([^"]+)"\s+selected', html, re.S
-        )
-        assert selected.group(1) == "/"
+    assert [_selected(html, pupil) for pupil in here["pupils"]] == ["", "", ""]
+    assert "Not marked yet" in html
+    assert "3 pupils have no mark yet" in html
     # Every code in force that day is offered with its meaning.
     assert "N \u2013 Reason for absence not yet established" in html
     assert "C2 \u2013" in html
@@ -64,6 +68,30 @@ def test_a_teacher_takes_the_register_and_a_late_arrival_after_the_close_is_u(cl
     assert "Saved the 4C morning register" in html
     assert "Taken by Tina Teach (tina)" in html
     assert 'value="09:25"' in html
+
+
+def test_saving_an_untouched_register_marks_nobody_present(client, here, day):
+    client.force_login(here["teacher"])
+    data = {f"code-{p.pk}": "" for p in here["pupils"]} | {"reason": ""}
+    html = client.post(url(here, day), data).content.decode()
+    assert "The register was not saved" in html
+    for name in ("Ada Ash", "Bilal Birch", "Cleo Cedar"):
+        assert f"Choose a mark for {name}" in html
+    assert not Mark.objects.exists()
+
+
+def test_mark_the_rest_present_fills_only_the_empty_marks_and_saves_nothing(client, here, day):
+    ada, bilal, cleo = here["pupils"]
+    client.force_login(here["teacher"])
+    data = {f"code-{ada.pk}": "", f"code-{bilal.pk}": "N", f"code-{cleo.pk}": "L"}
+    data[f"arrived-{cleo.pk}"] = "09:05"
+    response = client.post(url(here, day), data | {"action": "rest-present"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [_selected(html, p) for p in (ada, bilal, cleo)] == ["/", "N", "L"]
+    assert 'value="09:05"' in html  # what the teacher typed stays
+    assert "Marked the 1 pupil without a mark present. Nothing is saved yet" in html
+    assert not Mark.objects.exists()
 
 
 def test_a_bad_line_saves_nothing_and_says_which_pupil(client, here, day):

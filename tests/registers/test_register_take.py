@@ -84,14 +84,14 @@ def test_a_pupil_on_a_part_time_timetable_defaults_to_c2(group, pupils, teacher)
         note="Agreed with mother; review at half-term",
     )
     roster = register_roster(group=group, day=MONDAY, session="AM")
-    assert [row.default_code for row in roster] == ["/", "C2", "/"]
+    assert [row.default_code for row in roster] == ["", "C2", ""]  # others start unmarked
     take(group, pupils, teacher)
     assert codes_saved(pupils) == ["/", "C2", "/"]
     # Monday afternoon is not excluded, and the timetable has ended by March.
     take(group, pupils, teacher, session="PM")
     assert codes_saved(pupils, session="PM") == ["\\", "\\", "\\"]
     roster = register_roster(group=group, day=dt.date(2025, 3, 3), session="AM")
-    assert [row.default_code for row in roster] == ["/", "/", "/"]
+    assert [row.default_code for row in roster] == ["", "", ""]
 
 
 def test_a_part_time_timetable_must_exclude_something_and_end_after_it_starts(pupils):
@@ -233,7 +233,7 @@ def test_a_save_that_crosses_another_is_refused_and_writes_nothing(group, pupils
     # Two people press Save at once: the checks pass for both, the writes take turns.
     from rollcall.registers.services.register_taking import _register_plan, _register_record
 
-    entries = [RegisterEntry(upn=p.upn) for p in pupils]
+    entries = [RegisterEntry(upn=p.upn, code="/") for p in pupils]
     arguments = {"group": group, "date": MONDAY, "session": "AM"}
     plan = _register_plan(
         actor=head, entries=entries, today=TODAY, amendment_reason="", **arguments

@@ -6,6 +6,7 @@ from rollcall.registers.presenters.taking import (
     index_page,
     missing_page,
     register_page,
+    rest_present_notice,
     saved_message,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "pupil_page",
     "register_page",
     "register_url",
+    "rest_present_notice",
     "saved_message",
 ]

@@ -13,7 +13,13 @@ from django.utils import timezone
 from rollcall import statutory
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.organisations.selectors import school_calendar
-from rollcall.registers.forms import arrival_field, code_choices, code_field
+from rollcall.registers.forms import (
+    NOT_MARKED_YET,
+    RegisterForm,
+    arrival_field,
+    code_choices,
+    code_field,
+)
 from rollcall.registers.models import Mark, TakenRegister
 from rollcall.registers.presenters.common import (
     DASH,
@@ -128,6 +134,7 @@ class RegisterLine:
     error: str
     mark_href: str
     amended: bool
+    chosen_text: str = ""  # the chosen code and its meaning, '' while unmarked
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,14 @@ class RegisterPage:
     other_session_href: str
     other_session_text: str
     counts: list[str] = field(default_factory=list)
+    unmarked: int = 0  # pupils with no mark chosen yet
+    notice: str = ""
+    lock_note: str = ""  # locked, but open to this user with a reason
+
+    @property
+    def editable(self) -> bool:
+        """Whether the user may change this register now: a closed one shows its marks only."""
+        return not self.locked_message
 
 
 def _arrival_text(school: School, session: str, mark: Mark | None) -> str:
@@ -190,6 +205,8 @@ def register_page(
     form: Form | None,
     problems: Mapping[str, list[str]],
     general_problems: Sequence[str],
+    notice: str = "",
+    lock_note: str = "",
 ) -> RegisterPage:
     """`problems` are the service's messages by UPN; `form` is the bound form after a failed
     save (so the page shows what the teacher entered), or None to show what is saved."""
@@ -220,10 +237,14 @@ def register_page(
                 code_name=code_name,
                 arrival_name=arrival_name,
                 options=[
-                    Option(value, text, value == chosen)
-                    for value, text in choices
-                    if value != "D" or row.dual_registered
+                    *([Option("", NOT_MARKED_YET, not chosen)] if row.mark is None else []),
+                    *(
+                        Option(value, text, value == chosen)
+                        for value, text in choices
+                        if value != "D" or row.dual_registered
+                    ),
                 ],
+                chosen_text=next((text for value, text in choices if value == chosen), ""),
                 arrival=arrival,
                 error=" ".join(messages),
                 mark_href=reverse("registers:mark", args=[row.mark.pk]) if row.mark else "",
@@ -256,7 +277,7 @@ def register_page(
         taken_line=taken_line,
         locked_message=locked_message,
         lines=lines,
-        needs_reason=bool(saved),
+        needs_reason=bool(saved) or bool(lock_note and not locked_message),
         reason=(form.data.get("reason", "") if form is not None and form.is_bound else ""),
         reason_error=field_error(form, "reason") if form is not None else "",
         errors=errors,
@@ -268,6 +289,25 @@ def register_page(
             f"{code} {DASH} {meaning(code, day)}: {count}"
             for code, count in sorted(counts.items(), key=lambda item: -item[1])
         ],
+        unmarked=sum(1 for line in lines if not line.chosen_text),
+        notice=notice,
+        lock_note="" if locked_message else lock_note,
+    )
+
+
+def rest_present_notice(*, submitted: RegisterForm, filled: RegisterForm) -> str:
+    """What "Mark the rest present" did: it fills in, it does not save."""
+    count = sum(
+        1
+        for row in filled.rows
+        if not submitted.data.get(code_field(row)) and filled.data.get(code_field(row))
+    )
+    if not count:
+        return "Every pupil already had a mark chosen: nothing was filled in."
+    pupils = "pupil" if count == 1 else "pupils"
+    return (
+        f"Marked the {count} {pupils} without a mark present. Nothing is saved yet: check the "
+        "register, then save it."
     )
 
 

@@ -38,7 +38,12 @@ from rollcall.registers.services.arrangements import (
     part_time_timetable_validate,
 )
 from rollcall.registers.services.corrections import mark_correct, n_codes_correct
-from rollcall.registers.services.lock import Write, register_closed_to, register_write_refusal
+from rollcall.registers.services.lock import (
+    Write,
+    register_closed_to,
+    register_lock_note,
+    register_write_refusal,
+)
 from rollcall.registers.services.register_taking import (
     RegisterEntry,
     RegisterProblem,
@@ -60,6 +65,7 @@ __all__ += [
     "part_time_timetable_save",
     "part_time_timetable_validate",
     "register_closed_to",
+    "register_lock_note",
     "register_take",
     "register_write_refusal",
 ]

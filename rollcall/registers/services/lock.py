@@ -94,6 +94,19 @@ def register_write_refusal(
     return ""
 
 
+def register_lock_note(
+    *, school: School, calendar: SchoolCalendar, day: dt.date, today: dt.date
+) -> str:
+    """For someone the lock lets through: that the register has locked and a reason is needed."""
+    open_until = register_open_until(calendar=calendar, school=school, day=day)
+    if open_until is None or today <= open_until:
+        return ""
+    return (
+        f"This register locked after {open_until:%A %-d %B %Y}. You can still change it or "
+        "fill it in, with a reason that is kept with the record"
+    )
+
+
 def register_closed_to(
     *,
     actor: Actor,

@@ -21,7 +21,7 @@ from django.db import connection
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
 from rollcall.organisations.models import Closure
 from rollcall.registers.models import TakenRegister, weekday_session_field
-from rollcall.registers.selectors import DUAL_REGISTRATIONS, present_code
+from rollcall.registers.selectors import DUAL_REGISTRATIONS
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PupilOnRegister:
     upn: str
     display_name: str
     dual_registered: bool
-    default_code: str  # what the register proposes: present, C2 or D
+    default_code: str  # what an arrangement decides, C2 or D, or '' (unmarked)
     mark_id: int | None
     mark_code: str | None
 
@@ -90,14 +90,15 @@ _ROSTER_SQL = """
 """
 
 
-def _default_code(session: str, *, at_other_school: bool, part_time: bool) -> str:
+def _default_code(*, at_other_school: bool, part_time: bool) -> str:
     # As selectors.default_code: D at the other school where the pupil is dual-registered
-    # (REG24 reg 10(3)), C2 on an agreed part-time timetable (REG24 reg 10; WTISA), else present.
+    # (REG24 reg 10(3)), C2 on an agreed part-time timetable (REG24 reg 10; WTISA), else
+    # unmarked.
     if at_other_school:
         return "D"
     if part_time:
         return "C2"
-    return present_code(session)
+    return ""
 
 
 def pupils_on_register(
@@ -135,7 +136,6 @@ def pupils_on_register(
                 display_name=f"{preferred_forename or legal_forename} {legal_surname}",
                 dual_registered=dual,
                 default_code=_default_code(
-                    session,
                     at_other_school=dual and bool(pattern_covers),
                     part_time=bool(timetable_covers),
                 ),

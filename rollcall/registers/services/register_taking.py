@@ -43,6 +43,7 @@ REGISTER_CHANGED = (
     "Someone else saved this register while you were filling it in; open it again to see "
     "their marks, then make your changes"
 )
+NOT_MARKED = "has no mark yet: choose one, or use \u201cMark the rest present\u201d"
 # Codes an arrival time decides between: present, late before the close, late after it.
 ARRIVAL_CODES = frozenset({"/", "\\", "L", "U"})
 ADMINISTRATIVE = statutory.RegisterTable.ADMINISTRATIVE
@@ -133,6 +134,11 @@ def _check_entries(
             continue
         seen.add(entry.upn)
         code = entry.code or row.default_code
+        if not code and entry.arrived_at is not None:
+            code = present_code(session)  # they came: the arrival time decides L or U below
+        if not code:
+            problems.append(RegisterProblem(where, NOT_MARKED, row.upn))
+            continue
         minutes_late = None
         if entry.arrived_at is not None and code in ARRIVAL_CODES:
             code, minutes_late = arrival_code(

@@ -37,7 +37,8 @@ function setUp(table) {
   table.querySelectorAll("input[data-register-arrival]").forEach((input) => {
     input.addEventListener("change", () => {
       const select = input.closest("tr").querySelector("select[data-register-code]");
-      if (!input.value || !select || !ARRIVAL_CODES.has(select.value)) return;
+      if (!input.value || !select) return;
+      if (select.value !== "" && !ARRIVAL_CODES.has(select.value)) return;
       const arrived = minutes(input.value);
       select.value = arrived <= opens ? present : arrived <= closes ? "L" : "U";
     });
