@@ -256,11 +256,23 @@ def n_codes(request: HttpRequest) -> HttpResponse:
     if urn and school.urn != urn:
         raise Http404("No such school among yours")
     today = clock.today()
-    page = present.n_codes_page(school=school, schools=schools, today=today, form=None)
+    filters = present.NFilters.of(request.GET)
+
+    def shown(form: NCorrectionForm | None) -> present.corrections.NCodesPage:
+        return present.n_codes_page(
+            user=request.user,
+            school=school,
+            schools=schools,
+            today=today,
+            form=form,
+            filters=filters,
+        )
+
+    page = shown(None)
     if request.method == "POST":
         form = NCorrectionForm(
             request.POST,
-            mark_ids=[row.mark_id for row in page.rows],
+            mark_ids=[row.mark_id for row in page.rows if not row.locked],
             codes=register_codes(today),
         )
         if form.is_valid():
@@ -277,8 +289,8 @@ def n_codes(request: HttpRequest) -> HttpResponse:
                 _add_errors(form, refused)
             else:
                 messages.success(request, f"Replaced {count} N codes.")
-                return redirect(f"{request.path}?school={school.urn}")
-        page = present.n_codes_page(school=school, schools=schools, today=today, form=form)
+                return redirect(f"{request.path}{page.action}")
+        page = shown(form)
     return render(request, "registers/n_codes.html", {"page": page})
 
 

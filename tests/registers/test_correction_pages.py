@@ -1,11 +1,14 @@
 """Correcting marks through the pages: one mark with its history, and N codes in bulk."""
 
+import datetime as dt
+
 import pytest
 
 from rollcall.registers.models import Mark
-from rollcall.registers.services import RegisterEntry, register_take
-from tests.factories import make_school
-from tests.registers.conftest import MONDAY, form_data, staff, url
+from rollcall.registers.services import MarkInput, RegisterEntry, marks_bulk_record, register_take
+from tests.conftest import set_clock
+from tests.factories import make_pupil, make_school
+from tests.registers.conftest import MONDAY, enrol_in, form_data, staff, url
 
 
 @pytest.fixture
@@ -134,3 +137,59 @@ def test_another_schools_officer_can_neither_see_nor_correct_the_mark(client, he
     )
     assert "One of the selected marks is no longer an N" in response.content.decode()
     assert Mark.objects.get(pk=taken.pk).code == "N"
+
+
+def _n_codes_on(school, pupils, days):
+    marks_bulk_record(
+        actor=None,
+        school=school,
+        marks=[MarkInput(upn=p.upn, date=d, session="AM", code="N") for d in days for p in pupils],
+        source="register",
+    )
+
+
+def _boxes(html: str) -> int:
+    return html.count('name="marks"')
+
+
+def test_an_officer_sees_locked_n_codes_without_a_box_to_tick(
+    client, school, group, pupils, officer, head, time_machine
+):
+    # Monday 13 January has locked by Thursday 30 January; Wednesday 29 January has not.
+    set_clock(time_machine, dt.date(2025, 1, 30), hour=10)
+    _n_codes_on(school, pupils, [MONDAY, dt.date(2025, 1, 29)])
+    client.force_login(officer)
+    html = client.get("/registers/n-codes").content.decode()
+    assert "6 N codes to replace" in html
+    assert _boxes(html) == 3  # only the open register's three
+    assert html.count(">Locked<") == 3
+    assert "only a headteacher can replace them now" in html
+    client.force_login(head)
+    assert _boxes(client.get("/registers/n-codes").content.decode()) == 6
+
+
+def test_n_codes_are_filtered_and_paged_fifty_at_a_time(
+    client, school, group, officer, time_machine
+):
+    set_clock(time_machine, dt.date(2025, 1, 21), hour=10)
+    pupils = []
+    for number in range(30):
+        pupil = make_pupil(forename=f"Pupil{number:02}", surname="Paged")
+        enrol_in(pupil, group)
+        pupils.append(pupil)
+    # Monday 13 January's Ns are overdue by Tuesday 21st; Monday 20th's are not.
+    _n_codes_on(school, pupils, [MONDAY, dt.date(2025, 1, 20)])
+    client.force_login(officer)
+    first = client.get("/registers/n-codes").content.decode()
+    assert "60 N codes to replace, 30 overdue (page 1 of 2, 50 shown)" in first
+    assert _boxes(first) == 50
+    assert "govuk-pagination" in first
+    second = client.get("/registers/n-codes", {"page": "2"}).content.decode()
+    assert _boxes(second) == 10
+    overdue = client.get("/registers/n-codes", {"show": "overdue"}).content.decode()
+    assert "60 N codes to replace, 30 overdue, 30 matching" in overdue
+    assert _boxes(overdue) == 30 and "Tue 21 Jan 2025" not in overdue
+    one = client.get("/registers/n-codes", {"pupil": "pupil07"}).content.decode()
+    assert _boxes(one) == 2 and "Pupil07 Paged" in one and "Pupil08 Paged" not in one
+    # The filters stay with the form, so the office replaces what it is looking at.
+    assert 'action="?school=' in one and "pupil=pupil07" in one

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.forms import Form
 from django.urls import reverse
@@ -250,14 +251,54 @@ class NLine:
     status: str
     colour: str
     checked: bool
+    locked: str = ""  # why this user cannot replace it here, or ''
+
+
+N_PAGE_SIZE = 50
+N_SHOW = {"all": "All N codes", "overdue": "Overdue only", "due": "Not yet overdue"}
+
+
+@dataclass(frozen=True)
+class NFilters:
+    """What the office narrowed the list to: which N codes, a pupil's name, the page."""
+
+    show: str = "all"
+    pupil: str = ""
+    page: int = 1
+
+    @classmethod
+    def of(cls, query: Mapping[str, str]) -> NFilters:
+        show = query.get("show", "all")
+        try:
+            page = max(1, int(query.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            show=show if show in N_SHOW else "all",
+            pupil=query.get("pupil", "").strip()[:100],
+            page=page,
+        )
+
+    def query(self, **changes: object) -> str:
+        values = {"show": self.show, "pupil": self.pupil, "page": self.page, **changes}
+        return urlencode({k: v for k, v in values.items() if v not in ("", "all", 1)})
 
 
 @dataclass(frozen=True)
 class NCodesPage:
     school_name: str
     school_links: list[Link]
-    rows: list[NLine]
+    rows: list[NLine]  # this page's rows, after the filters
     overdue_count: int
+    total: int  # every N code outstanding at the school
+    matching: int  # those the filters leave
+    filters: NFilters
+    show_options: list[Option]
+    pagination: dict[str, object] | None
+    action: str  # the form posts back to the same filters and page
+    school_urn: str
+    caption: str
+    locked_note: str
     limit: str
     options: list[Option]
     reason: str
@@ -277,26 +318,91 @@ def _n_status(row: OutstandingN) -> tuple[str, str]:
     return f"{row.days_left} school day{'s' if row.days_left != 1 else ''} left", "blue"
 
 
+def _n_caption(
+    total: int, overdue: int, matching: int, shown: int, filters: NFilters, pages: int
+) -> str:
+    what = f"{total} N code{'s' if total != 1 else ''} to replace"
+    if overdue:
+        what += f", {overdue} overdue"
+    if matching != total:
+        what += f", {matching} matching"
+    if pages > 1:
+        what += f" (page {filters.page} of {pages}, {shown} shown)"
+    return what
+
+
+def _n_matches(row: OutstandingN, filters: NFilters) -> bool:
+    if filters.show == "overdue" and not row.overdue:
+        return False
+    if filters.show == "due" and row.overdue:
+        return False
+    return not filters.pupil or filters.pupil.lower() in row.mark.pupil.display_name.lower()
+
+
+def _pagination(filters: NFilters, pages: int, school: School) -> dict[str, object] | None:
+    """The GOV.UK pagination component's parameters, or None for a single page."""
+    if pages <= 1:
+        return None
+    base = f"{reverse('registers:n_codes')}?school={school.urn}&"
+
+    def href(number: int) -> str:
+        return base + filters.query(page=number)
+
+    result: dict[str, object] = {
+        "items": [
+            {"number": n, "href": href(n), "current": n == filters.page}
+            for n in range(1, pages + 1)
+        ]
+    }
+    if filters.page > 1:
+        result["previous"] = {"href": href(filters.page - 1)}
+    if filters.page < pages:
+        result["next"] = {"href": href(filters.page + 1)}
+    return result
+
+
 def n_codes_page(
-    *, school: School, schools: Sequence[School], today: dt.date, form: Form | None
+    *,
+    user: User,
+    school: School,
+    schools: Sequence[School],
+    today: dt.date,
+    form: Form | None,
+    filters: NFilters,
 ) -> NCodesPage:
-    rows = n_codes_outstanding(school=school, calendar=school_calendar(school=school), today=today)
+    calendar = school_calendar(school=school)
+    every = n_codes_outstanding(school=school, calendar=calendar, today=today)
+    matching = [row for row in every if _n_matches(row, filters)]
+    pages = max(1, -(-len(matching) // N_PAGE_SIZE))
+    filters = replace(filters, page=min(filters.page, pages))
+    shown = matching[(filters.page - 1) * N_PAGE_SIZE : filters.page * N_PAGE_SIZE]
     selected = set(form.data.getlist("marks")) if form is not None else set()  # type: ignore[attr-defined]
     law = statutory.on(today).registers
+    closed: dict[dt.date, str] = {}
     lines = []
-    for row in rows:
+    for row in shown:
+        day = row.mark.date
+        if day not in closed:
+            closed[day] = register_closed_to(
+                actor=user,  # type: ignore[arg-type]
+                school=school,
+                calendar=calendar,
+                day=day,
+                today=today,
+            )
         status, colour = _n_status(row)
         lines.append(
             NLine(
                 mark_id=row.mark.pk,
                 pupil_name=row.mark.pupil.display_name,
                 mark_href=reverse("registers:mark", args=[row.mark.pk]),
-                date=f"{row.mark.date:%a %-d %b %Y}",
+                date=f"{day:%a %-d %b %Y}",
                 session=row.mark.session,
                 deadline=f"{row.deadline:%a %-d %b %Y}" if row.deadline else "",
                 status=status,
                 colour=colour,
                 checked=str(row.mark.pk) in selected,
+                locked=closed[day],
             )
         )
     chosen = form.data.get("new_code", "") if form is not None else ""
@@ -309,7 +415,28 @@ def n_codes_page(
             if len(schools) > 1
         ],
         rows=lines,
-        overdue_count=sum(1 for row in rows if row.overdue),
+        overdue_count=sum(1 for row in every if row.overdue),
+        total=len(every),
+        matching=len(matching),
+        filters=filters,
+        show_options=[Option(v, t, v == filters.show) for v, t in N_SHOW.items()],
+        pagination=_pagination(filters, pages, school),
+        action=f"?school={school.urn}&{filters.query()}".rstrip("&"),
+        school_urn=school.urn,
+        caption=_n_caption(
+            len(every),
+            sum(1 for row in every if row.overdue),
+            len(matching),
+            len(lines),
+            filters,
+            pages,
+        ),
+        locked_note=(
+            "Locked N codes are in registers that have locked: only a headteacher can replace "
+            "them now."
+            if any(line.locked for line in lines)
+            else ""
+        ),
         limit=f"{law.n_code_correction.amount} school days" if law else "the time allowed",
         options=[Option("", "Choose a code", not chosen)]
         + [Option(v, t, v == chosen) for v, t in code_choices(codes)],
