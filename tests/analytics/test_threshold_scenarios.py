@@ -64,10 +64,14 @@ def test_the_pupil_page_shows_when_it_was_met_and_draws_that_window(client, scho
     html = signed_in(client, "head").get(f"/analytics/pupils/{pupil.upn}").content.decode()
     assert "Met on Wednesday 12 March 2025, afternoon session" in html
     # As of Fri 21 Mar the 10 school weeks are 6 Jan to 17 Mar: 6 + 1 + 1 + 2 = 10.
-    assert "10 unauthorised sessions in the last 10 school weeks (the threshold is 10)." in html
+    # Each count says which window it counts: now, and when the threshold was met.
     assert (
-        "Shaded: Threshold met 12 Mar 2025 (PM): 10 unauthorised sessions in 10 school weeks"
-        in (html)
+        "Now: 10 unauthorised sessions in the 10 school weeks to 21 March 2025 "
+        "(the threshold is 10)." in html
+    )
+    assert (
+        "Shaded: the 10 school weeks to 12 Mar 2025 (PM), when the threshold was met: "
+        "10 unauthorised sessions" in html
     )
     # In the chart's data: the window is 16 Dec to 10 Mar, skipping both holidays.
     in_window = re.findall(
@@ -101,8 +105,11 @@ def test_a_pupil_under_the_threshold_shows_the_current_window(client, school, pu
     person("head", "headteacher", school=school)
     html = signed_in(client, "head").get(f"/analytics/pupils/{pupil.upn}").content.decode()
     assert re.search(r'id="threshold-status">Not met</p>', html)
-    assert "3 unauthorised sessions in the last 10 school weeks (the threshold is 10)." in html
-    assert "Shaded: Current window: 3 unauthorised sessions in the last 2 school weeks" in html
+    assert (
+        "Now: 3 unauthorised sessions in the 10 school weeks to 14 March 2025 "
+        "(the threshold is 10)." in html
+    )
+    assert "Shaded: the 2 school weeks to 14 Mar 2025: 3 unauthorised sessions" in html
 
 
 def test_a_mover_is_work_for_the_new_school_and_the_old_school_is_told_why(client, school):

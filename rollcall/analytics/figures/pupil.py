@@ -63,6 +63,7 @@ class ThresholdStatus:
     met_session: str | None
     sessions_in_window: int  # in the 10 school weeks ending at the as-of date
     window: ThresholdWindow | None
+    as_of: dt.date | None = None  # the day the current window ends
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,7 @@ def _threshold(
         met_session=matrix.column_session(this_year) if this_year >= 0 else None,
         sessions_in_window=int(result.sessions_in_window[0]),
         window=window,
+        as_of=as_of,
     )
 
 

@@ -175,11 +175,12 @@ def _threshold_lines(status: ThresholdStatus) -> list[str]:
         met = "Not met this school year"
     else:
         met = "Not met"
+    to = f" to {long_date(status.as_of)}" if status.as_of else ""
     lines = [
         met,
-        f"{status.sessions_in_window} unauthorised "
-        f"session{'' if status.sessions_in_window == 1 else 's'} in the last "
-        f"{status.school_weeks} school weeks (the threshold is {status.sessions}).",
+        f"Now: {status.sessions_in_window} unauthorised "
+        f"session{'' if status.sessions_in_window == 1 else 's'} in the "
+        f"{status.school_weeks} school weeks{to} (the threshold is {status.sessions}).",
     ]
     if status.first_met_on is not None and status.first_met_on != status.met_on:
         lines.append(f"First met on {long_date(status.first_met_on)}.")
@@ -209,13 +210,15 @@ def _trend(year: PupilYear, subject: str) -> Chart:
         if shown.met:
             session = f" ({shown.ends_session})" if shown.ends_session else ""
             label = (
-                f"Threshold met {short_date(shown.ends_on)}{session}: {shown.qualifying} "
-                f"unauthorised sessions in {len(shown.mondays)} school weeks"
+                f"the {len(shown.mondays)} school weeks to {short_date(shown.ends_on)}"
+                f"{session}, when the threshold was met: {shown.qualifying} unauthorised "
+                "sessions"
             )
         else:
             label = (
-                f"Current window: {shown.qualifying} unauthorised sessions in the last "
-                f"{len(shown.mondays)} school weeks (threshold {status.sessions})"
+                f"the {len(shown.mondays)} school weeks to "
+                f"{short_date(shown.ends_on)}: {shown.qualifying} unauthorised sessions "
+                f"(threshold {status.sessions})"
             )
         window = Window(frozenset(shown.mondays), label)
     weeks = [TrendWeek(w.monday, w.attendance_pct, w.qualifying) for w in year.weeks]
