@@ -76,6 +76,16 @@ class SchoolCalendar:
     def is_open(self, day: dt.date, session: str) -> bool:
         return self.session_status(day, session).open
 
+    def latest_school_day(self, on_or_before: dt.date, *, within_days: int = 120) -> dt.date | None:
+        """The latest day on or before `on_or_before` when the school met, looking back at most
+        `within_days` (a summer holiday is about 45); None if it did not meet in that time."""
+        day = on_or_before
+        for _ in range(within_days + 1):
+            if any(self.is_open(day, session) for session in SESSIONS):
+                return day
+            day -= dt.timedelta(days=1)
+        return None
+
     def sessions_between(self, first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, str]]:
         """Every session the school meets from first to last inclusive, in order."""
         day = first

@@ -198,6 +198,7 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
             write=Write.AMEND if taken is not None else Write.TAKE,
         ),
         lock_note=register_lock_note(school=school, calendar=calendar, day=day, today=today),
+        latest_day=calendar.latest_school_day(min(day, today)),
         form=form,
         problems=problems,
         general_problems=general,

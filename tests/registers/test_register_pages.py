@@ -1,11 +1,12 @@
 """Taking a register through the pages, as a teacher does."""
 
+import datetime as dt
 import re
 
 from rollcall.organisations.services import registration_group_create
 from rollcall.registers.models import Mark, MarkAmendment, TakenRegister
 from tests.factories import make_pupil, make_school
-from tests.registers.conftest import enrol_in, form_data, staff, url
+from tests.registers.conftest import clock_at, enrol_in, form_data, staff, url
 
 
 def test_signing_in_is_needed(client, db):
@@ -179,3 +180,19 @@ def test_the_office_sees_which_registers_are_missing(client, here, day):
 def _cell(text: str, html: str) -> bool:
     """Whether `text` is the whole text of an element (not, say, part of a form's token)."""
     return re.search(rf">\s*{re.escape(text)}\s*<", html) is not None
+
+
+def test_on_a_day_with_no_school_the_pages_say_so_and_offer_the_latest_school_day(
+    client, here, day, time_machine
+):
+    saturday = day + dt.timedelta(days=3)  # Saturday 18 January 2025
+    time_machine.move_to(clock_at(saturday, 10), tick=False)
+    client.force_login(here["teacher"])
+    html = client.get("/registers/").content.decode()
+    assert "No registers on Saturday 18 January 2025" in html and "is a weekend" in html
+    assert 'href="/registers/?date=2025-01-17"' in html
+    assert "Registers for Friday 17 January 2025, the latest school day" in html
+    html = client.get(url(here, saturday)).content.decode()
+    assert "There is no register to take" in html
+    assert f'href="{url(here, day + dt.timedelta(days=2))}"' in html
+    assert "The 4C morning register for Friday 17 January 2025" in html

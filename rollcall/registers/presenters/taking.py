@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rollcall import statutory
+from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers.forms import (
@@ -92,10 +93,17 @@ class SchoolRegisters:
     closed_reason: str
     groups: list[GroupLine]
     missing_count: int
+    # When the school did not meet on the day: the latest day it did, to offer instead.
+    latest_school_day: Link | None = None
 
 
 def school_registers(
-    *, school: School, day: dt.date, groups: Sequence[GroupRegisters], only_missing: bool = False
+    *,
+    school: School,
+    day: dt.date,
+    groups: Sequence[GroupRegisters],
+    only_missing: bool = False,
+    calendar: SchoolCalendar | None = None,
 ) -> SchoolRegisters:
     lines = [
         GroupLine(
@@ -110,12 +118,22 @@ def school_registers(
         if g.missing or not only_missing
     ]
     closed = [g.states[s].closed_reason for g in groups[:1] for s in ("AM", "PM")]
+    closed_reason = closed[0] if closed and all(closed) else ""
+    latest = None
+    if closed_reason and calendar is not None:
+        latest_day = calendar.latest_school_day(day)
+        if latest_day is not None:
+            latest = Link(
+                f"Registers for {day_label(latest_day)}, the latest school day",
+                reverse("registers:index") + f"?date={latest_day.isoformat()}",
+            )
     return SchoolRegisters(
         name=school.name,
         urn=school.urn,
-        closed_reason=closed[0] if closed and all(closed) else "",
+        closed_reason=closed_reason,
         groups=lines,
         missing_count=sum(1 for g in groups for state in g.states.values() if state.missing),
+        latest_school_day=latest,
     )
 
 
@@ -163,6 +181,7 @@ class RegisterPage:
     unmarked: int = 0  # pupils with no mark chosen yet
     notice: str = ""
     lock_note: str = ""  # locked, but open to this user with a reason
+    latest: Link | None = None  # on a day with no register: the latest school day's
 
     @property
     def editable(self) -> bool:
@@ -207,6 +226,7 @@ def register_page(
     general_problems: Sequence[str],
     notice: str = "",
     lock_note: str = "",
+    latest_day: dt.date | None = None,
 ) -> RegisterPage:
     """`problems` are the service's messages by UPN; `form` is the bound form after a failed
     save (so the page shows what the teacher entered), or None to show what is saved."""
@@ -292,6 +312,14 @@ def register_page(
         unmarked=sum(1 for line in lines if not line.chosen_text),
         notice=notice,
         lock_note="" if locked_message else lock_note,
+        latest=(
+            Link(
+                f"The {group.name} {SESSION_NAMES[session]} register for {day_label(latest_day)}",
+                register_url(group, latest_day, session),
+            )
+            if closed_reason and latest_day is not None and latest_day != day
+            else None
+        ),
     )
 
 
@@ -376,11 +404,10 @@ def index_page(
             school_registers(
                 school=school,
                 day=day,
-                groups=register_states(
-                    school=school, calendar=school_calendar(school=school), day=day
-                ),
+                groups=register_states(school=school, calendar=calendar, day=day),
+                calendar=calendar,
             )
-            for school in schools
+            for school, calendar in ((s, school_calendar(school=s)) for s in schools)
         ],
         group_options=[
             Option(
