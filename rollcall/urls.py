@@ -10,6 +10,7 @@ admin.site.site_title = "rollcall"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("pupils", views.pupil_search, name="pupil_search"),
     path(
         "sign-in",
         auth_views.LoginView.as_view(

@@ -34,6 +34,7 @@ from rollcall.analytics.services import worklist_item_complete
 from rollcall.analytics.source import analysis_matrix
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix
+from rollcall.web.pupil_links import ATTENDANCE, pupil_record_links
 
 NOT_YOURS = (
     "Only the school's attendance officers and headteacher can mark its worklist items done. "
@@ -112,7 +113,8 @@ def pupil(request: HttpRequest, upn: str) -> HttpResponse:
     page = pupil_page(
         user=request.user, pupil=found, matrix=_matrix(request), as_of=_as_of(request)
     )
-    return render(request, "analytics/pupil.html", {"page": page})
+    links = pupil_record_links(user=request.user, pupil=found, current=ATTENDANCE)
+    return render(request, "analytics/pupil.html", {"page": page, "links": links})
 
 
 @require_GET

@@ -51,6 +51,7 @@ from rollcall.registers.services import (
     register_lock_note,
     register_take,
 )
+from rollcall.web.pupil_links import MARKS, pupil_record_links
 
 NO_SCHOOL_ROLE = (
     "Registers are kept by a school's teachers, attendance officers and headteachers. Your "
@@ -243,7 +244,8 @@ def pupil(request: HttpRequest, urn: str, pupil_id: int) -> HttpResponse:
     if found is None:
         raise Http404("No such pupil at your school")
     page = present.pupil_page(pupil=found, school=school, everything="all" in request.GET)
-    return render(request, "registers/pupil.html", {"page": page})
+    links = pupil_record_links(user=request.user, pupil=found, school=school, current=MARKS)
+    return render(request, "registers/pupil.html", {"page": page, "links": links})
 
 
 @require_http_methods(["GET", "POST"])

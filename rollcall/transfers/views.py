@@ -241,7 +241,11 @@ def certificate_page(request: HttpRequest, urn: str) -> HttpResponse:
     form = CertificateForm(
         _submitted(request)[0],
         pupil_choices=choices,
-        initial={"first": _academic_year_start(today), "last": today},
+        initial={
+            "first": _academic_year_start(today),
+            "last": today,
+            "upn": request.GET.get("upn", ""),
+        },
     )
     if request.method == "POST" and form.is_valid():
         pupil = pupil_ever_at(school=school, upn=form.cleaned_data["upn"])

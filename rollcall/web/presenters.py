@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
-from rollcall.accounts.selectors import memberships_of, schools_visible_to
+from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
+from rollcall.pupils.selectors import SEARCH_LIMIT, PupilFound, on_roll, pupils_matching
+from rollcall.web.pupil_links import RecordLink, pupil_record_links
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,53 @@ def home_page(*, user: AbstractBaseUser, today: dt.date) -> HomePage:
         schools=rows,
         total_on_roll=sum(r.on_roll for r in rows),
     )
+
+
+@dataclass(frozen=True)
+class FoundRow:
+    name: str
+    upn: str
+    date_of_birth: str
+    school: str
+    links: list[RecordLink]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    caption: str
+    rows: list[FoundRow]
+
+
+def _school_line(found: PupilFound, today: dt.date) -> str:
+    if not found.enrolments:
+        return ""
+    latest = found.enrolments[0]
+    if on_roll(latest, today):
+        group = latest.registration_group.name if latest.registration_group else ""
+        return f"{latest.school.name}" + (f", {group}" if group else "")
+    left = f", left {latest.left_on:%-d %B %Y}" if latest.left_on else ""
+    return f"{latest.school.name}{left}"
+
+
+def search_page(*, user: User, query: str, today: dt.date) -> SearchPage:
+    query = " ".join(query.split())[:100]
+    found = pupils_matching(user=user, query=query)
+    rows = [
+        FoundRow(
+            name=f.pupil.display_name,
+            upn=f.pupil.upn,
+            date_of_birth=f"{f.pupil.date_of_birth:%-d %B %Y}",
+            school=_school_line(f, today),
+            links=pupil_record_links(
+                user=user, pupil=f.pupil, school=f.enrolments[0].school if f.enrolments else None
+            ),
+        )
+        for f in found
+    ]
+    count = len(rows)
+    quoted = f"\N{LEFT SINGLE QUOTATION MARK}{query}\N{RIGHT SINGLE QUOTATION MARK}"
+    caption = f"{count} pupil{'s' if count != 1 else ''} matching {quoted}"
+    if count >= SEARCH_LIMIT:
+        caption = f"The first {SEARCH_LIMIT} pupils matching {quoted}: add to the name to narrow it"
+    return SearchPage(query=query, caption=caption, rows=rows)
