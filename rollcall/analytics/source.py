@@ -23,12 +23,14 @@ from django.db import connection
 from django.db.models import Max
 
 from rollcall.engine import MarkMatrix, marks_from_table
+from rollcall.engine.history import history_matrix
 from rollcall.engine.matrix import overlay
 from rollcall.engine.parquet import Doubtful, read_parquet_marks
 from rollcall.engine.store import StoreError, store_info, store_load, store_save
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.transfers.selectors import earlier_school_marks
 
 FETCH = 200_000
 
@@ -252,3 +254,10 @@ def analysis_matrix(*, rebuild: bool = False) -> MarkMatrix:
     matrix = matrix_from_database()
     store_save(matrix, directory, meta={"source": "database", **version})
     return store_load(directory)
+
+
+def history_from_database() -> MarkMatrix | None:
+    """Pupils' attendance at earlier schools, from the CTFs imported, as the matrix the
+    threshold counts alongside the registers (engine.history; ADR 0009). It is read afresh
+    each time: a few sessions per pupil who moved, not a school's registers."""
+    return history_matrix(earlier_school_marks())

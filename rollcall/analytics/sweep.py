@@ -20,6 +20,7 @@ import numpy as np
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
 from rollcall.analytics.figures.threshold import threshold_met_since
 from rollcall.engine import MarkMatrix
+from rollcall.engine.history import with_history
 from rollcall.engine.triggers import (
     HOLIDAY,
     LOCAL_THRESHOLD,
@@ -63,10 +64,12 @@ def sweep_candidates(
     on_roll: Collection[tuple[str, str]],
     since: dt.date | None = None,
     default_profile: str = "national",
+    history: MarkMatrix | None = None,
 ) -> Findings:
     """Triggers met up to `on`, each for the pupil's current school. `profile_of` maps URN to
     policy profile key; `on_roll` holds (UPN, URN) of enrolments current on `on`. Events
-    before `since` (default: the start of the school year) are left out."""
+    before `since` (default: the start of the school year) are left out. `history` holds the
+    pupils' attendance at earlier schools, which the thresholds count (engine.history)."""
     since = since or academic_year_start(on)
     columns = matrix.columns_between(None, on)
     if columns.stop == columns.start or matrix.n_pupils == 0:
@@ -80,8 +83,8 @@ def sweep_candidates(
     for key, pupils in sorted(groups.items()):
         profile = load_profile(key)
         group = submatrix(matrix, rows_of_pupils(matrix, np.asarray(pupils)))
-        hits = find_triggers(group, as_of=on, profile=profile)
-        hits += _met_again(group, hits, on)
+        hits = find_triggers(group, as_of=on, profile=profile, history=history)
+        hits += _met_again(with_history(group, history), hits, on)
         for hit in hits:
             found += 1
             upn, urn = str(group.pupils[hit.pupil]), str(group.schools[hit.school])
@@ -97,7 +100,8 @@ def sweep_candidates(
 
 def _met_again(matrix: MarkMatrix, hits: list[TriggerHit], on: dt.date) -> list[TriggerHit]:
     """The national threshold met again this school year by pupils who first met it earlier:
-    the engine reports only the first time, but each time is for the school to consider."""
+    the engine reports only the first time, but each time is for the school to consider.
+    `matrix` is the one the threshold counts (earlier schools included)."""
     first = {hit.pupil: hit for hit in hits if hit.kind == NATIONAL_THRESHOLD}
     if not first:
         return []

@@ -9,6 +9,7 @@ import polars as pl
 
 from rollcall import statutory
 from rollcall.engine.figures import pupil_figures
+from rollcall.engine.history import with_history
 from rollcall.engine.matrix import MarkMatrix
 from rollcall.engine.threshold import national_threshold
 
@@ -43,9 +44,11 @@ def analyse(
     as_of: dt.date | None = None,
     first: dt.date | None = None,
     last: dt.date | None = None,
+    history: MarkMatrix | None = None,
 ) -> pl.DataFrame:
     """Figures for every pupil. Session counts cover first..last (default: everything up to
-    as_of); threshold fields consider every mark up to as_of (default: the last date)."""
+    as_of); threshold fields consider every mark up to as_of (default: the last date), and
+    also the pupils' attendance at earlier schools (`history`), which no other field counts."""
     # With no marks and no as-of date there is no threshold to look for (and no date to
     # invent: the engine never takes today's date itself).
     as_of = as_of or matrix.last_date()
@@ -57,11 +60,12 @@ def analyse(
     met_session = pl.Series("threshold_met_session", [None] * n, dtype=pl.String)
     in_window = np.zeros(n, dtype=np.int64)
     if as_of is not None and n and statutory.on(as_of).threshold is not None:
-        result = national_threshold(matrix, as_of=as_of)
+        counted = with_history(matrix, history)
+        result = national_threshold(counted, as_of=as_of)
         in_window = result.sessions_in_window
         met = result.met()
         column = np.where(met, result.met_column, 0)
-        met_on = pl.Series("threshold_met_on", matrix.days[column // 2]).cast(pl.Date)
+        met_on = pl.Series("threshold_met_on", counted.days[column // 2]).cast(pl.Date)
         met_on = met_on.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.Date))
         met_session = pl.Series("threshold_met_session", np.where(column % 2, "PM", "AM"))
         met_session = met_session.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.String))

@@ -214,6 +214,26 @@ def overlay(base: MarkMatrix, patch: MarkMatrix) -> MarkMatrix:
     )
 
 
+def submatrix(matrix: MarkMatrix, rows: np.ndarray) -> MarkMatrix:
+    """A matrix of just these rows, laid out as the engine expects: each pupil's first row
+    first (row i is pupil i), then their other schools. Days and school indices are kept, so
+    columns and `row_school` mean the same as in the whole matrix."""
+    rows = np.sort(np.asarray(rows, dtype=np.int64))
+    owners = matrix.row_pupil[rows]
+    pupils, first_position, owner_index = np.unique(owners, return_index=True, return_inverse=True)
+    extra = np.ones(rows.size, dtype=bool)
+    extra[first_position] = False
+    ordered = np.concatenate([rows[first_position], rows[extra]])
+    return MarkMatrix(
+        ids=np.asarray(matrix.ids[ordered]),
+        days=matrix.days,
+        row_pupil=np.concatenate([np.arange(pupils.size), owner_index[extra]]).astype(np.int32),
+        row_school=matrix.row_school[ordered].astype(np.int32),
+        pupils=matrix.pupils[pupils],
+        schools=matrix.schools,
+    )
+
+
 def _union(first: np.ndarray, more: np.ndarray) -> np.ndarray:
     """first's values in order, then those of more that first lacks (as str objects)."""
     seen = {str(value) for value in first}

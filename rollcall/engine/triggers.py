@@ -11,6 +11,8 @@
   Hackney's below 90 % over 12 school weeks) and holiday variant (Essex: 10 consecutive G).
 
 Days and weeks are the pupil's own: a day counts when one of their schools held a session.
+Only the thresholds also count the pupil's earlier schools known from CTFs (`history`;
+engine.history): every other trigger is about the schools whose registers are in the matrix.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from rollcall import statutory
 from rollcall.engine.codes import AEA, AUTHORISED, PRESENT, UNAUTHORISED
 from rollcall.engine.figures import pupil_figures
+from rollcall.engine.history import with_history
 from rollcall.engine.matrix import MarkMatrix, week_numbers
 from rollcall.engine.threshold import ThresholdRule, national_threshold
 from rollcall.policies import PolicyProfile
@@ -204,9 +207,14 @@ def holiday_runs(
 
 
 def find_triggers(
-    matrix: MarkMatrix, *, as_of: dt.date, profile: PolicyProfile | None = None
+    matrix: MarkMatrix,
+    *,
+    as_of: dt.date,
+    profile: PolicyProfile | None = None,
+    history: MarkMatrix | None = None,
 ) -> list[TriggerHit]:
-    """Every trigger met by every pupil up to as_of, for the sweep to turn into work."""
+    """Every trigger met by every pupil up to as_of, for the sweep to turn into work. The
+    thresholds also count `history`, the pupils' attendance at earlier schools."""
     columns = matrix.columns_between(None, as_of)
     if columns.stop == columns.start or matrix.n_pupils == 0:
         return []
@@ -218,26 +226,28 @@ def find_triggers(
         hits.append(TriggerHit(pupil, int(school[pupil]), kind, met_on, detail))
 
     if law.threshold is not None:
-        result = national_threshold(matrix, as_of=as_of)
+        # The threshold runs across schools, earlier ones included (RULES §3 item 5).
+        counted = with_history(matrix, history)
+        result = national_threshold(counted, as_of=as_of)
         for pupil in np.flatnonzero(result.met()).tolist():
             column = int(result.met_column[pupil])
             add(
                 pupil,
                 NATIONAL_THRESHOLD,
-                matrix.column_date(column),
+                counted.column_date(column),
                 f"10 sessions of unauthorised absence within 10 school weeks, reached at the "
-                f"{matrix.column_session(column)} session",
+                f"{counted.column_session(column)} session",
             )
         local_codes = set(profile.threshold_codes) if profile else set(law.threshold.codes)
         if local_codes != set(law.threshold.codes):
-            rule = ThresholdRule.for_codes(matrix, as_of, local_codes)
-            local = national_threshold(matrix, as_of=as_of, rule=rule)
+            rule = ThresholdRule.for_codes(counted, as_of, local_codes)
+            local = national_threshold(counted, as_of=as_of, rule=rule)
             for pupil in np.flatnonzero(local.met()).tolist():
                 column = int(local.met_column[pupil])
                 add(
                     pupil,
                     LOCAL_THRESHOLD,
-                    matrix.column_date(column),
+                    counted.column_date(column),
                     f"local threshold counting {', '.join(sorted(local_codes))} reached",
                 )
     registers = law.registers

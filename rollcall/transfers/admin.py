@@ -3,7 +3,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rollcall.transfers.models import Certificate, CtfSchool, ImportBatch
+from rollcall.transfers.models import (
+    Certificate,
+    CtfSchool,
+    EarlierSchoolAttendance,
+    ImportBatch,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -39,3 +44,21 @@ class CertificateAdmin(ReadOnly):
 class CtfSchoolAdmin(ReadOnly):
     list_display = ("school", "first_file_name", "created_at")
     list_select_related = ("school",)
+
+
+@admin.register(EarlierSchoolAttendance)
+class EarlierSchoolAttendanceAdmin(ReadOnly):
+    list_display = (
+        "pupil",
+        "school_name",
+        "la_code",
+        "establishment_number",
+        "urn",
+        "year",
+        "sessions_possible",
+        "sessions_unauthorised",
+        "first_date",
+        "last_date",
+    )
+    search_fields = ("pupil__upn", "school_name", "urn", "establishment_number")
+    list_select_related = ("pupil",)

@@ -1,5 +1,6 @@
-"""Records of data moving in and out: import batches, schools known only from Common Transfer
-Files, and issued attendance certificates. All three are evidence, so none is ever changed."""
+"""Records of data moving in and out: import batches, pupils' attendance at earlier schools
+(from Common Transfer Files), schools known only from CTFs, and issued attendance certificates.
+All are evidence, so none is ever changed."""
 
 from __future__ import annotations
 
@@ -55,6 +56,68 @@ class CtfSchool(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.school} (from {self.first_file_name})"
+
+
+class EarlierSchoolAttendance(AppendOnlyModel):
+    """A pupil's attendance at an earlier school, as one CTF `YearData` gave it: the school
+    (named by LA and establishment number, since it is usually not one rollcall keeps registers
+    for), the totals and the marks. It is the pupil's history, not a register: it counts only
+    towards the national threshold, which runs across schools (RULES §3 item 5; ADR 0009)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    element = models.CharField(
+        max_length=300, help_text="Where in the file: CTfile/CTFpupilData/Pupil[1]/…/YearData[2]"
+    )
+    la_code = models.CharField("LA number", max_length=3)
+    establishment_number = models.CharField(max_length=4)
+    school_name = models.CharField(max_length=200, blank=True)
+    urn = models.CharField("URN", max_length=6, blank=True, help_text="When the CTF gave one.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sessions_possible = models.PositiveIntegerField(null=True, blank=True)
+    sessions_attended = models.PositiveIntegerField(null=True, blank=True)
+    sessions_authorised = models.PositiveIntegerField(null=True, blank=True)
+    sessions_unauthorised = models.PositiveIntegerField(null=True, blank=True)
+    # Each AttendSessions exactly as received: [[AttendanceStartDate, AttendanceMarks], …].
+    attend_sessions = models.JSONField(default=list, blank=True)
+    first_date = models.DateField(null=True, blank=True)
+    last_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pupil", "first_date", "id"]
+        verbose_name = "attendance at an earlier school"
+        verbose_name_plural = "attendance at earlier schools"
+        indexes = [models.Index(fields=["pupil", "la_code", "establishment_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} at {self.school_name or self.laestab} ({self.year or '?'})"
+
+    @property
+    def laestab(self) -> str:
+        return f"{self.la_code}{self.establishment_number}"
+
+
+class EarlierSchoolMark(AppendOnlyModel):
+    """One session of an earlier school's register, decoded from `AttendanceMarks`."""
+
+    attendance = models.ForeignKey(
+        EarlierSchoolAttendance, on_delete=models.PROTECT, related_name="marks"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2)
+    code = models.CharField(max_length=2)
+
+    class Meta:
+        ordering = ["attendance", "date", "session"]
+        verbose_name = "mark at an earlier school"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendance", "date", "session"], name="earlier_mark_once_a_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session} {self.code}"
 
 
 class Certificate(AppendOnlyModel):

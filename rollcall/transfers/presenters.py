@@ -133,12 +133,15 @@ def _local(value: dt.datetime) -> str:
 
 
 def batch_summary(batch: ImportBatch) -> str:
+    if batch.kind == ImportBatch.Kind.CTF:
+        return (
+            f"{batch.rows} pupil(s), {batch.pupils_created} new, {batch.marks_created:,} "
+            f"sessions at earlier schools kept, {batch.marks_unchanged:,} already held"
+        )
     parts = [f"{batch.marks_created:,} marks recorded"]
     if batch.marks_amended:
         parts.append(f"{batch.marks_amended:,} amended")
     parts.append(f"{batch.marks_unchanged:,} already recorded")
-    if batch.kind == ImportBatch.Kind.CTF:
-        parts.insert(0, f"{batch.rows} pupil(s), {batch.pupils_created} new")
     return ", ".join(parts)
 
 

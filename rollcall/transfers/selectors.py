@@ -12,7 +12,7 @@ from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.organisations.models import School
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
 from rollcall.registers.models import Mark
-from rollcall.transfers.models import Certificate, ImportBatch
+from rollcall.transfers.models import Certificate, EarlierSchoolMark, ImportBatch
 
 # A school's attendance officer or headteacher moves their own school's data; an LA
 # attendance officer may do so for any school in the LA's area.
@@ -122,3 +122,18 @@ def import_batches_for(*, user: User) -> QuerySet[ImportBatch]:
 
 def certificates_for(*, school: School) -> QuerySet[Certificate]:
     return Certificate.objects.filter(school=school).select_related("pupil")
+
+
+def earlier_school_marks() -> list[tuple[str, str, dt.date, str, str]]:
+    """(UPN, earlier school's LAESTAB, date, session, code) for every session of every pupil's
+    attendance at earlier schools, oldest import first, for the threshold (engine.history).
+    rollcall's own, for the nightly sweep and `rollcall analyse`: it takes no user."""
+    rows = EarlierSchoolMark.objects.order_by("attendance_id", "date", "session").values_list(
+        "attendance__pupil__upn",
+        "attendance__la_code",
+        "attendance__establishment_number",
+        "date",
+        "session",
+        "code",
+    )
+    return [(upn, la + estab, day, session, code) for upn, la, estab, day, session, code in rows]

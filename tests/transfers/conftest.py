@@ -12,7 +12,12 @@ from rollcall.core.models import AuditEvent
 from rollcall.organisations.models import LocalAuthority, School, Term
 from rollcall.pupils.models import Carer, CarerLink, Enrolment, Pupil
 from rollcall.registers.models import Mark, MarkAmendment
-from rollcall.transfers.models import CtfSchool, ImportBatch
+from rollcall.transfers.models import (
+    CtfSchool,
+    EarlierSchoolAttendance,
+    EarlierSchoolMark,
+    ImportBatch,
+)
 from tests.conftest import set_clock
 from tests.factories import enrol, make_pupil, make_school
 
@@ -94,6 +99,8 @@ def row_counts() -> dict[str, int]:
         LocalAuthority,
         Term,
         CtfSchool,
+        EarlierSchoolAttendance,
+        EarlierSchoolMark,
         ImportBatch,
         AuditEvent,
     )

@@ -22,17 +22,28 @@ FIRST_UPN = upn_make(SOURCE_LEA, SOURCE_ESTAB, 16, 1)
 SECOND_UPN = upn_make(SOURCE_LEA, SOURCE_ESTAB, 16, 2)
 
 
-def year_data(marks: str = MARKS, start: str = START, possible: int = TOTALS["possible"]) -> str:
+def year_data(
+    marks: str = MARKS,
+    start: str = START,
+    possible: int = TOTALS["possible"],
+    *,
+    totals: dict[str, int] | None = None,
+    lea: str = SOURCE_LEA,
+    estab: str = SOURCE_ESTAB,
+    school_name: str = "Riverside Primary School",
+    year: str = "2024",
+) -> str:
+    counts = {**TOTALS, "possible": possible, **(totals or {})}
     return f"""
         <YearData>
-          <Year>2024</Year>
-          <LEA>{SOURCE_LEA}</LEA>
-          <Estab>{SOURCE_ESTAB}</Estab>
-          <SchoolName>Riverside Primary School</SchoolName>
-          <SessionsPossible>{possible}</SessionsPossible>
-          <SessionsAuthorised>{TOTALS["authorised"]}</SessionsAuthorised>
-          <SessionsAttended>{TOTALS["attended"]}</SessionsAttended>
-          <SessionsUnauthorised>{TOTALS["unauthorised"]}</SessionsUnauthorised>
+          <Year>{year}</Year>
+          <LEA>{lea}</LEA>
+          <Estab>{estab}</Estab>
+          <SchoolName>{school_name}</SchoolName>
+          <SessionsPossible>{counts["possible"]}</SessionsPossible>
+          <SessionsAuthorised>{counts["authorised"]}</SessionsAuthorised>
+          <SessionsAttended>{counts["attended"]}</SessionsAttended>
+          <SessionsUnauthorised>{counts["unauthorised"]}</SessionsUnauthorised>
           <AttendSessions>
             <AttendanceStartDate>{start}</AttendanceStartDate>
             <AttendanceMarks>{marks}</AttendanceMarks>

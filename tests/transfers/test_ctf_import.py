@@ -8,10 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from rollcall.organisations.models import School
-from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Pupil
 from rollcall.registers.models import Mark
-from rollcall.transfers.models import CtfSchool, ImportBatch
+from rollcall.transfers.models import EarlierSchoolAttendance, ImportBatch
 from rollcall.transfers.problems import ImportRefused
 from rollcall.transfers.services import ctf_import
 from tests.transfers import ctf_sample
@@ -25,7 +24,7 @@ def _import(school, data, **options):
     return ctf_import(actor=None, data=data, name="in.xml", school=school, today=TODAY, **options)
 
 
-def test_a_hand_written_ctf_brings_in_pupils_contacts_and_previous_marks(school):
+def test_a_hand_written_ctf_brings_in_pupils_contacts_and_earlier_attendance(school):
     result = _import(school, ctf_sample.ctf(school))
     assert (result.pupils_created, result.contacts_created, result.marks_created) == (2, 4, 40)
 
@@ -51,32 +50,32 @@ def test_a_hand_written_ctf_brings_in_pupils_contacts_and_previous_marks(school)
         "01632 960999",
     )
 
-    # The previous school, in another LA, now exists so its marks can count across schools.
-    riverside = School.objects.get(urn=ctf_sample.SOURCE_URN)
-    assert (riverside.name, riverside.laestab) == ("Riverside Primary School", "8882001")
-    assert riverside.local_authority.code == "888"
-    assert CtfSchool.objects.filter(school=riverside).exists()
-    marks = {
-        (m.date, m.session): m.code
-        for m in Mark.objects.filter(pupil=pupil, school=riverside, source="ctf")
-    }
+    # The previous school's attendance is the pupil's history, naming the school...
+    history = EarlierSchoolAttendance.objects.get(pupil=pupil)
+    assert (history.la_code, history.establishment_number, history.urn) == ("888", "2001", "888001")
+    assert (history.school_name, history.year) == ("Riverside Primary School", 2024)
+    assert (
+        history.sessions_possible,
+        history.sessions_attended,
+        history.sessions_authorised,
+        history.sessions_unauthorised,
+    ) == (20, 14, 4, 2)
+    assert history.attend_sessions == [[ctf_sample.START, ctf_sample.MARKS]]
+    assert (history.first_date, history.last_date) == (dt.date(2024, 9, 2), dt.date(2024, 9, 13))
+    assert history.batch == result.batch
+    marks = {(m.date, m.session): m.code for m in history.marks.all()}
     assert len(marks) == 20
     assert marks[(dt.date(2024, 9, 4), "AM")] == "N"
     assert marks[(dt.date(2024, 9, 5), "PM")] == "C1"
     assert marks[(dt.date(2024, 9, 9), "AM")] == "I"
     assert (dt.date(2024, 9, 7), "AM") not in marks  # ## on a Saturday: no session
 
-    # Its calendar is inferred from the sessions: open on those days, closed at the weekend.
-    calendar = school_calendar(school=riverside)
-    assert calendar.is_open(dt.date(2024, 9, 2), "AM")
-    assert calendar.is_open(dt.date(2024, 9, 13), "PM")
-    assert not calendar.is_open(dt.date(2024, 9, 7), "AM")
-    assert not calendar.is_open(dt.date(2024, 9, 16), "AM")
-
-    enrolments = {e.school_id: e for e in pupil.enrolments.all()}
-    previous = enrolments[riverside.pk]
-    assert (previous.admitted_on, previous.left_on) == (dt.date(2024, 9, 2), dt.date(2024, 9, 13))
-    joined = enrolments[school.pk]
+    # ... and is not a register of a school rollcall runs: no school, calendar, enrolment or
+    # register mark is made for it.
+    assert not School.objects.filter(urn=ctf_sample.SOURCE_URN).exists()
+    assert not Mark.objects.exists()
+    assert [e.school for e in pupil.enrolments.all()] == [school]
+    joined = pupil.enrolments.get()
     assert (joined.admitted_on, joined.left_on, joined.year_group) == (TODAY, None, "4")
     batch = ImportBatch.objects.get()
     assert (batch.kind, batch.rows, batch.pupils_created, batch.marks_created) == ("ctf", 2, 2, 40)
@@ -87,7 +86,7 @@ def test_importing_the_same_ctf_again_changes_nothing(school):
     before = row_counts()
     again = _import(school, ctf_sample.ctf(school))
     assert (again.pupils_created, again.pupils_matched, again.contacts_created) == (0, 2, 0)
-    assert (again.marks_created, again.marks_unchanged) == (0, 40)
+    assert (again.marks_created, again.marks_unchanged, again.history_created) == (0, 40, 0)
     after = row_counts()
     # Only the record of the second import itself (and its audit events) is new.
     assert {k: v for k, v in after.items() if v != before[k]}.keys() <= {
@@ -214,19 +213,22 @@ def test_marks_for_a_school_whose_registers_rollcall_keeps_are_not_imported(scho
     assert result.marks_created == 0
     assert "rollcall keeps that school's registers itself" in result.notes[0]
     assert not Mark.objects.exists()
+    assert not EarlierSchoolAttendance.objects.exists()
 
 
-def test_a_previous_school_rollcall_cannot_identify_is_refused(school):
-    data = ctf_sample.ctf(school, source_urn="")
-    data = data.replace(b"<URN></URN>", b"")
-    with pytest.raises(ImportRefused) as caught:
-        _import(school, data)
-    where = caught.value.problems[0].where
-    assert where.startswith("CTfile/CTFpupilData/Pupil[1]/Attendance/YearData[1] (line ")
-    assert "a school rollcall does not know" in caught.value.problems[0].reason
+def test_a_source_school_without_a_urn_is_named_by_la_and_establishment_number(school):
+    data = ctf_sample.ctf(school, source_urn="").replace(b"<URN></URN>", b"")
+    assert b"<URN>" not in data.split(b"<DestSchool>")[0]
+    _import(school, data)
+    history = EarlierSchoolAttendance.objects.filter(pupil__upn=ctf_sample.FIRST_UPN).get()
+    assert (history.laestab, history.urn, history.school_name) == (
+        "8882001",
+        "",
+        "Riverside Primary School",
+    )
 
 
-def test_an_admission_date_inside_the_previous_schools_marks_is_refused(school):
+def test_an_admission_date_inside_the_earlier_schools_sessions_is_refused(school):
     before = row_counts()
     with pytest.raises(ImportRefused) as caught:
         _import(school, ctf_sample.ctf(school), admitted_on=dt.date(2024, 9, 10))

@@ -2,7 +2,10 @@
 
 The string starts on `AttendanceStartDate` and holds two sessions for every calendar date,
 morning then afternoon, weekends and holidays included. `#` is a session the pupil did not have
-(school closed, weekend, not on roll). Every other mark is an attendance code in force that day.
+(school closed, weekend, not on roll); on a weekday it is read as the planned-closure code `#`,
+so a closure exported from a register comes back. `-` is a
+session the school held but recorded no mark for: nothing is read for it. Every other mark is an
+attendance code in force that day.
 
 Two-character codes (C1, C2, J1, Y1-Y7 since 19 Aug 2024) are written as their two characters.
 That cannot be ambiguous: no code is a lone digit, so a letter followed by a digit is always
@@ -14,13 +17,15 @@ and the SessionsPossible totals written alongside let an importer notice that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rollcall import statutory
 
 NO_SESSION = "#"
+NO_MARK = "-"  # a session held without a mark recorded (MIS files write it; RULES §1.3)
 SESSIONS = ("AM", "PM")
+TOTALS = ("possible", "attended", "authorised", "unauthorised")
 
 
 @dataclass(frozen=True)
@@ -85,34 +90,89 @@ def marks_decode(text: str, start: dt.date) -> tuple[list[SessionMark], list[Mar
             )
         )
     marks: list[SessionMark] = []
+    closed: list[SessionMark] = []
     for number, (code, character) in enumerate(tokens, start=1):
-        if code == NO_SESSION:
+        if code == NO_MARK:
             continue
         day = start + dt.timedelta(days=(number - 1) // 2)
         session = SESSIONS[(number - 1) % 2]
+        if code == NO_SESSION:
+            if day.weekday() < 5:
+                closed.append(SessionMark(day, session, code, number, character))
+            continue
         try:
             statutory.code_on(code, day)
         except statutory.UnknownCode as exc:
             problems.append(MarksStringProblem(_where(number, character, day, session), str(exc)))
             continue
         marks.append(SessionMark(day, session, code, number, character))
-    return marks, problems
+    return _with_closures(marks, closed), problems
 
 
-def marks_encode(marks: Iterable[tuple[dt.date, str, str]], first: dt.date, last: dt.date) -> str:
-    """The string for `first` to `last` inclusive from (date, session, code) marks."""
+def _with_closures(marks: list[SessionMark], closed: list[SessionMark]) -> list[SessionMark]:
+    """The marks with each weekday `#`: the planned-closure code, which a register holds for an
+    INSET day and exports as `#`. A weekend is never a session, so a weekend `#` is nothing.
+    A weekday `#` that only pads the string (before the pupil joined, say) reads the same; it
+    counts as no session in every figure, as the code `#` does."""
+    inside = [mark for mark in closed if _closure_code_on(mark.date)]
+    return sorted(marks + inside, key=lambda mark: mark.position) if inside else marks
+
+
+def _closure_code_on(day: dt.date) -> bool:
+    try:
+        statutory.code_on(NO_SESSION, day)
+    except statutory.UnknownCode:
+        return False
+    return True
+
+
+def unmarked_sessions(text: str) -> int:
+    """Sessions written `-`: held, but with no mark recorded."""
+    return text.count(NO_MARK)
+
+
+def session_totals(marks: Iterable[tuple[dt.date, str]]) -> dict[str, int]:
+    """Sessions possible, attended, authorised and unauthorised from (date, code) marks, by
+    each code's statistical category on its own date (RULES §2.1). The CTF's
+    SessionsPossible, SessionsAttended, SessionsAuthorised and SessionsUnauthorised."""
+    counts = dict.fromkeys(TOTALS, 0)
+    for day, code in marks:
+        category = statutory.code_on(code, day).category
+        if category is statutory.Category.NOT_COUNTED:
+            continue
+        counts["possible"] += 1
+        if category in (statutory.Category.PRESENT, statutory.Category.AEA):
+            counts["attended"] += 1
+        elif category is statutory.Category.AUTHORISED:
+            counts["authorised"] += 1
+        else:
+            counts["unauthorised"] += 1
+    return counts
+
+
+def marks_encode(
+    marks: Iterable[tuple[dt.date, str, str]],
+    first: dt.date,
+    last: dt.date,
+    unmarked: Collection[tuple[dt.date, str]] = (),
+) -> str:
+    """The string for `first` to `last` inclusive from (date, session, code) marks; sessions in
+    `unmarked` (held, but with no mark) are written `-`, every other session without a mark
+    `#`."""
     by_session = {(day, session): code for day, session, code in marks}
     parts: list[str] = []
     day = first
     while day <= last:
         for session in SESSIONS:
-            parts.append(by_session.get((day, session), NO_SESSION))
+            empty = NO_MARK if (day, session) in unmarked else NO_SESSION
+            parts.append(by_session.get((day, session), empty))
         day += dt.timedelta(days=1)
     return "".join(parts)
 
 
 def sessions_position(marks: Sequence[SessionMark]) -> tuple[dt.date, dt.date] | None:
-    """The first and last dates with a session, or None for a string of only `#`."""
-    if not marks:
+    """The first and last dates with a session (a mark other than `#`), or None for none."""
+    held = [mark for mark in marks if mark.code != NO_SESSION]
+    if not held:
         return None
-    return marks[0].date, marks[-1].date
+    return held[0].date, held[-1].date

@@ -14,10 +14,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from lxml import etree
 
-from rollcall import statutory
 from rollcall.pupils.upn import InvalidUPN, upn_validate
 from rollcall.transfers.ctf.contacts import PHONE_FIELDS, relationship_read
-from rollcall.transfers.ctf.marks_string import SessionMark, marks_decode
+from rollcall.transfers.ctf.marks_string import (
+    SessionMark,
+    marks_decode,
+    session_totals,
+    unmarked_sessions,
+)
 from rollcall.transfers.ctf.xmltree import (
     UnsafeOrMalformed,
     child,
@@ -40,6 +44,14 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # XXX (outside the maintained sector in England and Wales).
 UNKNOWN_DESTINATIONS = frozenset({"MMM", "XXX"})
 TRUE_VALUES = {"true": True, "1": True, "false": False, "0": False}
+TOTAL_ELEMENTS = {
+    "possible": "SessionsPossible",
+    "attended": "SessionsAttended",
+    "authorised": "SessionsAuthorised",
+    "unauthorised": "SessionsUnauthorised",
+}
+# Kinds of telephone number rollcall does not keep, named in the note that says so.
+PHONE_KINDS = {"F": "fax"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,13 @@ class YearData:
     estab: str
     school_name: str
     marks: list[tuple[str, SessionMark]]  # (where, mark)
+    year: int | None = None
+    # SessionsPossible, SessionsAttended, SessionsAuthorised, SessionsUnauthorised as stated
+    # (None where the element is absent); when there are marks they agree with them.
+    stated: dict[str, int | None] = field(default_factory=dict)
+    # Each AttendSessions as received: (AttendanceStartDate, AttendanceMarks).
+    sessions: list[tuple[dt.date, str]] = field(default_factory=list)
+    unmarked: int = 0  # sessions written '-': held, with no mark recorded
 
     @property
     def laestab(self) -> str:
@@ -101,14 +120,19 @@ class CtfDocument:
     source: SchoolRef
     destination: SchoolRef | None  # None when the CTF says the destination is not known
     pupils: list[PupilData]
+    notes: list[str] = field(default_factory=list)  # what was read but not kept, and why
 
 
 class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
 
     def problem(self, where: str, reason: str) -> None:
         self.problems.append(Problem(where, reason))
+
+    def note(self, where: str, text: str) -> None:
+        self.notes.append(f"{where}: {text}")
 
     def text(self, parent: etree._Element, name: str, *, required: bool = True) -> str:
         value = text_of(child(parent, name))
@@ -228,7 +252,13 @@ def ctf_read(data: bytes, name: str) -> CtfDocument:
         seen.setdefault(pupil.upn, pupil.where)
     if reader.problems or source is None:
         raise ImportRefused(name, reader.problems)
-    return CtfDocument(version=version, source=source, destination=destination, pupils=pupils)
+    return CtfDocument(
+        version=version,
+        source=source,
+        destination=destination,
+        pupils=pupils,
+        notes=reader.notes,
+    )
 
 
 def _pupil(reader: _Reader, element: etree._Element) -> PupilData | None:
@@ -291,13 +321,17 @@ def _contact(reader: _Reader, element: etree._Element) -> ContactData | None:
     for phone in children(phones_element, "Phone") if phones_element is not None else []:
         kind = reader.text(phone, "TelephoneType").upper()[:1]
         number = reader.text(phone, "PhoneNo")
-        if number and not PHONE.match(number):
-            reader.problem(located(phone, "PhoneNo"), f"{number!r} is not a telephone number")
-        elif kind and kind not in PHONE_FIELDS:
-            reader.problem(
+        if kind and kind not in PHONE_FIELDS:
+            # A fax (F) or another kind of number is not one an officer rings on the first
+            # day of absence, and a carer has no field for it: it is left out, and said so.
+            reader.note(
                 located(phone, "TelephoneType"),
-                f"must be H, M or W, got {text_of(child(phone, 'TelephoneType'))!r}",
+                f"a {PHONE_KINDS.get(kind, 'telephone')} number of type "
+                f"{text_of(child(phone, 'TelephoneType'))!r} was not kept; rollcall keeps "
+                "home (H), mobile (M) and work (W) numbers",
             )
+        elif number and not PHONE.match(number):
+            reader.problem(located(phone, "PhoneNo"), f"{number!r} is not a telephone number")
         elif number and kind:
             phones.setdefault(PHONE_FIELDS[kind], number)
     email = reader.text(element, "Email", required=False)
@@ -326,8 +360,10 @@ def _year(reader: _Reader, element: etree._Element) -> YearData | None:
     before = len(reader.problems)
     lea = reader.matching(element, "LEA", LEA, "a three-digit LA number")
     estab = reader.matching(element, "Estab", ESTAB, "a four-digit establishment number")
-    reader.matching(element, "Year", YEAR, "a four-digit year", required=False)
+    year = reader.matching(element, "Year", YEAR, "a four-digit year", required=False)
     marks: list[tuple[str, SessionMark]] = []
+    received: list[tuple[dt.date, str]] = []
+    unmarked = 0
     for sessions in children(element, "AttendSessions"):
         start = reader.date(sessions, "AttendanceStartDate")
         marks_element = child(sessions, "AttendanceMarks")
@@ -337,20 +373,34 @@ def _year(reader: _Reader, element: etree._Element) -> YearData | None:
         if start is None:
             continue
         where = located(marks_element)
-        decoded, problems = marks_decode(text_of(marks_element), start)
+        text = text_of(marks_element)
+        decoded, problems = marks_decode(text, start)
         for problem in problems:
             reader.problem(where, str(problem))
         marks += [(f"{where}, {_session_where(mark)}", mark) for mark in decoded]
-    if len(reader.problems) == before:
-        _check_totals(reader, element, [mark for _, mark in marks])
+        received.append((start, text))
+        unmarked += unmarked_sessions(text)
+    stated = {key: reader.count(element, name) for key, name in TOTAL_ELEMENTS.items()}
+    if len(reader.problems) == before and received:
+        _check_totals(reader, element, stated, [mark for _, mark in marks])
     if len(reader.problems) > before:
         return None
+    if unmarked:
+        reader.note(
+            located(element),
+            f"{unmarked} session(s) written '-' (no mark recorded) are kept as received and "
+            "count as no session",
+        )
     return YearData(
         where=located(element),
         lea=lea,
         estab=estab,
         school_name=reader.text(element, "SchoolName", required=False)[:200],
         marks=marks,
+        year=int(year) if year else None,
+        stated=stated,
+        sessions=received,
+        unmarked=unmarked,
     )
 
 
@@ -361,33 +411,19 @@ def _session_where(mark: SessionMark) -> str:
     )
 
 
-def _check_totals(reader: _Reader, element: etree._Element, marks: list[SessionMark]) -> None:
+def _check_totals(
+    reader: _Reader,
+    element: etree._Element,
+    stated: dict[str, int | None],
+    marks: list[SessionMark],
+) -> None:
     """The totals must agree with the marks; if they do not, the marks were probably written
     with another convention for two-character codes, and reading on would store wrong marks."""
-    if not children(element, "AttendSessions"):
-        return
-    counts = {"possible": 0, "attended": 0, "authorised": 0, "unauthorised": 0}
-    for mark in marks:
-        category = statutory.code_on(mark.code, mark.date).category
-        if category is statutory.Category.NOT_COUNTED:
-            continue
-        counts["possible"] += 1
-        if category in (statutory.Category.PRESENT, statutory.Category.AEA):
-            counts["attended"] += 1
-        elif category is statutory.Category.AUTHORISED:
-            counts["authorised"] += 1
-        else:
-            counts["unauthorised"] += 1
-    for name, key in (
-        ("SessionsPossible", "possible"),
-        ("SessionsAttended", "attended"),
-        ("SessionsAuthorised", "authorised"),
-        ("SessionsUnauthorised", "unauthorised"),
-    ):
-        stated = reader.count(element, name)
-        if stated is not None and stated != counts[key]:
+    counts = session_totals((mark.date, mark.code) for mark in marks)
+    for key, name in TOTAL_ELEMENTS.items():
+        if stated[key] is not None and stated[key] != counts[key]:
             reader.problem(
                 located(element, name),
-                f"says {stated} but AttendanceMarks holds {counts[key]}; the marks may use "
+                f"says {stated[key]} but AttendanceMarks holds {counts[key]}; the marks may use "
                 "another convention for two-character codes (see docs/ctf.md)",
             )

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from rollcall import statutory
-from rollcall.transfers.ctf.marks_string import marks_encode
+from rollcall.transfers.ctf.marks_string import marks_encode, session_totals
 from rollcall.transfers.ctf.reader import SchoolRef
 
 CTF_VERSION = "25.0"
@@ -36,6 +35,8 @@ class YearOut:
     first: dt.date
     last: dt.date
     marks: list[tuple[dt.date, str, str]]  # (date, AM or PM, code)
+    # Sessions the school held without a mark recorded: written '-', not '#'.
+    unmarked: frozenset[tuple[dt.date, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,34 +59,23 @@ def _add(parent: etree._Element, name: str, text: str | None = None) -> etree._E
     return element
 
 
-def _school(parent: etree._Element, name: str, school: SchoolRef, year: int | None) -> None:
-    element = _add(parent, name)
+def _source(parent: etree._Element, school: SchoolRef, year: int) -> None:
+    element = _add(parent, "SourceSchool")
     _add(element, "LEA", school.lea)
     _add(element, "Estab", school.estab)
     if school.urn:
         _add(element, "URN", school.urn)
     if school.name:
         _add(element, "SchoolName", school.name)
-    if year is not None:
-        _add(element, "AcademicYear", str(year))
+    _add(element, "AcademicYear", str(year))
 
 
-def totals(marks: list[tuple[dt.date, str, str]]) -> dict[str, int]:
-    """Sessions possible, attended, authorised and unauthorised, by each code's statistical
-    category on its own date (RULES §2.1)."""
-    counts = {"possible": 0, "attended": 0, "authorised": 0, "unauthorised": 0}
-    for day, _, code in marks:
-        category = statutory.code_on(code, day).category
-        if category is statutory.Category.NOT_COUNTED:
-            continue
-        counts["possible"] += 1
-        if category in (statutory.Category.PRESENT, statutory.Category.AEA):
-            counts["attended"] += 1
-        elif category is statutory.Category.AUTHORISED:
-            counts["authorised"] += 1
-        else:
-            counts["unauthorised"] += 1
-    return counts
+def _destination(parent: etree._Element, school: SchoolRef) -> None:
+    # Only LEA and Estab: the destination's URN and name are not DestSchool elements in any
+    # CTF writer rollcall could read (docs/ctf.md, "What rollcall writes").
+    element = _add(parent, "DestSchool")
+    _add(element, "LEA", school.lea)
+    _add(element, "Estab", school.estab)
 
 
 def _year(parent: etree._Element, year: YearOut) -> None:
@@ -94,14 +84,18 @@ def _year(parent: etree._Element, year: YearOut) -> None:
     _add(element, "LEA", year.school.lea)
     _add(element, "Estab", year.school.estab)
     _add(element, "SchoolName", year.school.name)
-    counts = totals(year.marks)
+    counts = session_totals((day, code) for day, _, code in year.marks)
     _add(element, "SessionsPossible", str(counts["possible"]))
     _add(element, "SessionsAuthorised", str(counts["authorised"]))
     _add(element, "SessionsAttended", str(counts["attended"]))
     _add(element, "SessionsUnauthorised", str(counts["unauthorised"]))
     sessions = _add(element, "AttendSessions")
     _add(sessions, "AttendanceStartDate", year.first.isoformat())
-    _add(sessions, "AttendanceMarks", marks_encode(year.marks, year.first, year.last))
+    _add(
+        sessions,
+        "AttendanceMarks",
+        marks_encode(year.marks, year.first, year.last, unmarked=year.unmarked),
+    )
 
 
 def _contact(parent: etree._Element, contact: ContactOut) -> None:
@@ -162,8 +156,8 @@ def ctf_write(
     # Only the containers rollcall keeps are written (docs/ctf.md).
     _add(header, "DocumentQualifier", "partial")
     _add(header, "SupplierID", SUPPLIER_ID)
-    _school(header, "SourceSchool", source, academic_year)
-    _school(header, "DestSchool", destination or UNKNOWN_DESTINATION, None)
+    _source(header, source, academic_year)
+    _destination(header, destination or UNKNOWN_DESTINATION)
     data = _add(root, "CTFpupilData")
     for pupil in pupils:
         _pupil(data, pupil)

@@ -1,15 +1,15 @@
-"""Importing a Common Transfer File: pupils, their contacts and their previous school's marks.
+"""Importing a Common Transfer File: pupils, their contacts and their earlier schools' attendance.
 
 All or nothing. The file is read and checked first (ctf.reader); then everything is written in
 one transaction, and any problem found while writing rolls all of it back. Decisions are
-recorded in docs/ctf.md and docs/adr/0005-ctf-attendance-marks.md.
+recorded in docs/ctf.md, docs/adr/0005-ctf-attendance-marks.md and
+docs/adr/0009-earlier-schools-attendance-history.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,21 +27,18 @@ from rollcall.pupils.services import (
     enrolment_create,
     pupil_create,
 )
-from rollcall.registers.models import Mark
-from rollcall.registers.services import MarkInput, MarksRejected, marks_bulk_record
-from rollcall.transfers.ctf.reader import CtfDocument, PupilData, YearData, ctf_read
+from rollcall.transfers.ctf.reader import CtfDocument, PupilData, ctf_read
 from rollcall.transfers.inferred import year_group_on
 from rollcall.transfers.models import ImportBatch
 from rollcall.transfers.problems import ImportRefused, Problem
 from rollcall.transfers.selectors import carer_links_of, schools_for_transfers
-from rollcall.transfers.services.ctf_schools import (
+from rollcall.transfers.services.ctf_history import (
     CtfPlan,
     ctf_plan,
-    previous_calendars_extend,
-    previous_schools_create,
+    history_new,
+    history_record,
+    sessions_of,
 )
-
-LEFT_PREVIOUS_SCHOOL = "Moved school (recorded from a Common Transfer File)"
 
 
 @dataclass
@@ -50,9 +47,9 @@ class CtfImportResult:
     pupils_created: int = 0
     pupils_matched: int = 0
     contacts_created: int = 0
-    marks_created: int = 0
-    marks_unchanged: int = 0
-    schools_created: list[School] = field(default_factory=list)
+    history_created: int = 0  # YearData kept as a pupil's attendance at an earlier school
+    marks_created: int = 0  # sessions at earlier schools newly kept
+    marks_unchanged: int = 0  # sessions at earlier schools already held from an earlier import
     notes: list[str] = field(default_factory=list)
 
 
@@ -101,33 +98,6 @@ def _pupil(*, actor: Actor, plan: CtfPlan, data: PupilData, result: CtfImportRes
         linked.add((contact.forename.lower(), contact.surname.lower()))
         result.contacts_created += 1
     return pupil
-
-
-def _enrol_at_previous(
-    *, actor: Actor, pupil: Pupil, data: PupilData, school: School, years: list[YearData]
-) -> None:
-    """Put the pupil on roll at the previous school for the days the CTF has marks, so the
-    register accepts them. Days already covered by an enrolment there need nothing."""
-    enrolments = list(Enrolment.objects.filter(pupil=pupil, school=school))
-    days = {mark.date for year in years for _, mark in year.marks}
-    uncovered = sorted(day for day in days if not any(e.on_roll(day) for e in enrolments))
-    if not uncovered:
-        return
-    group = year_group_on(data.date_of_birth, uncovered[0])
-    if group is None:
-        raise ValidationError(
-            f"cannot work out a year group at {school.name} on {uncovered[0]:%-d %B %Y} from "
-            f"the date of birth {data.date_of_birth:%-d %B %Y}"
-        )
-    enrolment_create(
-        actor=actor,
-        pupil=pupil,
-        school=school,
-        admitted_on=uncovered[0],
-        left_on=uncovered[-1],
-        leaving_reason=LEFT_PREVIOUS_SCHOOL,
-        year_group=group,
-    )
 
 
 def _admit(
@@ -196,35 +166,17 @@ def _ctf_record(
     admitted_on: dt.date | None,
     year_group: str,
 ) -> CtfImportResult:
-    plan = ctf_plan(document, school)
+    plan = ctf_plan(document, school, admitted_on)
     if plan.problems:
         raise ImportRefused(name, plan.problems)
 
     result = CtfImportResult(batch=ImportBatch(), notes=plan.notes)
-    previous_schools_create(
-        actor=actor, plan=plan, name=name, today=today, created=result.schools_created
-    )
-    previous_calendars_extend(actor=actor, plan=plan)
     problems: list[Problem] = []
-    marks: dict[str, list[MarkInput]] = defaultdict(list)
+    pupils: dict[str, Pupil] = {}
     for data_pupil in document.pupils:
         try:
             pupil = _pupil(actor=actor, plan=plan, data=data_pupil, result=result)
-            for laestab in sorted(plan.ctf_schools):
-                years = [y for y in data_pupil.years if y.laestab == laestab and y.marks]
-                if years:
-                    previous = plan.previous[laestab]
-                    assert previous is not None
-                    _enrol_at_previous(
-                        actor=actor, pupil=pupil, data=data_pupil, school=previous, years=years
-                    )
-                    marks[laestab] += [
-                        MarkInput(
-                            upn=pupil.upn, date=m.date, session=m.session, code=m.code, where=where
-                        )
-                        for year in years
-                        for where, m in year.marks
-                    ]
+            pupils[data_pupil.upn] = pupil
             if admitted_on is not None:
                 _admit(
                     actor=actor,
@@ -236,22 +188,12 @@ def _ctf_record(
                 )
         except ValidationError as exc:
             problems.append(Problem(data_pupil.where, _messages(exc)))
-    if not problems:
-        for laestab, inputs in marks.items():
-            previous = plan.previous[laestab]
-            assert previous is not None
-            try:
-                recorded = marks_bulk_record(
-                    actor=actor, school=previous, marks=inputs, source=Mark.Source.CTF
-                )
-            except MarksRejected as exc:
-                problems += [Problem(p.where, p.reason) for p in exc.problems]
-                continue
-            result.marks_created += recorded.created
-            result.marks_unchanged += recorded.unchanged
     if problems:
         raise ImportRefused(name, problems)  # rolls back everything written above
 
+    history, result.marks_unchanged = history_new(plan, pupils)
+    result.history_created = len(history)
+    result.marks_created = sum(len(sessions_of(entry.year)) for entry in history)
     result.batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.CTF,
         file_name=name[:255],
@@ -265,6 +207,7 @@ def _ctf_record(
         imported_by_label=actor_label(actor),
     )
     result.batch.schools.set([school])
+    history_record(batch=result.batch, pupils=pupils, entries=history)
     audit_record(
         actor=actor,
         verb="ctf.import",
@@ -272,7 +215,7 @@ def _ctf_record(
         summary=(
             f"Imported CTF {name} from {document.source.name or document.source.laestab}: "
             f"{len(document.pupils)} pupil(s), {result.pupils_created} new, "
-            f"{result.marks_created:,} previous-school marks"
+            f"{result.marks_created:,} sessions of attendance at earlier schools"
         ),
         school_urn=school.urn,
         payload={
@@ -282,9 +225,10 @@ def _ctf_record(
             "upns": [p.upn for p in document.pupils],
             "pupils_created": result.pupils_created,
             "contacts_created": result.contacts_created,
+            "history_created": result.history_created,
             "marks_created": result.marks_created,
             "marks_unchanged": result.marks_unchanged,
-            "schools_created": [s.urn for s in result.schools_created],
+            "earlier_schools": sorted({entry.school.laestab for entry in history}),
             "notes": plan.notes,
         },
     )

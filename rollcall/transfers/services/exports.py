@@ -16,6 +16,7 @@ from django.db import transaction
 from rollcall.core.audit import audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
+from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.transfers.ctf.contacts import PHONE_FIELDS, relationship_code
 from rollcall.transfers.ctf.reader import SchoolRef
@@ -52,20 +53,33 @@ def academic_year_of(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _years(school: School, pupil: Pupil) -> list[YearOut]:
+def _years(school: School, pupil: Pupil, enrolments: list[Enrolment]) -> list[YearOut]:
     by_year: dict[int, list[tuple[dt.date, str, str]]] = defaultdict(list)
     for mark in pupil_marks(school=school, pupil=pupil):
         by_year[academic_year_of(mark.date)].append((mark.date, mark.session, mark.code))
-    return [
-        YearOut(
-            year=year,
-            school=_school_ref(school),
-            first=marks[0][0],
-            last=marks[-1][0],
-            marks=marks,
+    calendar = school_calendar(school=school)
+    years = []
+    for year, marks in sorted(by_year.items()):
+        first, last = marks[0][0], marks[-1][0]
+        marked = {(day, session) for day, session, _ in marks}
+        # A session the school met while the pupil was on roll, with no mark: '-' (no mark
+        # recorded), so the next school does not read it as a closure ('#').
+        unmarked = frozenset(
+            (day, session)
+            for day, session in calendar.sessions_between(first, last)
+            if (day, session) not in marked and any(e.on_roll(day) for e in enrolments)
         )
-        for year, marks in sorted(by_year.items())
-    ]
+        years.append(
+            YearOut(
+                year=year,
+                school=_school_ref(school),
+                first=first,
+                last=last,
+                marks=marks,
+                unmarked=unmarked,
+            )
+        )
+    return years
 
 
 def _contacts(pupil: Pupil) -> list[ContactOut]:
@@ -133,7 +147,7 @@ def ctf_export(
                 sex=pupil.sex,
                 year_group=_year_group(pupil, enrolments[-1], generated_at.date()),
                 contacts=_contacts(pupil),
-                years=_years(school, pupil),
+                years=_years(school, pupil, enrolments),
             )
         ],
         generated_at=generated_at,

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rollcall.analytics.source import analysis_matrix
+from rollcall.analytics.source import analysis_matrix, history_from_database
 from rollcall.engine import FIELDS, MarksInputError, analyse, read_marks
 from rollcall.engine.store import StoreError, store_load
 
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             raise CommandError("--format parquet writes a file: give it with --output PATH")
         if first and last and first > last:
             raise CommandError(f"--from {first} is after --to {last}")
+        history = None
         try:
             if options["marks"]:
                 matrix = read_marks(options["marks"])
@@ -62,11 +63,12 @@ class Command(BaseCommand):
                 matrix = store_load(options["store"])
             else:
                 matrix = analysis_matrix()
+                history = history_from_database()  # the threshold counts earlier schools
         except MarksInputError as exc:
             raise CommandError(f"nothing was analysed:\n{exc}") from None
         except StoreError as exc:
             raise CommandError(str(exc)) from None
-        frame = analyse(matrix, as_of=options["as_of"], first=first, last=last)
+        frame = analyse(matrix, as_of=options["as_of"], first=first, last=last, history=history)
         self._write(frame.select(FIELDS), options["format"], options["output"])
 
     def _write(self, frame: pl.DataFrame, fmt: str, output: Path | None) -> None:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.analytics.selectors import SweepSchool, on_roll_pairs, sweep_schools
 from rollcall.analytics.services import worklist_items_record
-from rollcall.analytics.source import analysis_matrix
+from rollcall.analytics.source import analysis_matrix, history_from_database
 from rollcall.analytics.sweep import sweep_candidates
 from rollcall.core import clock
 from rollcall.engine.store import StoreError
@@ -64,6 +64,7 @@ class Command(BaseCommand):
             profile_of={urn: entry.profile_key for urn, entry in schools.items()},
             on_roll=on_roll_pairs(on=on),
             since=since,
+            history=history_from_database(),
         )
         try:
             result = worklist_items_record(actor=None, on=on, candidates=findings.candidates)

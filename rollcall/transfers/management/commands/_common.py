@@ -59,6 +59,14 @@ def lock_override(options: dict[str, Any], user: User) -> bool:
     return True
 
 
+def school_by_laestab(lea: str, estab: str) -> School:
+    """The school with this LA number and establishment number (a CTF's DestSchool)."""
+    school = School.objects.filter(local_authority__code=lea, establishment_number=estab).first()
+    if school is None:
+        raise CommandError(f"no school in rollcall has LAESTAB {lea}{estab}; give --school URN")
+    return school
+
+
 def refusal(command: BaseCommand, exc: ImportRefused) -> CommandError:
     """Print every problem, then the error that ends the command with a non-zero status."""
     for problem in exc.problems:

@@ -1,4 +1,4 @@
-"""`rollcall import-ctf FILE`: import a Common Transfer File (pupils, contacts, marks)."""
+"""`rollcall import-ctf FILE`: import a CTF (pupils, contacts, attendance at earlier schools)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rollcall.transfers.management.commands._common import (
     date_argument,
     file_bytes,
     refusal,
+    school_by_laestab,
     school_by_urn,
 )
 from rollcall.transfers.problems import ImportRefused
@@ -23,9 +24,9 @@ from rollcall.transfers.services import ctf_import
 
 class Command(BaseCommand):
     help = (
-        "Import a CTF: create or match its pupils by UPN, add their contacts, and store their "
-        "previous school's attendance marks. All or nothing: a bad element refuses the file, "
-        "naming the element."
+        "Import a CTF: create or match its pupils by UPN, add their contacts, and keep their "
+        "earlier schools' attendance as their history. All or nothing: a bad element refuses "
+        "the file, naming the element."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,18 +54,23 @@ class Command(BaseCommand):
         user = acting_user(options["by"])
         urn = options["school"]
         try:
-            if not urn:
+            if urn:
+                school = school_by_urn(urn)
+            else:
                 destination = ctf_read(data, path.name).destination
-                if destination is None or not destination.urn:
+                if destination is None:
                     raise CommandError(
-                        "The CTF does not name its destination school by URN; give --school URN"
+                        "The CTF does not name its destination school; give --school URN"
                     )
-                urn = destination.urn
+                if destination.urn:
+                    school = school_by_urn(destination.urn)
+                else:
+                    school = school_by_laestab(destination.lea, destination.estab)
             result = ctf_import(
                 actor=user,
                 data=data,
                 name=path.name,
-                school=school_by_urn(urn),
+                school=school,
                 today=clock.today(),
                 admitted_on=options["admit_on"],
                 year_group=options["year_group"],
@@ -75,14 +81,11 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from None
         for note in result.notes:
             self.stdout.write(note)
-        created = ", ".join(s.name for s in result.schools_created)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {path.name}: {result.pupils_created} new pupil(s), "
                 f"{result.pupils_matched} already known, {result.contacts_created} contact(s), "
-                f"{result.marks_created:,} previous-school marks recorded and "
-                f"{result.marks_unchanged:,} already recorded"
-                + (f"; added {created}" if created else "")
-                + "."
+                f"{result.marks_created:,} sessions of attendance at earlier schools kept and "
+                f"{result.marks_unchanged:,} already held."
             )
         )

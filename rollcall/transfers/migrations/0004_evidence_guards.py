@@ -1,5 +1,6 @@
-"""Import records, CTF schools and issued certificates are evidence: the database refuses UPDATE
-and DELETE on them, on SQLite as on PostgreSQL (rollcall.core.evidence)."""
+"""Import records, CTF schools, issued certificates and attendance at earlier schools are
+evidence: the database refuses UPDATE and DELETE on them, on SQLite as on PostgreSQL
+(rollcall.core.evidence)."""
 
 from django.db import migrations
 
@@ -10,6 +11,8 @@ GUARDED = (
     ("transfers_importbatch", None),
     ("transfers_certificate", None),
     ("transfers_ctfschool", None),
+    ("transfers_earlierschoolattendance", None),
+    ("transfers_earlierschoolmark", None),
 )
 
 
@@ -26,7 +29,7 @@ def unguard(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_evidence_guards"),
-        ("transfers", "0002_append_only_triggers"),
+        ("transfers", "0003_earlier_school_attendance"),
     ]
 
     operations = [migrations.RunPython(guard, unguard)]
