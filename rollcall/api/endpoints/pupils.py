@@ -12,8 +12,10 @@ from ninja import Query, Router
 from rollcall.api import presenters
 from rollcall.api.endpoints.common import (
     ERROR_RESPONSES,
+    MAX_PAGE,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    IsoDate,
     acting_user,
     pupil_or_404,
 )
@@ -53,9 +55,9 @@ def pupil_detail(request: HttpRequest, upn: str) -> dict[str, Any]:
 def pupil_marks_list(
     request: HttpRequest,
     upn: str,
-    start: dt.date = FROM,
-    end: dt.date = TO,
-    page: int = Query(1, ge=1),
+    start: IsoDate = FROM,
+    end: IsoDate = TO,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     _check_range(start, end)
@@ -74,7 +76,7 @@ def pupil_marks_list(
     ),
 )
 def pupil_figures(
-    request: HttpRequest, upn: str, start: dt.date = FROM, end: dt.date = TO
+    request: HttpRequest, upn: str, start: IsoDate = FROM, end: IsoDate = TO
 ) -> dict[str, Any]:
     _check_range(start, end)
     pupil = pupil_or_404(request, upn)
