@@ -18,14 +18,18 @@ def test_a_huge_page_number_is_refused_with_a_reason(officer_api, school, pupil)
 
 def test_a_huge_page_number_of_a_pupils_marks_is_refused(officer_api, pupil):
     response = officer_api.get(
-        f"/api/pupils/{pupil.upn}/marks", **{"from": "2025-01-01", "to": "2025-01-31"}, page=PAGE_MAX
+        f"/api/pupils/{pupil.upn}/marks",
+        **{"from": "2025-01-01", "to": "2025-01-31"},
+        page=PAGE_MAX,
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", "page"]
 
 
 def test_a_page_past_the_last_is_an_empty_list(officer_api, school, pupil):
-    body = officer_api.get(f"/api/schools/{school.urn}/pupils", on="2025-01-13", page=1000000).json()
+    body = officer_api.get(
+        f"/api/schools/{school.urn}/pupils", on="2025-01-13", page=1000000
+    ).json()
     assert (body["count"], body["items"]) == (1, [])
 
 
