@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from rollcall.accounts.selectors import schools_visible_to
 from rollcall.api import presenters
 from rollcall.api.endpoints.common import (
     ERROR_RESPONSES,
@@ -23,6 +24,8 @@ from rollcall.api.errors import invalid
 from rollcall.api.figures import session_figures
 from rollcall.api.schemas import ErrorOut, FiguresOut, MarkPageOut, PupilOut
 from rollcall.api.selectors import pupil_enrolments, pupil_mark_codes, pupil_marks
+from rollcall.core import clock
+from rollcall.pupils.selectors import welfare_flags_for
 
 router = Router(tags=["pupils"])
 
@@ -43,8 +46,12 @@ def _check_range(start: dt.date, end: dt.date) -> None:
 )
 def pupil_detail(request: HttpRequest, upn: str) -> dict[str, Any]:
     pupil = pupil_or_404(request, upn)
-    enrolments = pupil_enrolments(user=acting_user(request), pupil=pupil)
-    return presenters.pupil_detail(pupil, enrolments)
+    user = acting_user(request)
+    enrolments = pupil_enrolments(user=user, pupil=pupil)
+    welfare = welfare_flags_for(
+        pupil=pupil, schools=schools_visible_to(user=user), on=clock.today()
+    )
+    return presenters.pupil_detail(pupil, enrolments, welfare)
 
 
 @router.get(
