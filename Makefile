@@ -37,7 +37,8 @@ migrate: install ## Create or update the database
 demo: install assets migrate ## Load the demo local authority and serve it at http://127.0.0.1:8000
 	$(BIN)/rollcall demo --reset
 	@echo "Serving rollcall at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/rollcall runserver $(HOST):$(PORT) --noreload --skip-checks
+	@# The demo is served over plain HTTP on this machine: the one place cookies may go without HTTPS.
+	SECURE_COOKIES=false $(BIN)/rollcall runserver $(HOST):$(PORT) --noreload --skip-checks
 
 .PHONY: lint
 lint: install ## Lint and type-check (ruff, mypy, the view-query guard)

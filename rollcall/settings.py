@@ -6,6 +6,7 @@ Every variable is listed in docs/settings.md. The defaults are safe for a laptop
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "rollcall.core",
     "rollcall.accounts",
     "rollcall.organisations",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rollcall.web.security.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,9 +93,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rollcall.api.middleware.ApiErrorsAsJson",
+    # Last, as django-axes asks: it turns a refused sign-in into the sign-in page saying why.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account or address is locked out (ASVS 2.2.1).
+    "rollcall.accounts.sign_in.SignInThrottle",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -165,11 +173,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Cookies go over HTTPS only unless SECURE_COOKIES=false: `make demo` says so, to serve the
+# demo over plain HTTP on 127.0.0.1. Nothing else should.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script needs to read the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling (django-axes): after SIGN_IN_FAILURE_LIMIT wrong passwords for one
+# username, or from one address, sign-in is refused for SIGN_IN_LOCKOUT_MINUTES, counted from
+# the failure that locked it; further tries during the lockout do not extend it, so nobody can
+# lock a user out for good by guessing. `rollcall sign_in_unlock` ends a lockout at once.
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "rollcall.accounts.sign_in.locked_out_page"
+AXES_CLIENT_IP_CALLABLE = "rollcall.accounts.sign_in.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of rollcall append to X-Forwarded-For (0: none, and the
+# header is ignored, since a client could write anything in it).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # The analysis store: the engine's columnar copy of the registers (rebuilt from the database).
 ROLLCALL_STORE_DIR = Path(env_str("ROLLCALL_STORE_DIR", str(DATA_DIR / "store")))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -39,3 +42,15 @@ def schools_visible_to(*, user: User) -> QuerySet[School]:
 def pupils_visible_to(*, user: User) -> QuerySet[Pupil]:
     """Pupils who have ever been enrolled at a school the user may see."""
     return Pupil.objects.filter(enrolments__school__in=schools_visible_to(user=user)).distinct()
+
+
+def sign_in_locked_since(*, username: str, ip_address: str) -> dt.datetime | None:
+    """The latest counted failed sign-in for the username or from the address: a lockout lasts
+    the cool-off period from then (django-axes, rollcall.accounts.sign_in)."""
+    latest = (
+        AccessAttempt.objects.filter(Q(username=username) | Q(ip_address=ip_address))
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    return latest

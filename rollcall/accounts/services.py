@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from rollcall.accounts.models import LA_ROLES, SCHOOL_ROLES, TRUST_ROLES, Membership, Role
 from rollcall.core.audit import audit_record
@@ -70,3 +74,62 @@ def membership_add(
         school_urn=school.urn if school else "",
     )
     return membership
+
+
+NOTHING_TO_UNLOCK = "No failed sign-ins are recorded for {what}: there is nothing to unlock"
+UNLOCK_NEEDS_WHOM = "Name a username or an address to unlock"
+
+
+@transaction.atomic
+def sign_in_lockout_record(
+    *, username: str, ip_address: str, failures: int, lockout_minutes: int
+) -> None:
+    """Audit the failed sign-in that started a lockout (ASVS 7.2.1). The throttle itself is
+    django-axes' (rollcall.accounts.sign_in), which has already counted the failure."""
+    user = User.objects.filter(username=username).first()
+    target = user or AccessAttempt.objects.filter(username=username, ip_address=ip_address).first()
+    if target is None:
+        return
+    audit_record(
+        actor=None,
+        verb="sign_in.lock_out",
+        target=target,
+        summary=(
+            f"Sign-in paused for {lockout_minutes} minutes after {failures} failed sign-ins "
+            f"for username {username!r} or from {ip_address}"
+        ),
+        payload={
+            "username": username,
+            "ip_address": ip_address,
+            "failures": failures,
+            "lockout_minutes": lockout_minutes,
+        },
+    )
+
+
+@transaction.atomic
+def sign_in_unlock(
+    *, actor: Actor, usernames: Sequence[str] = (), ip_addresses: Sequence[str] = ()
+) -> int:
+    """End lockouts at once: forget the failed sign-ins counted against the usernames and
+    from the addresses. Returns how many records of failures were forgotten."""
+    if not usernames and not ip_addresses:
+        raise ValidationError(UNLOCK_NEEDS_WHOM)
+    attempts = AccessAttempt.objects.filter(
+        Q(username__in=list(usernames)) | Q(ip_address__in=list(ip_addresses))
+    ).order_by("attempt_time", "id")
+    first = attempts.first()
+    whom = [*(f"username {name!r}" for name in usernames), *ip_addresses]
+    what = " and ".join(whom)
+    if first is None:
+        raise ValidationError(NOTHING_TO_UNLOCK.format(what=what))
+    user = User.objects.filter(username=usernames[0]).first() if len(usernames) == 1 else None
+    audit_record(
+        actor=actor,
+        verb="sign_in.unlock",
+        target=user or first,
+        summary=f"Unlocked sign-in for {what}",
+        payload={"usernames": list(usernames), "ip_addresses": list(ip_addresses)},
+    )
+    count, _ = attempts.delete()
+    return count

@@ -111,7 +111,11 @@ def pupil(request: HttpRequest, upn: str) -> HttpResponse:
     if found is None:
         raise Http404("No such pupil")
     page = pupil_page(
-        user=request.user, pupil=found, matrix=_matrix(request), as_of=_as_of(request)
+        user=request.user,
+        pupil=found,
+        matrix=_matrix(request),
+        as_of=_as_of(request),
+        today=clock.today(),
     )
     links = pupil_record_links(user=request.user, pupil=found, current=ATTENDANCE)
     return render(request, "analytics/pupil.html", {"page": page, "links": links})

@@ -6,6 +6,7 @@ list; an MIS developer should get the same readable shape whatever went wrong.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
@@ -15,9 +16,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+logger = logging.getLogger("django.request")
+
 Loc = Sequence[str | int]
 # At most this many field errors are listed; the detail says how many there were in all.
 ERRORS_SHOWN = 200
+
+
+UNEXPECTED = (
+    "Something went wrong in rollcall while answering this request. It has been logged: "
+    "try again, and tell the service desk if it keeps happening"
+)
 
 
 class ApiError(Exception):
@@ -33,6 +42,18 @@ def invalid(errors: Sequence[tuple[Loc, str]], what: str = "request") -> ApiErro
     shown = f" (the first {ERRORS_SHOWN} are listed)" if len(errors) > ERRORS_SHOWN else ""
     count = f"{len(errors)} problem" + ("" if len(errors) == 1 else "s")
     return ApiError(422, f"The {what} was refused and nothing was stored: {count}{shown}", errors)
+
+
+def _invalid_request(request: HttpRequest, errors: Sequence[tuple[Loc, str]]) -> ApiError:
+    if request.method in ("GET", "HEAD"):
+        count = f"{len(errors)} problem" + ("" if len(errors) == 1 else "s")
+        return ApiError(422, f"The request was refused: {count}", errors)
+    return invalid(errors)
+
+
+def _message(error: dict[str, Any]) -> str:
+    # pydantic prefixes the message of a validator's ValueError with "Value error, ".
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 def error_body(detail: str, errors: Sequence[tuple[Loc, str]] = ()) -> dict[str, Any]:
@@ -65,8 +86,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(request, 404, error_body(str(exc) or "Not found"))
 
     def on_request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [(tuple(error.get("loc", ())), str(error.get("msg", ""))) for error in exc.errors]
-        return on_api_error(request, invalid(errors))
+        errors = [(tuple(error.get("loc", ())), _message(error)) for error in exc.errors]
+        return on_api_error(request, _invalid_request(request, errors))
 
     def on_service_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
@@ -79,6 +100,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors = [(("body",), message) for message in exc.messages]
         return on_api_error(request, invalid(errors))
 
+    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged in full as Django logs a 500; the caller gets JSON, never an HTML page.
+        logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exc, extra={"request": request}
+        )
+        return respond(request, 500, error_body(UNEXPECTED))
+
     # ninja types a handler's argument as "the exception or its class"; ours take instances.
     register = cast(
         Callable[[type[Exception], Callable[..., HttpResponse]], None], api.add_exception_handler
@@ -89,3 +117,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
     register(Http404, on_not_found)
     register(NinjaValidationError, on_request_invalid)
     register(DjangoValidationError, on_service_invalid)
+    register(Exception, on_unexpected)

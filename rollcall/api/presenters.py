@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 
 from rollcall.api.figures import SessionFigures
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.selectors import WelfareFlags
 from rollcall.registers.models import Mark
 
 M = TypeVar("M", bound=Model)
@@ -49,7 +50,11 @@ def pupil_on_roll(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-def pupil_detail(pupil: Pupil, enrolments: QuerySet[Enrolment]) -> dict[str, Any]:
+def pupil_detail(
+    pupil: Pupil, enrolments: QuerySet[Enrolment], welfare: WelfareFlags | None
+) -> dict[str, Any]:
+    """`welfare` is None where the user's schools no longer have the pupil on roll: the welfare
+    flags are then null, not false (rollcall.pupils.selectors)."""
     return {
         "upn": pupil.upn,
         "legal_forename": pupil.legal_forename,
@@ -61,11 +66,11 @@ def pupil_detail(pupil: Pupil, enrolments: QuerySet[Enrolment]) -> dict[str, Any
             "sen_provision": pupil.sen_provision,
             "free_school_meals": pupil.free_school_meals,
             "english_additional_language": pupil.english_additional_language,
-            "looked_after": pupil.looked_after,
-            "child_in_need": pupil.child_in_need,
-            "child_protection_plan": pupil.child_protection_plan,
-            "young_carer": pupil.young_carer,
-            "has_social_worker": pupil.has_social_worker,
+            "looked_after": welfare.looked_after if welfare else None,
+            "child_in_need": welfare.child_in_need if welfare else None,
+            "child_protection_plan": welfare.child_protection_plan if welfare else None,
+            "young_carer": welfare.young_carer if welfare else None,
+            "has_social_worker": welfare.has_social_worker if welfare else None,
         },
         "enrolments": [
             {

@@ -49,11 +49,12 @@ class PupilFlagsOut(Schema):
     sen_provision: str
     free_school_meals: bool
     english_additional_language: bool
-    looked_after: bool
-    child_in_need: bool
-    child_protection_plan: bool
-    young_carer: bool
-    has_social_worker: bool
+    # Welfare flags: null where no school the token's user may see has the pupil on roll today.
+    looked_after: bool | None
+    child_in_need: bool | None
+    child_protection_plan: bool | None
+    young_carer: bool | None
+    has_social_worker: bool | None
 
 
 class PupilOut(Schema):

@@ -99,13 +99,13 @@ class FollowUpPage:
 
 
 def _flags(row: FollowUpPupil) -> list[Flag]:
-    pupil = row.pupil
+    pupil, welfare = row.pupil, row.welfare
     flags = []
-    if pupil.has_social_worker:
+    if welfare and welfare.has_social_worker:
         flags.append(Flag("Social worker", "red"))
-    if pupil.looked_after:
+    if welfare and welfare.looked_after:
         flags.append(Flag("Looked after", "red"))
-    if pupil.child_protection_plan:
+    if welfare and welfare.child_protection_plan:
         flags.append(Flag("Child protection plan", "red"))
     if row.absence.severe:
         flags.append(Flag("Severe absence", "orange"))
@@ -196,11 +196,7 @@ def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) 
         ],
         flags=_flags(row),
         chase_first=row.chase_first,
-        social_worker=(
-            f"{pupil.social_worker_name}, {pupil.social_worker_contact}".rstrip(", ")
-            if pupil.has_social_worker
-            else ""
-        ),
+        social_worker=row.welfare.social_worker if row.welfare else "",
         absence=(
             f"Absent {absence.absent} of {absence.possible} possible sessions this school year "
             f"({absence.percent:.0f}%)"
@@ -230,11 +226,18 @@ def _contact_time(occurred_at: dt.datetime, *, day: dt.date) -> str:
 
 
 def follow_up_page(
-    *, schools: Sequence[School], day: dt.date, day_form: Form, bound: Form | None
+    *,
+    schools: Sequence[School],
+    day: dt.date,
+    day_form: Form,
+    bound: Form | None,
+    today: dt.date | None = None,
 ) -> FollowUpPage:
+    """`today` decides whose welfare flags show (pupils still on roll today); without it, the
+    day followed up stands in for it."""
     found = []
     for school in schools:
-        rows = follow_up_list(school=school, day=day)
+        rows = follow_up_list(school=school, day=day, today=today)
         posted_here = bound is not None and bound.data.get("school") == school.urn
         cards = [_card(row, school, day, bound if posted_here else None) for row in rows]
         found.append(

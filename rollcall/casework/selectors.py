@@ -11,6 +11,7 @@ from rollcall import statutory
 from rollcall.casework.models import ChronologyEntry
 from rollcall.organisations.models import School
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
+from rollcall.pupils.selectors import WelfareFlags, pupils_with_visible_welfare, welfare_flags
 from rollcall.registers.models import Mark
 from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
 
@@ -77,23 +78,32 @@ class FollowUpPupil:
     carer_links: list[CarerLink]
     absence: AbsenceSoFar
     contacts: list[ChronologyEntry]  # following up the day's absence, oldest first
+    welfare: WelfareFlags | None  # None once the pupil has left the school (pupils.selectors)
 
     @property
     def chase_first(self) -> bool:
         """WTISA: pupils with a social worker, looked-after children, those on a child
         protection plan and the severely absent are followed up first."""
-        pupil = self.pupil
+        welfare = self.welfare
         return (
-            pupil.has_social_worker
-            or pupil.looked_after
-            or pupil.child_protection_plan
+            bool(
+                welfare
+                and (
+                    welfare.has_social_worker
+                    or welfare.looked_after
+                    or welfare.child_protection_plan
+                )
+            )
             or self.absence.severe
         )
 
 
-def follow_up_list(*, school: School, day: dt.date) -> list[FollowUpPupil]:
+def follow_up_list(
+    *, school: School, day: dt.date, today: dt.date | None = None
+) -> list[FollowUpPupil]:
     """Pupils marked N at the school on the day, morning or afternoon (including those whose N
-    has since been replaced, so the office sees what was resolved), those to chase first first."""
+    has since been replaced, so the office sees what was resolved), those to chase first first.
+    Welfare flags are today's, for pupils still on roll today (`today`, or else the day)."""
     day_marks = Mark.objects.filter(school=school, date=day)
     pupil_ids = sorted(
         set(day_marks.filter(Q(code="N") | Q(original_code="N")).values_list("pupil_id", flat=True))
@@ -122,6 +132,9 @@ def follow_up_list(*, school: School, day: dt.date) -> list[FollowUpPupil]:
     for entry in contacts_on(school=school, pupil_ids=pupil_ids, day=day):
         contacts.setdefault(entry.pupil_id, []).append(entry)
     absence = absence_so_far(school=school, pupil_ids=pupil_ids, day=day)
+    welfare_shown = pupils_with_visible_welfare(
+        schools=[school], pupil_ids=pupil_ids, on=today or day
+    )
     rows = [
         FollowUpPupil(
             pupil=pupil,
@@ -130,6 +143,7 @@ def follow_up_list(*, school: School, day: dt.date) -> list[FollowUpPupil]:
             carer_links=list(pupil.carer_links.all()),
             absence=absence[pupil.pk],
             contacts=contacts.get(pupil.pk, []),
+            welfare=welfare_flags(pupil) if pupil.pk in welfare_shown else None,
         )
         for pupil in pupils
     ]

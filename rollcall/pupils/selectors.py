@@ -1,15 +1,79 @@
-"""Reads of pupils, scoped to what the reading user may see."""
+"""Reads about pupils that several parts of rollcall ask: welfare flags, finding a pupil, and
+whether an enrolment has the pupil on roll on a day.
+
+Welfare flags — a social worker (and who), looked after, child in need, a child protection
+plan, young carer — are today's facts about a child, not part of a school's history with them.
+Only a school the pupil is on roll at today may see them; a school the pupil has left no longer
+does, through any page or the API. One rule, asked by every caller: `welfare_flags_for`, or
+`pupils_with_visible_welfare` for a list. (UK GDPR Art. 5(1)(c), data minimisation; Keeping
+Children Safe in Education sends the child protection file on to the new school.)
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from rollcall.accounts.selectors import User, pupils_visible_to, schools_visible_to
+from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
+
+Schools = QuerySet[School] | Collection[School]
+
+
+@dataclass(frozen=True)
+class WelfareFlags:
+    social_worker: str  # name and contact; empty when there is none
+    looked_after: bool
+    child_in_need: bool
+    child_protection_plan: bool
+    young_carer: bool
+
+    @property
+    def has_social_worker(self) -> bool:
+        return bool(self.social_worker)
+
+
+def _on_roll_at(schools: Schools, on: dt.date) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on), school__in=schools, admitted_on__lte=on
+    )
+
+
+def pupils_with_visible_welfare(
+    *, schools: Schools, pupil_ids: Collection[int], on: dt.date
+) -> set[int]:
+    """Which of the pupils are on roll on `on` at one of `schools` (the schools the asking user
+    may see), so that their welfare flags may be shown. `on` is today, read at the edge: a page
+    about an earlier day still shows today's flags, so it asks about today too."""
+    found = _on_roll_at(schools, on).filter(pupil_id__in=list(pupil_ids))
+    return set(found.values_list("pupil_id", flat=True))
+
+
+def welfare_flags_for(*, pupil: Pupil, schools: Schools, on: dt.date) -> WelfareFlags | None:
+    """The pupil's welfare flags, or None when none of `schools` has them on roll on `on`."""
+    if not pupils_with_visible_welfare(schools=schools, pupil_ids=[pupil.pk], on=on):
+        return None
+    return welfare_flags(pupil)
+
+
+def welfare_flags(pupil: Pupil) -> WelfareFlags:
+    """The flags as recorded; callers outside this module use `welfare_flags_for`."""
+    contact = f", {pupil.social_worker_contact}" if pupil.social_worker_contact else ""
+    return WelfareFlags(
+        social_worker=f"{pupil.social_worker_name}{contact}" if pupil.has_social_worker else "",
+        looked_after=pupil.looked_after,
+        child_in_need=pupil.child_in_need,
+        child_protection_plan=pupil.child_protection_plan,
+        young_carer=pupil.young_carer,
+    )
+
+
+# ------------------------------------------------------------------ finding a pupil
 
 SEARCH_LIMIT = 50
 UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")

@@ -335,7 +335,9 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Recorded for {found.display_name}: {entry.summary}.")
                 return redirect(f"{request.path}?date={day.isoformat()}#pupil-{found.pk}")
-    page = follow_up_page(schools=schools, day=day, day_form=day_form, bound=bound)
+    page = follow_up_page(
+        schools=schools, day=day, day_form=day_form, bound=bound, today=clock.today()
+    )
     return render(request, "registers/follow_up.html", {"page": page})
 
 

@@ -46,10 +46,22 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page whose console must not report a Content-Security-Policy violation: any inline
+    script, inline style or outside resource a page uses fails the test that opened it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

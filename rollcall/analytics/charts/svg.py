@@ -82,8 +82,10 @@ def svg_root(
     )
     return Markup(  # noqa: S704 - every piece is built from escaped text
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        f'class="rollcall-chart" style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height}" width="{width}" preserveAspectRatio="xMinYMin meet" '
+        # Its natural width, shrunk to fit by the stylesheet (.rollcall-chart): a style
+        # attribute would be refused by the Content-Security-Policy.
+        f'class="rollcall-chart" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="14" '
         f'font-family="{FONT}" fill="{BLACK}">'
         f"{head}{''.join(body)}</svg>"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from rollcall.accounts.selectors import User
+from rollcall.accounts.selectors import User, schools_visible_to
 from rollcall.analytics.charts import Chart, TrendWeek, Window, calendar_heatmap, weekly_trend
 from rollcall.analytics.figures.pupil import PupilYear, ThresholdStatus, pupil_year
 from rollcall.analytics.presenters.common import (
@@ -25,6 +25,7 @@ from rollcall.engine import MarkMatrix
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Pupil
+from rollcall.pupils.selectors import WelfareFlags, welfare_flags_for
 
 SESSION_NAMES = {"AM": "morning", "PM": "afternoon"}
 
@@ -55,8 +56,11 @@ class PupilPage:
     has_marks: bool
 
 
-def pupil_page(*, user: User, pupil: Pupil, matrix: MarkMatrix, as_of: AsOf) -> PupilPage:
+def pupil_page(
+    *, user: User, pupil: Pupil, matrix: MarkMatrix, as_of: AsOf, today: dt.date
+) -> PupilPage:
     enrolments = pupil_enrolments(user=user, pupil=pupil)
+    welfare = welfare_flags_for(pupil=pupil, schools=schools_visible_to(user=user), on=today)
     visible = {e.school.urn for e in enrolments}
     latest = enrolments[0] if enrolments else None
     year = pupil_year(matrix, upn=pupil.upn, visible_urns=visible, as_of=as_of.date)
@@ -73,8 +77,8 @@ def pupil_page(*, user: User, pupil: Pupil, matrix: MarkMatrix, as_of: AsOf) -> 
         back_href=reverse("analytics:school", args=[latest.school.urn]) if latest else "",
         back_text=f"{latest.school.name} dashboard" if latest else "",
         as_of=as_of,
-        flags=_flags(pupil),
-        social_worker=_social_worker(pupil),
+        flags=_flags(pupil, welfare),
+        social_worker=welfare.social_worker if welfare else "",
         figures=_figures(year) if year else [],
         threshold=_threshold_lines(year.threshold) if year and year.threshold else [],
         threshold_note=_threshold_note(year.threshold) if year and year.threshold else "",
@@ -104,15 +108,17 @@ def pupil_page(*, user: User, pupil: Pupil, matrix: MarkMatrix, as_of: AsOf) -> 
     )
 
 
-def _flags(pupil: Pupil) -> list[Flag]:
+def _flags(pupil: Pupil, welfare: WelfareFlags | None) -> list[Flag]:
+    """Welfare flags only where the user's schools have the pupil on roll today (`welfare`);
+    SEN, free school meals and EAL are part of the school's record of its time with them."""
     flags = []
-    if pupil.has_social_worker:
+    if welfare and welfare.has_social_worker:
         flags.append(Flag("Social worker", "purple"))
-    if pupil.looked_after:
+    if welfare and welfare.looked_after:
         flags.append(Flag("Looked after", "purple"))
-    if pupil.child_protection_plan:
+    if welfare and welfare.child_protection_plan:
         flags.append(Flag("Child protection plan", "red"))
-    if pupil.child_in_need:
+    if welfare and welfare.child_in_need:
         flags.append(Flag("Child in need", "purple"))
     if pupil.sen_provision != Pupil.SenProvision.NONE:
         flags.append(Flag(pupil.get_sen_provision_display(), "blue"))
@@ -120,16 +126,9 @@ def _flags(pupil: Pupil) -> list[Flag]:
         flags.append(Flag("Free school meals", "grey"))
     if pupil.english_additional_language:
         flags.append(Flag("English as an additional language", "grey"))
-    if pupil.young_carer:
+    if welfare and welfare.young_carer:
         flags.append(Flag("Young carer", "yellow"))
     return flags
-
-
-def _social_worker(pupil: Pupil) -> str:
-    if not pupil.has_social_worker:
-        return ""
-    contact = f", {pupil.social_worker_contact}" if pupil.social_worker_contact else ""
-    return f"{pupil.social_worker_name}{contact}"
 
 
 def _row(key: str, value: str) -> dict[str, dict[str, str]]:

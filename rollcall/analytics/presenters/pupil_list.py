@@ -280,9 +280,13 @@ def csv_text(lines: list[Line]) -> str:
     return out.getvalue()
 
 
+# A cell starting with one of these could run as a formula in a spreadsheet (OWASP, "CSV
+# Injection": = + - @, and tab and carriage return, which some spreadsheets skip first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(value: str) -> str:
-    # A cell starting with = + - @ could run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def year_order(year: str) -> int:

@@ -9,11 +9,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from rollcall.accounts.selectors import schools_visible_to
 from rollcall.api import presenters
 from rollcall.api.endpoints.common import (
     ERROR_RESPONSES,
+    MAX_PAGE,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    IsoDate,
     acting_user,
     pupil_or_404,
 )
@@ -21,6 +24,8 @@ from rollcall.api.errors import invalid
 from rollcall.api.figures import session_figures
 from rollcall.api.schemas import ErrorOut, FiguresOut, MarkPageOut, PupilOut
 from rollcall.api.selectors import pupil_enrolments, pupil_mark_codes, pupil_marks
+from rollcall.core import clock
+from rollcall.pupils.selectors import welfare_flags_for
 
 router = Router(tags=["pupils"])
 
@@ -41,8 +46,12 @@ def _check_range(start: dt.date, end: dt.date) -> None:
 )
 def pupil_detail(request: HttpRequest, upn: str) -> dict[str, Any]:
     pupil = pupil_or_404(request, upn)
-    enrolments = pupil_enrolments(user=acting_user(request), pupil=pupil)
-    return presenters.pupil_detail(pupil, enrolments)
+    user = acting_user(request)
+    enrolments = pupil_enrolments(user=user, pupil=pupil)
+    welfare = welfare_flags_for(
+        pupil=pupil, schools=schools_visible_to(user=user), on=clock.today()
+    )
+    return presenters.pupil_detail(pupil, enrolments, welfare)
 
 
 @router.get(
@@ -53,9 +62,9 @@ def pupil_detail(request: HttpRequest, upn: str) -> dict[str, Any]:
 def pupil_marks_list(
     request: HttpRequest,
     upn: str,
-    start: dt.date = FROM,
-    end: dt.date = TO,
-    page: int = Query(1, ge=1),
+    start: IsoDate = FROM,
+    end: IsoDate = TO,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     _check_range(start, end)
@@ -74,7 +83,7 @@ def pupil_marks_list(
     ),
 )
 def pupil_figures(
-    request: HttpRequest, upn: str, start: dt.date = FROM, end: dt.date = TO
+    request: HttpRequest, upn: str, start: IsoDate = FROM, end: IsoDate = TO
 ) -> dict[str, Any]:
     _check_range(start, end)
     pupil = pupil_or_404(request, upn)

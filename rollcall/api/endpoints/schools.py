@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,8 +10,10 @@ from ninja import Query, Router
 from rollcall.api import presenters
 from rollcall.api.endpoints.common import (
     ERROR_RESPONSES,
+    MAX_PAGE,
     MAX_PAGE_SIZE,
     PAGE_SIZE,
+    IsoDate,
     acting_user,
     school_or_404,
 )
@@ -42,8 +43,8 @@ router = Router(tags=["schools"])
 def school_pupils(
     request: HttpRequest,
     urn: str,
-    on: dt.date | None = Query(None, description="YYYY-MM-DD; today if not given"),  # noqa: B008
-    page: int = Query(1, ge=1),
+    on: IsoDate | None = Query(None, description="YYYY-MM-DD; today if not given"),  # noqa: B008
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     school = school_or_404(request, urn)
