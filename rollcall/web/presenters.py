@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
+from rollcall.analytics.selectors import worklist_items
+from rollcall.casework.selectors import follow_up_list, follow_up_schools
+from rollcall.organisations.models import School
+from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.selectors import SEARCH_LIMIT, PupilFound, on_roll, pupils_matching
+from rollcall.registers.selectors import (
+    OFFICE_ROLES,
+    n_codes_outstanding,
+    register_states,
+    schools_staffed_by,
+)
 from rollcall.web.pupil_links import RecordLink, pupil_record_links
 
 
@@ -24,15 +34,100 @@ class SchoolRow:
 
 
 @dataclass(frozen=True)
+class ToDo:
+    """One kind of work waiting, with how much and where to do it."""
+
+    count: int
+    text: str
+    href: str
+    urgent: str = ""  # e.g. "12 overdue"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _at(school: School, several: bool) -> str:
+    return f" at {school.name}" if several else ""
+
+
+def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
+    """What is waiting for the user now: registers not yet taken at their schools (sessions
+    whose register has opened), N codes to replace, today's absences not yet followed up, and
+    open worklist items."""
+    today = now.date()
+    items: list[ToDo] = []
+    staffed = list(schools_staffed_by(user=user))
+    for school in staffed:
+        times = (("AM", school.am_register_opens), ("PM", school.pm_register_opens))
+        opened = [session for session, opens in times if now.time() >= opens]
+        calendar = school_calendar(school=school)
+        states = register_states(school=school, calendar=calendar, day=today)
+        missing = sum(1 for g in states for s in opened if g.states[s].missing)
+        if missing:
+            items.append(
+                ToDo(
+                    missing,
+                    f"{_plural(missing, 'register', 'registers')} not taken today"
+                    + _at(school, len(staffed) > 1),
+                    reverse("registers:missing") + f"?date={today.isoformat()}",
+                )
+            )
+    office = list(schools_staffed_by(user=user, roles=OFFICE_ROLES))
+    for school in office:
+        calendar = school_calendar(school=school)
+        outstanding = n_codes_outstanding(school=school, calendar=calendar, today=today)
+        if outstanding:
+            overdue = sum(1 for row in outstanding if row.overdue)
+            items.append(
+                ToDo(
+                    len(outstanding),
+                    f"{_plural(len(outstanding), 'N code', 'N codes')} to replace"
+                    + _at(school, len(office) > 1),
+                    reverse("registers:n_codes") + f"?school={school.urn}",
+                    urgent=f"{overdue:,} overdue" if overdue else "",
+                )
+            )
+    chasing = list(follow_up_schools(user=user))
+    for school in chasing:
+        waiting = [
+            row for row in follow_up_list(school=school, day=today, today=today) if not row.contacts
+        ]
+        if waiting:
+            first = sum(1 for row in waiting if row.chase_first)
+            items.append(
+                ToDo(
+                    len(waiting),
+                    f"{_plural(len(waiting), 'pupil', 'pupils')} absent today with no contact "
+                    "recorded" + _at(school, len(chasing) > 1),
+                    reverse("registers:follow_up") + f"?date={today.isoformat()}",
+                    urgent=f"{first:,} to chase first" if first else "",
+                )
+            )
+    open_items = worklist_items(user=user).count()
+    if open_items:
+        items.append(
+            ToDo(
+                open_items,
+                f"{_plural(open_items, 'worklist item', 'worklist items')} waiting for action",
+                reverse("analytics:worklist"),
+            )
+        )
+    return items
+
+
+@dataclass(frozen=True)
 class HomePage:
     greeting: str
     roles: list[str]
     heading: str
     schools: list[SchoolRow]
     total_on_roll: int
+    to_do: list[ToDo] = field(default_factory=list)
 
 
-def home_page(*, user: AbstractBaseUser, today: dt.date) -> HomePage:
+def home_page(*, user: User, now: dt.datetime) -> HomePage:
+    today = now.date()
     memberships = list(memberships_of(user=user))
     roles = [f"{m.get_role_display()}, {m.organisation}" for m in memberships]
     on_roll = Q(enrolments__admitted_on__lte=today) & (
@@ -69,6 +164,7 @@ def home_page(*, user: AbstractBaseUser, today: dt.date) -> HomePage:
         heading=heading,
         schools=rows,
         total_on_roll=sum(r.on_roll for r in rows),
+        to_do=things_to_do(user=user, now=now),
     )
 
 

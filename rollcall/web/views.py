@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
     # The front door answers 200 either way: the sign-in form, or what the user may see.
     if not request.user.is_authenticated:
         return LoginView.as_view(template_name="sign_in.html")(request)
-    page = home_page(user=request.user, today=clock.today())
+    page = home_page(user=request.user, now=clock.local_now())
     return render(request, "home.html", {"page": page})
 
 

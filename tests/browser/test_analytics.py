@@ -58,7 +58,7 @@ def test_a_headteacher_goes_from_the_school_dashboard_to_a_pupil(
         svg = page.locator(f"svg#{chart}")
         assert svg.get_attribute("role") == "img"
         assert svg.bounding_box()["width"] > 600
-    assert "Shaded: Threshold met" in page.locator("svg#weekly-attendance").text_content()
+    assert "when the threshold was met" in page.locator("svg#weekly-attendance").text_content()
     page.get_by_text("Show the chart's data as a table").first.click()
     assert page.get_by_role("table").first.is_visible()
     screenshot("analytics-pupil")

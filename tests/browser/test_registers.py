@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from rollcall.organisations.services import registration_group_create
 from rollcall.registers.models import Mark
@@ -69,6 +70,9 @@ def test_a_teacher_takes_a_register_and_an_officer_corrects_a_mark(
     assert page.get_by_label("Mark for Ada Ash").input_value() == ""
     page.get_by_label("Mark for Bilal Birch").select_option("N")
     page.get_by_label("Cleo Cedar arrived at").fill("09:25")
+    page.get_by_label("Cleo Cedar arrived at").press("Tab")
+    # The page works out U at once: she came after the register closed.
+    expect(page.get_by_label("Mark for Cleo Cedar")).to_have_value("U")
     page.get_by_role("button", name="Mark the rest present").click()
     notice = page.locator(".govuk-notification-banner")
     assert "Marked the 3 pupils without a mark present. Nothing is saved yet" in notice.inner_text()

@@ -63,7 +63,7 @@ def test_a_headteacher_downloads_a_certificate_and_sees_a_ctf_refusal(
     marks_file_import(actor=None, data=marks_csv(week_rows(school, pupil)), name="m.csv")
     _sign_in(page, live_server, head)
     page.goto(f"{live_server.url}/transfers/schools/{school.urn}/certificate")
-    page.get_by_label("Pupil").select_option(pupil.upn)
+    page.get_by_label("Pupil", exact=True).select_option(pupil.upn)
     first = page.get_by_role("group", name="First day of the period")
     first.get_by_label("Day").fill("13")
     first.get_by_label("Month").fill("1")
