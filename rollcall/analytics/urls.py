@@ -6,6 +6,7 @@ app_name = "analytics"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("schools.csv", views.schools_csv_download, name="schools_csv"),
     path("schools/<str:urn>", views.school, name="school"),
     path("schools/<str:urn>/pupils.csv", views.school_csv, name="school_csv"),
     path("pupils/<str:upn>", views.pupil, name="pupil"),

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.analytics.forms import DoneForm
-from rollcall.analytics.presenters.authority import authority_page
+from rollcall.analytics.presenters.authority import SchoolsOrder, authority_page, schools_csv
 from rollcall.analytics.presenters.cohorts import choice_from, cohort_page
 from rollcall.analytics.presenters.common import AsOf, as_of_from
 from rollcall.analytics.presenters.pupil import pupil_page
@@ -64,8 +64,27 @@ def index(request: HttpRequest) -> HttpResponse:
         if request.GET:
             target["Location"] += "?" + urlencode(request.GET)
         return target
-    page = authority_page(scope=scope, matrix=_matrix(request), as_of=_as_of(request))
+    page = authority_page(
+        scope=scope,
+        matrix=_matrix(request),
+        as_of=_as_of(request),
+        order=SchoolsOrder.of(request.GET),
+    )
     return render(request, "analytics/index.html", {"page": page, "scope": scope})
+
+
+@require_GET
+@login_required
+def schools_csv_download(request: HttpRequest) -> HttpResponse:
+    scope = analytics_scope(user=request.user)
+    as_of = _as_of(request)
+    text = schools_csv(
+        scope=scope, matrix=_matrix(request), as_of=as_of, order=SchoolsOrder.of(request.GET)
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"schools-{as_of.date.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET

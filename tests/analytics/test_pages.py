@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from html import unescape as html_unescape
 
 import polars as pl
 import pytest
@@ -174,3 +175,29 @@ def test_a_schools_cohorts_are_only_its_own_pupils(client, demo):
     html = client.get("/analytics/cohorts?by=school_urn").content.decode()
     assert "Hartwell Primary School" in html
     assert "Castle Hill Academy" not in html
+
+
+def test_the_schools_table_sorts_by_any_column_and_downloads_as_shown(client, demo):
+    page = signed_in(client, "laofficer")
+    html = page.get("/analytics/", {"sort": "persistent", "order": "desc"}).content.decode()
+    tables = re.findall(r"<table.*?</table>", html, re.S)
+    [table] = [t for t in tables if "Schools compared" in t]
+    assert 'aria-sort="descending"' in table
+    body = table.split("<tbody", 1)[1]
+    rows = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", c).split())
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr.*?</tr>", body, re.S)
+    ]
+    shown = [row for row in rows if "(all schools)" not in row[0]]
+    rates = [float(row[4].rstrip("%")) for row in shown if row[4].endswith("%")]
+    assert rates == sorted(rates, reverse=True) and len(rates) >= 5
+    # The heading offers the other direction next.
+    assert "sort=persistent&amp;order=asc" in table
+    response = page.get("/analytics/schools.csv", {"sort": "persistent", "order": "desc"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("urn,school,pupils,attendance_pct")
+    assert [line.split(",")[1] for line in lines[1:]] == [html_unescape(row[0]) for row in shown]

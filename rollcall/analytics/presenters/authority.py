@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from django.urls import reverse
+from markupsafe import Markup
 
 from rollcall.analytics.charts import Bar, bar_chart
-from rollcall.analytics.figures.authority import at, met_count, school_lines, threshold_met_upns
+from rollcall.analytics.figures.authority import (
+    SchoolLine,
+    at,
+    met_count,
+    school_lines,
+    threshold_met_upns,
+)
 from rollcall.analytics.figures.school import Headline, headline, year_enrolments
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, link, pct
+from rollcall.analytics.presenters.pupil_list import safe_cell
 from rollcall.analytics.selectors import Scope, authority_urns
 from rollcall.engine import MarkMatrix
+
+# The schools table's columns: query key -> heading, and how each line sorts by it.
+SCHOOL_COLUMNS: dict[str, str] = {
+    "name": "School",
+    "pupils": "Pupils",
+    "attendance": "Attendance",
+    "unauthorised": "Unauthorised absence",
+    "persistent": "Persistent absence rate",
+    "severe": "Severe absence rate",
+    "threshold": "Met national threshold",
+}
+
+
+@dataclass(frozen=True)
+class SchoolsOrder:
+    """How the schools table is sorted: a column of SCHOOL_COLUMNS, ascending or descending."""
+
+    sort: str = "name"
+    order: str = "asc"
+
+    @classmethod
+    def of(cls, query: Mapping[str, str]) -> SchoolsOrder:
+        sort = query.get("sort", "name")
+        order = query.get("order", "asc")
+        return cls(
+            sort=sort if sort in SCHOOL_COLUMNS else "name",
+            order=order if order in ("asc", "desc") else "asc",
+        )
 
 
 @dataclass(frozen=True)
@@ -23,9 +64,112 @@ class AuthorityPage:
     totals: list[list[dict[str, str]]]
     chart: ChartBlock | None
     compared_with: str
+    head: list[dict[str, Any]] = field(default_factory=list)
+    csv_href: str = ""
 
 
-def authority_page(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf) -> AuthorityPage:
+def _sort_value(line: SchoolLine, name: str, key: str) -> tuple[bool, float | str]:
+    """Schools without a figure go last whichever way the column is sorted."""
+    figures = line.figures
+    values: dict[str, float | str | None] = {
+        "name": name.lower(),
+        "pupils": figures.enrolments,
+        "attendance": figures.attendance_pct,
+        "unauthorised": figures.unauthorised_pct,
+        "persistent": figures.persistent_pct,
+        "severe": figures.severe_pct,
+        "threshold": line.threshold_met,
+    }
+    value = values[key]
+    return (value is None, value if value is not None else 0)
+
+
+def _sorted_lines(
+    lines: list[SchoolLine], names: Mapping[str, str], order: SchoolsOrder
+) -> list[SchoolLine]:
+    by_name = sorted(lines, key=lambda line: names[line.urn].lower())
+    present = [line for line in by_name if not _sort_value(line, names[line.urn], order.sort)[0]]
+    missing = [line for line in by_name if _sort_value(line, names[line.urn], order.sort)[0]]
+    present.sort(
+        key=lambda line: _sort_value(line, names[line.urn], order.sort)[1],
+        reverse=order.order == "desc",
+    )
+    return present + missing
+
+
+def _schools_head(order: SchoolsOrder, as_of: AsOf) -> list[dict[str, Any]]:
+    head = []
+    for key, name in SCHOOL_COLUMNS.items():
+        active = key == order.sort
+        next_order = "desc" if active and order.order == "asc" else "asc"
+        arrow = ("\u25b2" if order.order == "asc" else "\u25bc") if active else ""
+        query = {"sort": key, "order": next_order}
+        if as_of.asked:
+            query["as_of"] = as_of.value
+        words = Markup('{} <span aria-hidden="true">{}</span>').format(name, arrow)
+        head.append(
+            {
+                "html": link("?" + urlencode(query), words),
+                "attributes": {
+                    "aria-sort": (
+                        ("ascending" if order.order == "asc" else "descending")
+                        if active
+                        else "none"
+                    )
+                },
+                "format": "" if key == "name" else "numeric",
+            }
+        )
+    return head
+
+
+def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: SchoolsOrder) -> str:
+    """The schools table as a CSV file: one row a school, in the order on screen, with the
+    figures as numbers (percentages to one decimal place) and the URN in its own column."""
+    schools = {school.urn: school for school in scope.schools}
+    enrolments = year_enrolments(matrix, as_of=as_of.date)
+    met = set(threshold_met_upns(matrix, as_of=as_of.date))
+    lines = school_lines(enrolments, urns=list(schools), met_upns=met)
+    names = {urn: school.name for urn, school in schools.items()}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "urn",
+            "school",
+            "pupils",
+            "attendance_pct",
+            "unauthorised_absence_pct",
+            "persistent_absence_pct",
+            "severe_absence_pct",
+            "met_national_threshold",
+        ]
+    )
+
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.1f}"
+
+    for line in _sorted_lines(lines, names, order):
+        figures = line.figures
+        writer.writerow(
+            [
+                line.urn,
+                safe_cell(names[line.urn]),
+                figures.enrolments,
+                number(figures.attendance_pct),
+                number(figures.unauthorised_pct),
+                number(figures.persistent_pct),
+                number(figures.severe_pct),
+                line.threshold_met,
+            ]
+        )
+    return out.getvalue()
+
+
+def authority_page(
+    *, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: SchoolsOrder | None = None
+) -> AuthorityPage:
+    order = order or SchoolsOrder()
     schools = {school.urn: school for school in scope.schools}
     enrolments = year_enrolments(matrix, as_of=as_of.date)
     met = set(threshold_met_upns(matrix, as_of=as_of.date))
@@ -35,7 +179,8 @@ def authority_page(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf) -> Authorit
     authorities = sorted({school.local_authority.name for school in scope.schools})
     compared_with = " and ".join(authorities) or "the local authority"
     rows = []
-    for line in sorted(lines, key=lambda line: schools[line.urn].name):
+    names = {urn: school.name for urn, school in schools.items()}
+    for line in _sorted_lines(lines, names, order):
         school = schools[line.urn]
         figures = line.figures
         rows.append(
@@ -74,6 +219,13 @@ def authority_page(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf) -> Authorit
         totals=_totals(scope, enrolments, area_enrolments, met, compared_with),
         chart=chart_block(chart) if chart else None,
         compared_with=compared_with,
+        head=_schools_head(order, as_of),
+        csv_href=reverse("analytics:schools_csv")
+        + "?"
+        + urlencode(
+            {"sort": order.sort, "order": order.order}
+            | ({"as_of": as_of.value} if as_of.asked else {})
+        ),
     )
 
 

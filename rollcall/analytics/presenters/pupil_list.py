@@ -276,7 +276,7 @@ def csv_text(lines: list[Line]) -> str:
     writer.writerow(CSV_COLUMNS)
     for line in lines:
         cells = [words for words, _ in _cells(line, html=False)]
-        writer.writerow([_safe(value) for value in [cells[0], line.pupil.upn, *cells[1:]]])
+        writer.writerow([safe_cell(value) for value in [cells[0], line.pupil.upn, *cells[1:]]])
     return out.getvalue()
 
 
@@ -285,7 +285,7 @@ def csv_text(lines: list[Line]) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value: str) -> str:
+def safe_cell(value: str) -> str:
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
