@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rollcall.analytics",
     "rollcall.api",
     "rollcall.web",
+    "rollcall.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rollcall.demo.marks import world_marks
+from rollcall.demo.terms import demo_dates
 from rollcall.demo.world import build_world
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.registers.models import (
@@ -29,13 +30,20 @@ def _digest(world):
     return digest.hexdigest()
 
 
-def test_the_same_seed_gives_the_same_demo_and_another_seed_does_not():
-    assert _digest(build_world(seed=5, pupils=80)) == _digest(build_world(seed=5, pupils=80))
-    assert _digest(build_world(seed=5, pupils=80)) != _digest(build_world(seed=6, pupils=80))
+MARCH = demo_dates(dt.date(2026, 3, 20))
+
+
+def test_the_same_seed_and_day_give_the_same_demo_and_another_seed_or_day_does_not():
+    def world(seed, day=MARCH):
+        return build_world(seed=seed, pupils=80, dates=day)
+
+    assert _digest(world(5)) == _digest(world(5))
+    assert _digest(world(5)) != _digest(world(6))
+    assert _digest(world(5)) != _digest(world(5, demo_dates(dt.date(2026, 3, 19))))
 
 
 def test_the_world_has_the_patterns_an_officer_expects():
-    world = build_world(seed=2026, pupils=3000)
+    world = build_world(seed=2026, pupils=3000, dates=MARCH)
     codes = {}
     for em in world_marks(world):
         for code in em.codes.tolist():
@@ -81,7 +89,7 @@ def test_the_world_has_the_patterns_an_officer_expects():
 @pytest.mark.django_db(transaction=False)
 def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     out = StringIO()
-    call_command("demo", "--pupils", "60", "--seed", "11", stdout=out)
+    call_command("demo", "--pupils", "60", "--seed", "11", "--today", "2026-03-20", stdout=out)
     text = out.getvalue()
     assert re.search(r"Password for every demo account: \S+", text)
     assert "laofficer" in text and "teacher" in text
@@ -93,7 +101,7 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     assert first.date >= dt.date(2024, 9, 2)
     assert Mark.objects.order_by("-date").first().date <= dt.date(2026, 3, 20)
     with pytest.raises(CommandError, match="--reset"):
-        call_command("demo", "--pupils", "60", stdout=StringIO())
+        call_command("demo", "--pupils", "60", "--today", "2026-03-20", stdout=StringIO())
 
 
 def test_the_generator_writes_long_format_marks_files(tmp_path):
@@ -103,6 +111,8 @@ def test_the_generator_writes_long_format_marks_files(tmp_path):
         "demo",
         "--pupils",
         "40",
+        "--today",
+        "2025-08-31",
         "--marks-file",
         str(path),
         "--from",
@@ -118,13 +128,24 @@ def test_the_generator_writes_long_format_marks_files(tmp_path):
     assert min(dates) >= dt.date(2024, 9, 1) and max(dates) <= dt.date(2025, 7, 31)
     assert set(table.column("session").to_pylist()) == {"AM", "PM"}
     csv_path = tmp_path / "marks.csv"
-    call_command("demo", "--pupils", "40", "--marks-file", str(csv_path), stdout=StringIO())
+    call_command(
+        "demo",
+        "--pupils",
+        "40",
+        "--today",
+        "2026-03-20",
+        "--marks-file",
+        str(csv_path),
+        stdout=StringIO(),
+    )
     assert csv_path.read_text().splitlines()[0] == '"school_urn","upn","date","session","code"'
 
 
 @pytest.mark.django_db
 def test_the_demo_records_the_agreements_behind_its_c2_and_d_marks():
-    call_command("demo", "--pupils", "100", "--seed", "1", stdout=StringIO())
+    call_command(
+        "demo", "--pupils", "100", "--seed", "1", "--today", "2026-03-20", stdout=StringIO()
+    )
     assert PartTimeTimetable.objects.exists() and OtherSchoolSessions.objects.count() >= 2
 
     def enrolment(mark: Mark) -> Enrolment:
