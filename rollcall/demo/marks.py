@@ -106,13 +106,13 @@ def eid_days(years: tuple[int, ...]) -> np.ndarray:
     return np.array(sorted(days), dtype="datetime64[D]")
 
 
-def work_experience_weeks(dates: DemoDates) -> dict[int, tuple[dt.date, dt.date]]:
+def work_experience_weeks(dates: DemoDates) -> dict[int, tuple[np.datetime64, np.datetime64]]:
     """Year 10's work-experience week: three weeks before the summer term ends."""
     weeks = {}
     for year in dates.years:
         end = dates.year_end(year)
         monday = end - dt.timedelta(days=end.weekday() + 21)
-        weeks[year] = (monday, monday + dt.timedelta(days=4))
+        weeks[year] = (np.datetime64(monday), np.datetime64(monday + dt.timedelta(days=4)))
     return weeks
 
 
@@ -122,9 +122,12 @@ class SchoolContext:
 
     sessions: SchoolSessions
     dates: DemoDates
+    latest_day: np.datetime64
     trip_days: dict[str, list[np.datetime64]]
+    work_weeks: dict[int, tuple[np.datetime64, np.datetime64]]  # by school year
     pending_from: np.datetime64  # N codes from this day on still wait for a reason
-    not_taken: frozenset[tuple[str, bool]]  # (group, is_pm) registers not taken on the latest day
+    # By group, the school's sessions (on the latest day) whose register is not taken yet.
+    not_taken: dict[str, np.ndarray]
 
 
 def _daily(rng: np.random.Generator, n_days: int, probability: float) -> np.ndarray:
@@ -155,11 +158,9 @@ def pupil_marks(
     first = np.datetime64(enrolment.admitted_on)
     last = np.datetime64(min(enrolment.left_on or latest, latest))
     in_range = (sessions.dates >= first) & (sessions.dates <= last)
-    not_taken = [is_pm for group, is_pm in context.not_taken if group == enrolment.group_name]
-    if not_taken:
-        in_range &= ~(
-            (sessions.dates == np.datetime64(latest)) & np.isin(sessions.is_pm, not_taken)
-        )
+    not_taken = context.not_taken.get(enrolment.group_name)
+    if not_taken is not None:
+        in_range &= ~not_taken
     dates = sessions.dates[in_range]
     is_pm = sessions.is_pm[in_range]
     closed = sessions.closed_code[in_range]
@@ -217,15 +218,14 @@ def pupil_marks(
         codes[(day_of_session >= start_day) & (day_of_session < start_day + 2)] = "E"
 
     # Whole-group activities.
-    work_weeks = work_experience_weeks(dates_of)
     for academic_year in dates_of.years:
         year = nc_year(pupil.date_of_birth, academic_year)
         for trip in context.trip_days.get(f"{academic_year}:{year}", ()):
             if rng.random() < 0.9:
                 codes[(dates == trip) & (codes != "G")] = "V"
         if year == 10 and school.phase == "secondary":
-            monday, friday = work_weeks[academic_year]
-            work = (dates >= np.datetime64(monday)) & (dates <= np.datetime64(friday))
+            monday, friday = context.work_weeks[academic_year]
+            work = (dates >= monday) & (dates <= friday)
             codes[work & (codes != "G")] = "W"
 
     if dual_days is not None:
@@ -245,7 +245,8 @@ def pupil_marks(
     # The last few school days' unexplained absences are still waiting for a reason, and on
     # the latest day most absences are: the office is still making its first-day calls.
     recent = dates >= context.pending_from
-    on_latest = (dates == np.datetime64(latest)) & (rng.random(n) < 0.7)
+    on_latest = dates == context.latest_day
+    on_latest[on_latest] = rng.random(int(on_latest.sum())) < 0.7
     pending = absent & (recent & (codes != "I") | on_latest) | (came_in_late & recent)
     codes[pending] = "N"
     original[pending] = "N"
@@ -294,6 +295,18 @@ def registers_not_taken(
     return frozenset(not_taken)
 
 
+def _session_masks(
+    sessions: SchoolSessions, dates: DemoDates, not_taken: frozenset[tuple[str, bool]]
+) -> dict[str, np.ndarray]:
+    """For each group with a register not taken, which of the school's sessions it misses."""
+    on_latest = sessions.dates == np.datetime64(dates.latest)
+    masks: dict[str, np.ndarray] = {}
+    for group, is_pm in not_taken:
+        session = on_latest & (sessions.is_pm == is_pm)
+        masks[group] = masks[group] | session if group in masks else session
+    return masks
+
+
 def world_marks(world: World, *, first: dt.date | None = None) -> Iterator[EnrolmentMarks]:
     """Marks for every enrolment in the world, school by school, deterministically, from the
     start of the history (or `first`) to the latest school day."""
@@ -316,13 +329,15 @@ def world_marks(world: World, *, first: dt.date | None = None) -> Iterator[Enrol
         context = SchoolContext(
             sessions=sessions,
             dates=dates,
+            latest_day=np.datetime64(dates.latest),
             trip_days=trip_days_for(rng, sessions, dates),
             pending_from=(
                 open_days[-PENDING_SCHOOL_DAYS]
                 if open_days.size >= PENDING_SCHOOL_DAYS
                 else np.datetime64(dates.latest)
             ),
-            not_taken=registers_not_taken(world, school, on_roll),
+            work_weeks=work_experience_weeks(dates),
+            not_taken=_session_masks(sessions, dates, registers_not_taken(world, school, on_roll)),
         )
         for enrolment in enrolments:
             pupil = pupils[enrolment.upn]
