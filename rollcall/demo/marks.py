@@ -108,7 +108,7 @@ def eid_days(years: tuple[int, ...]) -> np.ndarray:
 
 def work_experience_weeks(dates: DemoDates) -> dict[int, tuple[np.datetime64, np.datetime64]]:
     """Year 10's work-experience week: three weeks before the summer term ends."""
-    weeks = {}
+    weeks: dict[int, tuple[np.datetime64, np.datetime64]] = {}
     for year in dates.years:
         end = dates.year_end(year)
         monday = end - dt.timedelta(days=end.weekday() + 21)
