@@ -8,6 +8,7 @@ from io import StringIO
 
 import pyarrow.parquet as pq
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 
@@ -264,9 +265,15 @@ def test_the_demo_has_todays_work_waiting_on_any_day_it_is_loaded(today, time, l
     assert WorklistItem.objects.exists()  # the nightly sweep has run
 
 
+def _summary(html: str, key: str) -> str:
+    found = re.search(rf"{key}\s*</dt>\s*<dd[^>]*>\s*([^<]*?)\s*</dd>", html)
+    assert found, key
+    return found.group(1)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("today", ["2026-12-05", "2026-08-10"])
-def test_year_groups_agree_with_dates_of_birth_and_groups_follow_them(today):
+def test_year_groups_agree_with_dates_of_birth_and_groups_follow_them(client, today):
     _load(today)
     day = dt.date.fromisoformat(today)
     on_roll = Enrolment.objects.filter(
@@ -286,6 +293,19 @@ def test_year_groups_agree_with_dates_of_birth_and_groups_follow_them(today):
         # A pupil in 9B is in Year 9.
         assert group.year_group == from_birth and group.name[:-1] == from_birth, enrolment
         pupils_by_group_year[from_birth] = pupils_by_group_year.get(from_birth, 0) + 1
+    # The register's page for a pupil who joined years ago says the year they are in now.
+    client.force_login(User.objects.get(username="officer"))  # Hartwell High School
+    joined_earlier = [
+        e
+        for e in on_roll
+        if e.school.urn == "990201" and e.admitted_on < dt.date(day.year - 1, 9, 1)
+    ]
+    assert joined_earlier
+    for enrolment in joined_earlier[:10]:
+        html = client.get(f"/registers/pupils/990201/{enrolment.pupil_id}").content.decode()
+        year = year_group_from_birth(enrolment.pupil.date_of_birth, day)
+        assert _summary(html, "Year group") == year
+        assert _summary(html, "Registration group")[:-1] == year
     # Every year group from Reception to Year 11 has pupils, and nobody is in a group of
     # another year (Year 7 groups are not crowded with last year's Year 7).
     assert sorted(pupils_by_group_year, key=YEAR_GROUPS.index) == list(
