@@ -48,17 +48,16 @@ class SchoolSpec:
         return tuple(terms[i].starts_on for terms in dates.terms.values() for i in self.inset_terms)
 
     def emergency_closure_on(self, dates: DemoDates) -> dt.date | None:
-        """The Thursday of the second week of the latest spring term begun by the latest
-        school day."""
+        """The Thursday of the second week of the latest spring term, by the latest school
+        day."""
         if not self.emergency_closure:
             return None
-        springs = [
-            term.starts_on
+        thursdays = [
+            term.starts_on + dt.timedelta(days=7 - term.starts_on.weekday() + 3)
             for term in dates.all_terms
-            if term.name.startswith("Spring 1") and term.starts_on <= dates.latest
+            if term.name.startswith("Spring 1")
         ]
-        start = springs[-1]
-        return start + dt.timedelta(days=7 - start.weekday() + 3)
+        return max(day for day in thursdays if day <= dates.latest)
 
     def calendar(self, dates: DemoDates) -> SchoolCalendar:
         closures = [
