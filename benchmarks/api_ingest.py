@@ -17,6 +17,7 @@ created afresh; it is skipped if unreachable.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import subprocess
@@ -137,10 +138,15 @@ def _load_school():
     from rollcall.api.services import api_integration_create
     from rollcall.demo import load
     from rollcall.demo.marks import world_marks
+    from rollcall.demo.terms import demo_dates
     from rollcall.demo.world import build_world
     from rollcall.organisations.services import local_authority_create
 
-    world = build_world(seed=1, pupils=int(os.environ.get("BENCH_API_PUPILS", "10000")))
+    world = build_world(
+        seed=1,
+        pupils=int(os.environ.get("BENCH_API_PUPILS", "10000")),
+        dates=demo_dates(dt.date(2026, 3, 20)),
+    )
     enrolments = [e for e in world.enrolments if e.school_key == SCHOOL_KEY]
     upns = {e.upn for e in enrolments}
     world = dataclasses.replace(

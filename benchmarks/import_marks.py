@@ -10,6 +10,7 @@ counted), rows per second, peak memory.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
 import tempfile
@@ -60,13 +61,14 @@ def main() -> None:
         vendor = _setup(directory)
         from rollcall.demo import load
         from rollcall.demo.files import write_marks_file
+        from rollcall.demo.terms import demo_dates
         from rollcall.demo.world import build_world
         from rollcall.registers.models import Mark
         from rollcall.transfers.marks_file import marks_table_check, marks_table_read
         from rollcall.transfers.problems import ImportRefused
         from rollcall.transfers.services import marks_file_import
 
-        world = build_world(seed=1, pupils=pupils)
+        world = build_world(seed=1, pupils=pupils, dates=demo_dates(dt.date(2026, 3, 20)))
         # The pupils, enrolments and calendars of the demo, but none of its marks: the file
         # below brings every mark in.
         with mock.patch.object(load, "_load_marks", lambda *args: (0, 0)):

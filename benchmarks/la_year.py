@@ -408,10 +408,12 @@ def _generate(parquet: Path, pupils: int, info: dict[str, Any]) -> float:
     import pyarrow.parquet as pq
 
     from rollcall.demo.files import write_marks_file
+    from rollcall.demo.terms import demo_dates
     from rollcall.demo.world import build_world
 
     started = time.perf_counter()
-    world = build_world(seed=SEED, pupils=pupils)
+    # Loaded on the last day of the school year, the demo's history holds all of FIRST to LAST.
+    world = build_world(seed=SEED, pupils=pupils, dates=demo_dates(LAST))
     partial = parquet.with_name(parquet.stem + ".partial.parquet")
     rows = write_marks_file(world, partial, first=FIRST, last=LAST)
     elapsed = time.perf_counter() - started

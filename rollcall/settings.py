@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rollcall.analytics",
     "rollcall.api",
     "rollcall.web",
+    "rollcall.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,16 +2,26 @@
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from io import StringIO
 
 import pyarrow.parquet as pq
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 
+from rollcall.analytics.models import WorklistItem
+from rollcall.analytics.selectors import year_group_on as year_group_shown
+from rollcall.casework.selectors import follow_up_list
 from rollcall.demo.marks import world_marks
+from rollcall.demo.terms import demo_dates, is_school_day
 from rollcall.demo.world import build_world
+from rollcall.organisations.models import School
+from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.services import YEAR_GROUPS
 from rollcall.registers.models import (
     Mark,
     MarkAmendment,
@@ -19,6 +29,8 @@ from rollcall.registers.models import (
     PartTimeTimetable,
     weekday_session_field,
 )
+from rollcall.registers.selectors import n_codes_outstanding, register_locked, register_states
+from rollcall.transfers.inferred import year_group_on as year_group_from_birth
 
 
 def _digest(world):
@@ -29,13 +41,20 @@ def _digest(world):
     return digest.hexdigest()
 
 
-def test_the_same_seed_gives_the_same_demo_and_another_seed_does_not():
-    assert _digest(build_world(seed=5, pupils=80)) == _digest(build_world(seed=5, pupils=80))
-    assert _digest(build_world(seed=5, pupils=80)) != _digest(build_world(seed=6, pupils=80))
+MARCH = demo_dates(dt.date(2026, 3, 20))
+
+
+def test_the_same_seed_and_day_give_the_same_demo_and_another_seed_or_day_does_not():
+    def world(seed, day=MARCH):
+        return build_world(seed=seed, pupils=80, dates=day)
+
+    assert _digest(world(5)) == _digest(world(5))
+    assert _digest(world(5)) != _digest(world(6))
+    assert _digest(world(5)) != _digest(world(5, demo_dates(dt.date(2026, 3, 19))))
 
 
 def test_the_world_has_the_patterns_an_officer_expects():
-    world = build_world(seed=2026, pupils=3000)
+    world = build_world(seed=2026, pupils=3000, dates=MARCH)
     codes = {}
     for em in world_marks(world):
         for code in em.codes.tolist():
@@ -81,7 +100,7 @@ def test_the_world_has_the_patterns_an_officer_expects():
 @pytest.mark.django_db(transaction=False)
 def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     out = StringIO()
-    call_command("demo", "--pupils", "60", "--seed", "11", stdout=out)
+    call_command("demo", "--pupils", "60", "--seed", "11", "--today", "2026-03-20", stdout=out)
     text = out.getvalue()
     assert re.search(r"Password for every demo account: \S+", text)
     assert "laofficer" in text and "teacher" in text
@@ -93,7 +112,7 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     assert first.date >= dt.date(2024, 9, 2)
     assert Mark.objects.order_by("-date").first().date <= dt.date(2026, 3, 20)
     with pytest.raises(CommandError, match="--reset"):
-        call_command("demo", "--pupils", "60", stdout=StringIO())
+        call_command("demo", "--pupils", "60", "--today", "2026-03-20", stdout=StringIO())
 
 
 def test_the_generator_writes_long_format_marks_files(tmp_path):
@@ -103,6 +122,8 @@ def test_the_generator_writes_long_format_marks_files(tmp_path):
         "demo",
         "--pupils",
         "40",
+        "--today",
+        "2025-08-31",
         "--marks-file",
         str(path),
         "--from",
@@ -118,13 +139,24 @@ def test_the_generator_writes_long_format_marks_files(tmp_path):
     assert min(dates) >= dt.date(2024, 9, 1) and max(dates) <= dt.date(2025, 7, 31)
     assert set(table.column("session").to_pylist()) == {"AM", "PM"}
     csv_path = tmp_path / "marks.csv"
-    call_command("demo", "--pupils", "40", "--marks-file", str(csv_path), stdout=StringIO())
+    call_command(
+        "demo",
+        "--pupils",
+        "40",
+        "--today",
+        "2026-03-20",
+        "--marks-file",
+        str(csv_path),
+        stdout=StringIO(),
+    )
     assert csv_path.read_text().splitlines()[0] == '"school_urn","upn","date","session","code"'
 
 
 @pytest.mark.django_db
 def test_the_demo_records_the_agreements_behind_its_c2_and_d_marks():
-    call_command("demo", "--pupils", "100", "--seed", "1", stdout=StringIO())
+    call_command(
+        "demo", "--pupils", "100", "--seed", "1", "--today", "2026-03-20", stdout=StringIO()
+    )
     assert PartTimeTimetable.objects.exists() and OtherSchoolSessions.objects.count() >= 2
 
     def enrolment(mark: Mark) -> Enrolment:
@@ -142,3 +174,140 @@ def test_the_demo_records_the_agreements_behind_its_c2_and_d_marks():
     for mark in at_other_school:
         pattern = OtherSchoolSessions.objects.get(enrolment=enrolment(mark))
         assert getattr(pattern, weekday_session_field(mark.date, mark.session))
+
+
+# ----------------------------------------------------------- a demo live on the day it is loaded
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (dt.date(2026, 12, 2), dt.date(2026, 12, 2)),  # a Wednesday in term: that day
+        (dt.date(2026, 12, 5), dt.date(2026, 12, 4)),  # a Saturday: the Friday before
+        (dt.date(2026, 12, 25), dt.date(2026, 12, 18)),  # Christmas Day: the end of term
+        (dt.date(2026, 8, 10), dt.date(2026, 7, 21)),  # the summer holiday: the last day
+        (dt.date(2027, 4, 2), dt.date(2027, 3, 19)),  # Good Friday 2027, in the Easter break
+    ],
+)
+def test_the_latest_school_day_is_the_load_date_or_the_school_day_before_it(today, latest):
+    dates = demo_dates(today)
+    assert dates.latest == latest
+    assert dates.today == today
+    # About 18 months of history, from the start of a term.
+    assert 540 <= (latest - dates.first).days <= 600
+    assert any(term.starts_on == dates.first for term in dates.all_terms)
+    # The calendar runs to the end of the school year the load date is in.
+    assert dates.all_terms[-1].ends_on >= today or today.month == 8
+
+
+def test_every_school_year_has_six_half_terms_with_plausible_holidays():
+    for year in range(2024, 2040):
+        terms = demo_dates(dt.date(year + 1, 8, 31)).terms[year]
+        assert len(terms) == 6
+        assert dt.date(year, 9, 1) < terms[0].starts_on <= dt.date(year, 9, 7)
+        assert terms[-1].ends_on.month == 7 and 15 <= terms[-1].ends_on.day <= 21
+        for earlier, later in itertools.pairwise(terms):
+            gap = (later.starts_on - earlier.ends_on).days
+            assert 3 <= gap <= 24, (earlier, later)  # a half-term week to a fortnight's holiday
+        days = sum(
+            1
+            for term in terms
+            for n in range((term.ends_on - term.starts_on).days + 1)
+            if is_school_day(term.starts_on + dt.timedelta(days=n), terms)
+        )
+        assert 185 <= days <= 200, (year, days)  # 190 teaching days and the INSET days
+
+
+def _load(today: str, time: str = "") -> str:
+    out = StringIO()
+    extra = ("--time", time) if time else ()
+    call_command("demo", "--pupils", "150", "--seed", "9", "--today", today, *extra, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("today", "time", "latest"),
+    [
+        ("2026-12-05", "", dt.date(2026, 12, 4)),  # a Saturday
+        ("2026-12-25", "", dt.date(2026, 12, 18)),  # a bank holiday in the Christmas break
+        ("2026-12-02", "11:00", dt.date(2026, 12, 2)),  # a Wednesday morning in term
+        ("2026-08-10", "", dt.date(2026, 7, 21)),  # the summer holiday
+    ],
+)
+def test_the_demo_has_todays_work_waiting_on_any_day_it_is_loaded(today, time, latest):
+    out = _load(today, time)
+    day = dt.date.fromisoformat(today)
+    assert f"to {latest:%A %-d %B %Y}, some of that day's still to take" in out
+    assert Mark.objects.order_by("-date").first().date == latest
+    states, follow_ups, outstanding = [], [], []
+    for school in School.objects.all():
+        calendar = school_calendar(school=school)
+        for group in register_states(school=school, calendar=calendar, day=latest):
+            states += [(session, state.kind) for session, state in group.states.items()]
+        follow_ups += follow_up_list(school=school, day=latest)
+        outstanding += n_codes_outstanding(school=school, calendar=calendar, today=day)
+        # Registers lock after the school's lock period; the latest day's are open to staff.
+        assert not register_locked(calendar=calendar, school=school, day=latest, today=day)
+        assert register_locked(
+            calendar=calendar, school=school, day=latest - dt.timedelta(days=60), today=day
+        )
+    # Some groups' registers for the day are taken, some not yet.
+    assert ("AM", "marked") in states and ("AM", "not_taken") in states
+    if time:  # before the afternoon register opens nobody has taken it
+        assert {kind for session, kind in states if session == "PM"} <= {"not_taken", "empty"}
+    else:
+        assert ("PM", "marked") in states and ("PM", "not_taken") in states
+    # The day's absences wait as N for the office's first-day calls, within the time allowed.
+    assert follow_ups
+    latest_n = [row for row in outstanding if row.mark.date == latest]
+    assert latest_n and not any(row.overdue for row in latest_n)
+    assert WorklistItem.objects.exists()  # the nightly sweep has run
+
+
+def _summary(html: str, key: str) -> str:
+    found = re.search(rf"{key}\s*</dt>\s*<dd[^>]*>\s*([^<]*?)\s*</dd>", html)
+    assert found, key
+    return found.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("today", ["2026-12-05", "2026-08-10"])
+def test_year_groups_agree_with_dates_of_birth_and_groups_follow_them(client, today):
+    _load(today)
+    day = dt.date.fromisoformat(today)
+    on_roll = Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=day), admitted_on__lte=day
+    ).select_related("pupil", "registration_group", "school")
+    pupils_by_group_year: dict[str, int] = {}
+    for enrolment in on_roll:
+        from_birth = year_group_from_birth(enrolment.pupil.date_of_birth, day)
+        # The pupil pages, lists and cohorts move the year group recorded on admission on
+        # a year for each school year since.
+        shown = year_group_shown(enrolment.year_group, enrolment.admitted_on, day)
+        assert shown == from_birth, (enrolment, enrolment.pupil.date_of_birth)
+        group = enrolment.registration_group
+        if enrolment.school.phase == "ap":
+            assert group.name == "Main" and group.year_group == ""
+            continue
+        # A pupil in 9B is in Year 9.
+        assert group.year_group == from_birth and group.name[:-1] == from_birth, enrolment
+        pupils_by_group_year[from_birth] = pupils_by_group_year.get(from_birth, 0) + 1
+    # The register's page for a pupil who joined years ago says the year they are in now.
+    client.force_login(User.objects.get(username="officer"))  # Hartwell High School
+    joined_earlier = [
+        e
+        for e in on_roll
+        if e.school.urn == "990201" and e.admitted_on < dt.date(day.year - 1, 9, 1)
+    ]
+    assert joined_earlier
+    for enrolment in joined_earlier[:10]:
+        html = client.get(f"/registers/pupils/990201/{enrolment.pupil_id}").content.decode()
+        year = year_group_from_birth(enrolment.pupil.date_of_birth, day)
+        assert _summary(html, "Year group") == year
+        assert _summary(html, "Registration group")[:-1] == year
+    # Every year group from Reception to Year 11 has pupils, and nobody is in a group of
+    # another year (Year 7 groups are not crowded with last year's Year 7).
+    assert sorted(pupils_by_group_year, key=YEAR_GROUPS.index) == list(
+        ("R", *(str(n) for n in range(1, 12)))
+    )

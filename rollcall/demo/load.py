@@ -17,7 +17,7 @@ from rollcall.accounts.models import Role
 from rollcall.accounts.services import membership_add, user_create
 from rollcall.demo import names
 from rollcall.demo.marks import CORRECTION_REASONS, world_marks
-from rollcall.demo.world import TERMS, World
+from rollcall.demo.world import World
 from rollcall.organisations.models import Closure, LocalAuthority, RegistrationGroup, School, Trust
 from rollcall.organisations.services import (
     closure_create,
@@ -128,24 +128,27 @@ def _load_schools(world: World, la: LocalAuthority, trusts: dict[str, Trust]) ->
             kind=spec.kind,
             trust=trusts[spec.trust_key] if spec.trust_key else None,
             **_made_up_address(spec.urn),
-            on=world.demo_date,
+            on=world.dates.today,
         )
-        for terms in TERMS.values():
-            for name, starts_on, ends_on in terms:
-                term_create(
-                    actor=None, school=school, name=name, starts_on=starts_on, ends_on=ends_on
-                )
-        for day in spec.inset_days:
+        for term in world.dates.all_terms:
+            term_create(
+                actor=None,
+                school=school,
+                name=term.name,
+                starts_on=term.starts_on,
+                ends_on=term.ends_on,
+            )
+        for day in spec.inset_days(world.dates):
             closure_create(
                 actor=None, school=school, starts_on=day, ends_on=day, reason=Closure.Reason.INSET
             )
-        if spec.emergency_closure:
-            day = spec.emergency_closure
+        emergency = spec.emergency_closure_on(world.dates)
+        if emergency:
             closure_create(
                 actor=None,
                 school=school,
-                starts_on=day,
-                ends_on=day,
+                starts_on=emergency,
+                ends_on=emergency,
                 reason=Closure.Reason.EMERGENCY,
                 note="Heating failure: the whole site closed at short notice",
             )
@@ -327,6 +330,8 @@ def _load_marks(world: World, schools: dict[str, School], progress: Progress) ->
             )
         for index in changed.tolist():
             day, is_pm, code = dates[index], bool(em.is_pm[index]), str(em.codes[index])
+            # The office corrects an N a day or three later, and never after the load date.
+            later = min(1 + index % 3, (world.dates.today - day).days)
             corrections.setdefault(em.school_key, []).append(
                 AmendmentInput(
                     upn=em.upn,
@@ -334,7 +339,9 @@ def _load_marks(world: World, schools: dict[str, School], progress: Progress) ->
                     session="PM" if is_pm else "AM",
                     new_code=code,
                     reason=CORRECTION_REASONS.get(code, "Reason established by the office"),
-                    amended_at=_session_time(day, is_pm, days_later=1 + index % 3, hour=10),
+                    amended_at=_session_time(
+                        day, is_pm, days_later=later, hour=10 if later else 16
+                    ),
                 )
             )
     total = amended = 0

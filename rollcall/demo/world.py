@@ -13,36 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rollcall.demo import names
+from rollcall.demo.terms import DemoDates, school_year_of
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
 from rollcall.pupils.upn import upn_make
+from rollcall.transfers.inferred import year_group_on
 
 DEMO_LA_CODE = "989"  # not issued to any real authority
 DEMO_LA_NAME = "Hartwell Borough Council"
-DEMO_DATE = dt.date(2026, 3, 20)
-FIRST_DATE = dt.date(2024, 9, 2)
-
-# Term dates for the two demo years (a typical English LA pattern).
-TERMS: dict[int, list[tuple[str, dt.date, dt.date]]] = {
-    2024: [
-        ("Autumn 1 2024", dt.date(2024, 9, 2), dt.date(2024, 10, 25)),
-        ("Autumn 2 2024", dt.date(2024, 11, 4), dt.date(2024, 12, 20)),
-        ("Spring 1 2025", dt.date(2025, 1, 6), dt.date(2025, 2, 14)),
-        ("Spring 2 2025", dt.date(2025, 2, 24), dt.date(2025, 4, 4)),
-        ("Summer 1 2025", dt.date(2025, 4, 22), dt.date(2025, 5, 23)),
-        ("Summer 2 2025", dt.date(2025, 6, 2), dt.date(2025, 7, 22)),
-    ],
-    2025: [
-        ("Autumn 1 2025", dt.date(2025, 9, 2), dt.date(2025, 10, 24)),
-        ("Autumn 2 2025", dt.date(2025, 11, 3), dt.date(2025, 12, 19)),
-        ("Spring 1 2026", dt.date(2026, 1, 5), dt.date(2026, 2, 13)),
-        ("Spring 2 2026", dt.date(2026, 2, 23), dt.date(2026, 3, 27)),
-        ("Summer 1 2026", dt.date(2026, 4, 13), dt.date(2026, 5, 22)),
-        ("Summer 2 2026", dt.date(2026, 6, 1), dt.date(2026, 7, 21)),
-    ],
-}
-ACADEMIC_YEARS = tuple(TERMS)
-YEAR_END = {year: terms[-1][2] for year, terms in TERMS.items()}
-YEAR_START = {year: terms[0][1] for year, terms in TERMS.items()}
 
 
 @dataclass(frozen=True)
@@ -62,18 +39,36 @@ class SchoolSpec:
     kind: str
     trust_key: str | None
     share: float  # share of its phase's pupils
-    inset_days: tuple[dt.date, ...]
-    emergency_closure: dt.date | None = None
+    # Each school year, the first day of these half-terms (0 = Autumn 1 … 5 = Summer 2) is an
+    # INSET day: staff training, no pupils.
+    inset_terms: tuple[int, ...]
+    emergency_closure: bool = False  # one day closed at short notice in the latest spring term
 
-    def calendar(self) -> SchoolCalendar:
-        terms = [
-            TermDates(name, start, end) for year in TERMS.values() for name, start, end in year
+    def inset_days(self, dates: DemoDates) -> tuple[dt.date, ...]:
+        return tuple(terms[i].starts_on for terms in dates.terms.values() for i in self.inset_terms)
+
+    def emergency_closure_on(self, dates: DemoDates) -> dt.date | None:
+        """The Thursday of the second week of the latest spring term, by the latest school
+        day."""
+        if not self.emergency_closure:
+            return None
+        thursdays = [
+            term.starts_on + dt.timedelta(days=7 - term.starts_on.weekday() + 3)
+            for term in dates.all_terms
+            if term.name.startswith("Spring 1")
         ]
-        closures = [ClosureDates(day, day, "both", "inset", "INSET day") for day in self.inset_days]
-        if self.emergency_closure:
-            day = self.emergency_closure
-            closures.append(ClosureDates(day, day, "both", "emergency", "Unplanned closure"))
-        return calendar_from(terms, closures)
+        return max(day for day in thursdays if day <= dates.latest)
+
+    def calendar(self, dates: DemoDates) -> SchoolCalendar:
+        closures = [
+            ClosureDates(day, day, "both", "inset", "INSET day") for day in self.inset_days(dates)
+        ]
+        emergency = self.emergency_closure_on(dates)
+        if emergency:
+            closures.append(
+                ClosureDates(emergency, emergency, "both", "emergency", "Unplanned closure")
+            )
+        return calendar_from(dates.all_terms, closures)
 
 
 @dataclass(frozen=True)
@@ -150,7 +145,7 @@ class World:
     seed: int
     la_code: str
     la_name: str
-    demo_date: dt.date
+    dates: DemoDates
     trusts: list[TrustSpec]
     schools: list[SchoolSpec]
     families: list[FamilySpec]
@@ -164,6 +159,11 @@ class World:
 
     def school(self, key: str) -> SchoolSpec:
         return next(s for s in self.schools if s.key == key)
+
+    @property
+    def demo_date(self) -> dt.date:
+        """The last day with registers: the latest school day on or before the load date."""
+        return self.dates.latest
 
 
 TRUSTS = (
@@ -181,7 +181,7 @@ SCHOOLS = (
         "maintained",
         None,
         0.26,
-        (dt.date(2025, 1, 6), dt.date(2025, 9, 2)),
+        (0, 2),
     ),
     SchoolSpec(
         "st-annes",
@@ -192,8 +192,8 @@ SCHOOLS = (
         "academy",
         "ndet",
         0.16,
-        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
-        emergency_closure=dt.date(2026, 1, 8),
+        (0, 3),
+        emergency_closure=True,
     ),
     SchoolSpec(
         "meadowbank",
@@ -204,7 +204,7 @@ SCHOOLS = (
         "academy",
         "riverside",
         0.22,
-        (dt.date(2024, 11, 4), dt.date(2025, 6, 2)),
+        (1, 5),
     ),
     SchoolSpec(
         "brookfield",
@@ -215,7 +215,7 @@ SCHOOLS = (
         "maintained",
         None,
         0.20,
-        (dt.date(2024, 9, 2), dt.date(2026, 1, 5)),
+        (0, 2),
     ),
     SchoolSpec(
         "greenway",
@@ -226,7 +226,7 @@ SCHOOLS = (
         "maintained",
         None,
         0.16,
-        (dt.date(2025, 2, 24), dt.date(2025, 9, 2)),
+        (0, 3),
     ),
     SchoolSpec(
         "hartwell-high",
@@ -237,7 +237,7 @@ SCHOOLS = (
         "maintained",
         None,
         0.55,
-        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+        (0, 4),
     ),
     SchoolSpec(
         "castle-hill",
@@ -248,7 +248,7 @@ SCHOOLS = (
         "academy",
         "ndet",
         0.45,
-        (dt.date(2024, 9, 2), dt.date(2025, 11, 3)),
+        (0, 1),
     ),
     SchoolSpec(
         "learning-centre",
@@ -259,9 +259,11 @@ SCHOOLS = (
         "maintained",
         None,
         0.0,
-        (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+        (0,),
     ),
 )
+
+LEARNING_CENTRE = SCHOOLS[-1]
 
 PRIMARY_YEARS = ("R", "1", "2", "3", "4", "5", "6")
 SECONDARY_YEARS = ("7", "8", "9", "10", "11")
@@ -271,14 +273,28 @@ def year_group_label(nc_year: int) -> str:
     return "R" if nc_year == 0 else str(nc_year)
 
 
-def nc_year(date_of_birth: dt.date, academic_year: int) -> int:
-    """National curriculum year in the academic year starting in September of academic_year."""
-    birth_cohort = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
-    return academic_year - birth_cohort - 5
+_EARLY_YEARS = {"N1": -2, "N2": -1, "R": 0}
 
 
-def _dob_for(rng: random.Random, year_in_2024: int) -> dt.date:
-    cohort = 2024 - year_in_2024 - 5  # born September of this year to August of the next
+def nc_year(date_of_birth: dt.date, academic_year: int) -> int | None:
+    """The National Curriculum year group in the school year starting in September of
+    `academic_year` as a number (Reception 0, Year 1 1 …; nursery negative), from the one rule
+    for it (transfers.inferred.year_group_on: age on 31 August before the year starts). None
+    for a child under two or over eighteen."""
+    label = year_group_on(date_of_birth, dt.date(academic_year, 9, 1))
+    if label is None:
+        return None
+    return _EARLY_YEARS[label] if label in _EARLY_YEARS else int(label)
+
+
+def in_school(year: int | None) -> bool:
+    """Reception to Year 11: the years the demo's schools teach."""
+    return year is not None and 0 <= year <= 11
+
+
+def _dob_for(rng: random.Random, year: int, academic_year: int) -> dt.date:
+    """A date of birth for a child in National Curriculum `year` in `academic_year`."""
+    cohort = academic_year - year - 5  # born September of this year to August of the next
     start = dt.date(cohort, 9, 1)
     return start + dt.timedelta(days=rng.randrange(365))
 
@@ -325,7 +341,7 @@ def schools_for(pupils: int) -> tuple[SchoolSpec, ...]:
                 "maintained",
                 None,
                 0.2,
-                (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+                (0,),
             )
         )
     for number in range(secondaries - 2):
@@ -339,7 +355,7 @@ def schools_for(pupils: int) -> tuple[SchoolSpec, ...]:
                 "maintained",
                 None,
                 0.5,
-                (dt.date(2024, 9, 2), dt.date(2025, 9, 2)),
+                (0,),
             )
         )
     return SCHOOLS + tuple(extra)
@@ -373,9 +389,17 @@ def _phone(rng: random.Random) -> str:
     return f"07700 900{rng.randrange(1000):03d}"
 
 
-def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
-    """Families first, then their children's schools, so siblings share holidays and homes."""
+def build_world(*, seed: int = 2026, pupils: int = 3000, dates: DemoDates) -> World:
+    """Families first, then their children's schools, so siblings share holidays and homes.
+
+    Everything dated is worked out from `dates` (terms.demo_dates of the load date): the same
+    seed and dates give the same world."""
     rng = random.Random(seed)
+    this_year = dates.years[-1]  # the school year of the load date: year groups are for it
+    # Year 11 when the history starts (and left since), down to Reception now.
+    oldest = 11 + this_year - dates.years[0]
+    current = dates.term_index(dates.latest)
+    part_time = (dates.all_terms[current - 2].starts_on, dates.all_terms[current - 1].ends_on)
     schools = schools_for(pupils)
     upns = _UpnAllocator()
     families: list[FamilySpec] = []
@@ -388,7 +412,7 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
         surname = rng.choice(names.SURNAMES)
         risk = rng.random() ** 2  # a few families carry most of the risk
         deprived = rng.random() < 0.22 + 0.4 * risk
-        carers = _carers(rng, surname, family_number)
+        carers = _carers(rng, surname, family_number, dates.first)
         family = FamilySpec(
             reference=f"HW-F{family_number:05d}",
             address_line_1=f"{rng.randrange(1, 180)} {rng.choice(names.STREETS)}",
@@ -396,32 +420,31 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
             f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
             carers=carers,
         )
-        if rng.random() < 0.05 + 0.15 * risk:
-            family.holidays.append(_holiday(rng, 2024))
-        if rng.random() < 0.04 + 0.15 * risk:
-            family.holidays.append(_holiday(rng, 2025))
+        for number, year_terms in enumerate(dates.terms.values()):
+            if rng.random() < (0.05 if number == 0 else 0.04) + 0.15 * risk:
+                family.holidays.append(_holiday(rng, year_terms))
         primary = _school_for(rng, "primary", schools)
         secondary = _school_for(rng, "secondary", schools)
-        eldest_year = rng.randrange(-1, 12)
+        eldest_year = rng.randrange(0, oldest + 1)
         n_children = rng.choices((1, 2, 3, 4), weights=(45, 35, 15, 5))[0]
         year = eldest_year
         for _ in range(n_children):
-            if year < -1:
+            if year < 0:
                 break
-            child = _child(rng, family, surname, year, risk, deprived)
+            child = _child(rng, family, surname, year, this_year, risk, deprived, part_time)
             school_first = primary if year <= 6 else secondary
-            child.upn = upns.next(school_first, 2024 - max(year, 0) + (0 if year >= 0 else 1))
+            child.upn = upns.next(school_first, this_year - year)
             family.children.append(child)
-            enrolments.extend(_enrolments(rng, child, primary, secondary, schools))
+            enrolments.extend(_enrolments(rng, child, primary, secondary, schools, dates))
             year -= rng.choice((1, 2, 2, 3, 4))
         total_children += len(family.children)
         families.append(family)
-    _add_dual_registrations(rng, families, enrolments, dual_days)
+    _add_dual_registrations(rng, families, enrolments, dual_days, dates)
     return World(
         seed=seed,
         la_code=DEMO_LA_CODE,
         la_name=DEMO_LA_NAME,
-        demo_date=DEMO_DATE,
+        dates=dates,
         trusts=list(TRUSTS),
         schools=list(schools),
         families=families,
@@ -430,7 +453,7 @@ def build_world(*, seed: int = 2026, pupils: int = 3000) -> World:
     )
 
 
-def _carers(rng: random.Random, surname: str, number: int) -> list[CarerSpec]:
+def _carers(rng: random.Random, surname: str, number: int, first: dt.date) -> list[CarerSpec]:
     mother = CarerSpec(
         title=rng.choice(("Ms", "Mrs", "Miss", "")),
         forename=rng.choice(names.FEMALE_FORENAMES),
@@ -443,7 +466,7 @@ def _carers(rng: random.Random, surname: str, number: int) -> list[CarerSpec]:
         email_consent_on=None,
     )
     if mother.email and rng.random() < 0.6:
-        mother.email_consent_on = dt.date(2024, 9, 1) + dt.timedelta(days=rng.randrange(200))
+        mother.email_consent_on = first + dt.timedelta(days=rng.randrange(200))
     carers = [mother]
     if rng.random() < 0.7:
         lives_with = rng.random() < 0.75
@@ -463,9 +486,10 @@ def _carers(rng: random.Random, surname: str, number: int) -> list[CarerSpec]:
     return carers
 
 
-def _holiday(rng: random.Random, academic_year: int) -> tuple[dt.date, dt.date]:
+def _holiday(rng: random.Random, year_terms: tuple[TermDates, ...]) -> tuple[dt.date, dt.date]:
     """A week of term-time holiday next to a half-term or the end of a term."""
-    _, start, end = rng.choice(TERMS[academic_year])
+    term = rng.choice(year_terms)
+    start, end = term.starts_on, term.ends_on
     # The first week of a term, or the last (from its Monday).
     first = start if rng.random() < 0.5 else end - dt.timedelta(days=end.weekday())
     length = rng.choice((3, 4, 5, 5, 5))
@@ -473,7 +497,14 @@ def _holiday(rng: random.Random, academic_year: int) -> tuple[dt.date, dt.date]:
 
 
 def _child(
-    rng: random.Random, family: FamilySpec, surname: str, year: int, risk: float, deprived: bool
+    rng: random.Random,
+    family: FamilySpec,
+    surname: str,
+    year: int,
+    academic_year: int,
+    risk: float,
+    deprived: bool,
+    part_time: tuple[dt.date, dt.date],
 ) -> PupilSpec:
     sex = rng.choice("FM")
     forename = rng.choice(names.FEMALE_FORENAMES if sex == "F" else names.MALE_FORENAMES)
@@ -485,11 +516,7 @@ def _child(
     profile = _profile(rng, risk + (0.3 if sen == "E" else 0.0) + (0.2 if deprived else 0.0))
     if year >= 7 and profile.kind != "typical" and rng.random() < 0.06:
         profile = AttendanceProfile(
-            **{
-                **profile.__dict__,
-                "part_time_from": dt.date(2025, 11, 3),
-                "part_time_to": dt.date(2026, 2, 13),
-            }
+            **{**profile.__dict__, "part_time_from": part_time[0], "part_time_to": part_time[1]}
         )
     eal = rng.random() < 0.18
     if eal and rng.random() < 0.4:
@@ -498,7 +525,7 @@ def _child(
         upn="",
         forename=forename,
         surname=surname,
-        date_of_birth=_dob_for(rng, year),
+        date_of_birth=_dob_for(rng, year, academic_year),
         sex=sex,
         sen_provision=sen,
         free_school_meals=deprived,
@@ -518,9 +545,20 @@ def _child(
     )
 
 
-def _group_name(school: SchoolSpec, year_label: str, upn: str) -> str:
+def _group_name(school: SchoolSpec, year: int, upn: str) -> str:
+    """The pupil's registration group: its year group's A or B form (the Learning Centre has
+    one group for everyone)."""
     suffix = "AB"[int(upn[-1]) % 2]
-    return f"{year_label}{suffix}" if school.phase != "ap" else "Main"
+    return f"{year_group_label(year)}{suffix}" if school.phase != "ap" else "Main"
+
+
+def _span_year(child: PupilSpec, left_on: dt.date | None, this_year: int) -> int:
+    """The year group a pupil's stay at a school is remembered by: the current one while on
+    roll, else the one they were in when they left. Registration groups follow it, so a pupil
+    in 9B is in Year 9."""
+    year = nc_year(child.date_of_birth, school_year_of(left_on) if left_on else this_year)
+    assert year is not None
+    return year
 
 
 def _enrolments(
@@ -529,26 +567,29 @@ def _enrolments(
     primary: SchoolSpec,
     secondary: SchoolSpec,
     schools: tuple[SchoolSpec, ...],
+    dates: DemoDates,
 ) -> list[EnrolmentSpec]:
-    """The child's enrolments over the two demo years, with transitions and a few movers."""
-    spans: list[tuple[SchoolSpec, dt.date, dt.date | None, int]] = []
-    for academic_year in ACADEMIC_YEARS:
+    """The child's enrolments over the demo years: Reception to Year 6 at a primary, Year 7 to
+    Year 11 at a secondary, leaving at the end of Year 11, and a few movers."""
+    this_year = dates.years[-1]
+    spans: list[tuple[SchoolSpec, dt.date, dt.date | None]] = []
+    for academic_year in dates.years:
         year = nc_year(child.date_of_birth, academic_year)
-        if year < 0 or year > 11:
+        if not in_school(year):
+            if spans and spans[-1][2] is None:  # past Year 11: left at the end of last year
+                school, admitted, _ = spans[-1]
+                spans[-1] = (school, admitted, dates.year_end(academic_year - 1))
             continue
+        assert year is not None
         school = primary if year <= 6 else secondary
         if spans and spans[-1][0].key == school.key:
             continue
         if spans:
             previous = spans[-1]
-            spans[-1] = (previous[0], previous[1], YEAR_END[academic_year - 1], previous[3])
+            spans[-1] = (previous[0], previous[1], dates.year_end(academic_year - 1))
+        # Admitted at the start of Reception or of Year 7, however long before the history.
         admitted = dt.date(academic_year - (year if year <= 6 else year - 7), 9, 1)
-        spans.append((school, admitted, None, year))
-    # Pupils who finish Year 6 or Year 11 in the last demo year have not left yet by the demo date.
-    last = nc_year(child.date_of_birth, ACADEMIC_YEARS[0])
-    if last == 11:
-        school, admitted, _, year = spans[-1]
-        spans[-1] = (school, admitted, YEAR_END[2024], year)
+        spans.append((school, admitted, None))
     result = [
         EnrolmentSpec(
             upn=child.upn,
@@ -557,24 +598,22 @@ def _enrolments(
             left_on=left,
             registration="C",
             year_group=year_group_label(year_at_admission(child, admitted)),
-            group_name=_group_name(school, year_group_label(year), child.upn),
+            group_name=_group_name(school, _span_year(child, left, this_year), child.upn),
             leaving_reason="End of the school's final year group" if left else "",
         )
-        for school, admitted, left, year in spans
+        for school, admitted, left in spans
     ]
     # About one pupil in sixty moves school in the middle of a year.
     if result and result[-1].left_on is None and rng.random() < 0.017:
         current = result[-1]
-        move_on = dt.date(2025, 1, 6) + dt.timedelta(days=rng.randrange(400))
+        move_on = dates.first + dt.timedelta(days=120 + rng.randrange(400))
         while move_on.weekday() >= 5:
             move_on += dt.timedelta(days=1)
-        if move_on < DEMO_DATE - dt.timedelta(days=30) and move_on > current.admitted_on:
+        if move_on < dates.latest - dt.timedelta(days=30) and move_on > current.admitted_on:
             phase = next(s for s in schools if s.key == current.school_key).phase
             others = [s for s in schools if s.phase == phase and s.key != current.school_key]
             new_school = rng.choice(others)
-            year_now = nc_year(
-                child.date_of_birth, move_on.year if move_on.month >= 9 else move_on.year - 1
-            )
+            admitted = move_on + dt.timedelta(days=7)
             result[-1] = EnrolmentSpec(
                 **{
                     **current.__dict__,
@@ -586,19 +625,22 @@ def _enrolments(
                 EnrolmentSpec(
                     upn=child.upn,
                     school_key=new_school.key,
-                    admitted_on=move_on + dt.timedelta(days=7),
+                    admitted_on=admitted,
                     left_on=None,
                     registration="C",
-                    year_group=year_group_label(year_now),
-                    group_name=_group_name(new_school, year_group_label(year_now), child.upn),
+                    year_group=year_group_label(year_at_admission(child, admitted)),
+                    group_name=_group_name(
+                        new_school, _span_year(child, None, this_year), child.upn
+                    ),
                 )
             )
     return result
 
 
 def year_at_admission(child: PupilSpec, admitted: dt.date) -> int:
-    academic_year = admitted.year if admitted.month >= 9 else admitted.year - 1
-    return max(0, nc_year(child.date_of_birth, academic_year))
+    year = nc_year(child.date_of_birth, school_year_of(admitted))
+    assert in_school(year), (child.upn, admitted)
+    return year  # type: ignore[return-value]
 
 
 def _add_dual_registrations(
@@ -606,9 +648,12 @@ def _add_dual_registrations(
     families: list[FamilySpec],
     enrolments: list[EnrolmentSpec],
     dual_days: dict[str, tuple[int, ...]],
+    dates: DemoDates,
 ) -> None:
-    """Some secondary pupils at risk attend the Learning Centre two days a week in 2025/26."""
-    start = dt.date(2025, 9, 2)
+    """Some secondary pupils at risk attend the Learning Centre two days a week from the start
+    of the latest school day's school year."""
+    start = dates.year_start(dates.latest_year)
+    this_year = dates.years[-1]
     position = {id(e): i for i, e in enumerate(enrolments)}
     at_risk = [
         e
@@ -623,7 +668,7 @@ def _add_dual_registrations(
     for enrolment in at_risk[: max(2, len(at_risk) // 12)]:
         index = position[id(enrolment)]
         enrolments[index] = EnrolmentSpec(**{**enrolment.__dict__, "registration": "M"})
-        year = nc_year(pupils[enrolment.upn].date_of_birth, 2025)
+        child = pupils[enrolment.upn]
         enrolments.append(
             EnrolmentSpec(
                 upn=enrolment.upn,
@@ -631,8 +676,10 @@ def _add_dual_registrations(
                 admitted_on=start,
                 left_on=None,
                 registration="S",
-                year_group=year_group_label(year),
-                group_name="Main",
+                year_group=year_group_label(year_at_admission(child, start)),
+                group_name=_group_name(
+                    LEARNING_CENTRE, _span_year(child, None, this_year), enrolment.upn
+                ),
             )
         )
         dual_days[enrolment.upn] = (1, 3)  # Tuesdays and Thursdays

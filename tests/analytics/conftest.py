@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from rollcall.accounts.services import membership_add, user_create
 from rollcall.registers.services import MarkInput, marks_bulk_record
@@ -65,14 +66,19 @@ def week(codes: str = ". . . . . . . . . .") -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The 60-pupil demo authority, loaded once for a module and rolled back after it."""
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The 60-pupil demo authority as loaded on 20 March 2026 (the nightly sweep run), loaded
+    once for a module and rolled back after it."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             out = StringIO()
-            call_command("demo", "--pupils", "60", "--seed", "7", stdout=out)
+            # The load's sweep builds an analysis store: a private one, as every test's is.
+            with override_settings(ROLLCALL_STORE_DIR=tmp_path_factory.mktemp("demo-store")):
+                call_command(
+                    "demo", "--pupils", "60", "--seed", "7", "--today", "2026-03-20", stdout=out
+                )
             found = re.search(r"Password for every demo account: (\S+)", out.getvalue())
             assert found, out.getvalue()
             yield found.group(1)

@@ -18,8 +18,7 @@ def _own_store(settings, tmp_path):
 @pytest.fixture
 def demo_password():
     out = StringIO()
-    call_command("demo", "--pupils", "60", "--seed", "4", stdout=out)
-    call_command("sweep", "--on", "2026-03-20", stdout=StringIO())
+    call_command("demo", "--pupils", "60", "--seed", "4", "--today", "2026-03-20", stdout=out)
     return re.search(r"Password for every demo account: (\S+)", out.getvalue()).group(1)
 
 

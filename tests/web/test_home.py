@@ -10,7 +10,7 @@ from django.core.management import call_command
 @pytest.fixture
 def demo_password(db):
     out = StringIO()
-    call_command("demo", "--pupils", "60", "--seed", "3", stdout=out)
+    call_command("demo", "--pupils", "60", "--seed", "3", "--today", "2026-03-20", stdout=out)
     return re.search(r"Password for every demo account: (\S+)", out.getvalue()).group(1)
 
 

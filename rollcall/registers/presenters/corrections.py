@@ -207,7 +207,11 @@ def pupil_page(*, pupil: Pupil, school: School, everything: bool) -> PupilPage:
         summary=[
             ("School", school.name),
             ("UPN", pupil.upn),
-            ("Year group", enrolment.year_group if enrolment else ""),
+            # The group's year is this year's; the enrolment's is the year on admission.
+            (
+                "Year group",
+                (group and group.year_group) or (enrolment.year_group if enrolment else ""),
+            ),
             ("Registration group", group.name if group else "None"),
         ],
         marks=[

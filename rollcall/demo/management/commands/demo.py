@@ -1,4 +1,9 @@
-"""`rollcall demo`: build the demo local authority, or write its marks to a file."""
+"""`rollcall demo`: build the demo local authority, or write its marks to a file.
+
+The demo is built for the day it is loaded (`--today`, default today): its terms run through
+the current school year, its registers cover about 18 months up to the latest school day, whose
+registers are partly taken, and the nightly sweep has run, so every page has work on it.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,12 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rollcall.core import clock
 from rollcall.demo.files import write_marks_file
 from rollcall.demo.load import load_world
+from rollcall.demo.terms import DemoDates, demo_dates
 from rollcall.demo.world import build_world
+from rollcall.engine.triggers import academic_year_start
 from rollcall.organisations.models import School
 
 
@@ -23,10 +31,18 @@ def _date(value: str) -> dt.date:
         raise CommandError(f"dates must be in the form YYYY-MM-DD, got {value!r}") from None
 
 
+def _time(value: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--time must be in the form HH:MM, got {value!r}") from None
+
+
 class Command(BaseCommand):
     help = (
-        "Load a made-up local authority (schools, trusts, families, pupils and registers from "
-        "September 2024 to the demo date), or with --marks-file write its marks to CSV/Parquet."
+        "Load a made-up local authority (schools, trusts, families, pupils and about 18 months "
+        "of registers up to the latest school day), or with --marks-file write its marks to "
+        "CSV/Parquet."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,6 +50,24 @@ class Command(BaseCommand):
         parser.add_argument("--pupils", type=int, default=3000, help="about how many pupils")
         parser.add_argument(
             "--reset", action="store_true", help="empty the database first (destroys its data)"
+        )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            help="the day the demo is loaded on, YYYY-MM-DD (default: today); same seed and "
+            "day, same demo",
+        )
+        parser.add_argument(
+            "--time",
+            type=_time,
+            help="the time of day it is loaded at, HH:MM (default: now when --today is not "
+            "given, else the end of the day); before 13:15 no afternoon register is taken yet",
+        )
+        parser.add_argument(
+            "--no-sweep",
+            dest="sweep",
+            action="store_false",
+            help="leave the worklist empty, as before the nightly sweep has run",
         )
         parser.add_argument(
             "--marks-file",
@@ -47,7 +81,8 @@ class Command(BaseCommand):
         if options["pupils"] < 10:
             raise CommandError("--pupils must be at least 10")
         started = time.perf_counter()
-        world = build_world(seed=options["seed"], pupils=options["pupils"])
+        dates = self._dates(options["today"], options["time"])
+        world = build_world(seed=options["seed"], pupils=options["pupils"], dates=dates)
         if options["marks_file"]:
             rows = write_marks_file(
                 world, options["marks_file"], first=options["first"], last=options["last"]
@@ -64,13 +99,30 @@ class Command(BaseCommand):
                     "everything in it with the demo (this deletes its data)."
                 )
             call_command("flush", interactive=False, verbosity=0)
-        self.stdout.write(f"Building the demo local authority (seed {options['seed']}) …")
+        self.stdout.write(
+            f"Building the demo local authority (seed {options['seed']}) for "
+            f"{dates.today:%A %-d %B %Y} …"
+        )
         summary = load_world(world, progress=lambda message: self.stdout.write(f"  {message}"))
+        if options["sweep"]:
+            # The nightly sweep, as of the load date; events count from the start of the
+            # latest school day's school year (the default when the load date is in term).
+            since = academic_year_start(dates.latest)
+            call_command(
+                "sweep",
+                "--on",
+                dates.today.isoformat(),
+                "--since",
+                since.isoformat(),
+                stdout=self.stdout,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {summary.schools} schools, {summary.pupils:,} pupils, "
                 f"{summary.marks:,} register marks and {summary.amendments:,} amendments "
-                f"in {time.perf_counter() - started:.0f}s (demo date {world.demo_date:%-d %B %Y})."
+                f"in {time.perf_counter() - started:.0f}s: registers from "
+                f"{dates.first:%-d %B %Y} to {dates.latest:%A %-d %B %Y}, some of that day's "
+                "still to take."
             )
         )
         self.stdout.write("")
@@ -81,3 +133,10 @@ class Command(BaseCommand):
                 f"  {account.username:<{width}}  {account.role} — {account.organisation}"
             )
         self.stdout.write(f"Password for every demo account: {summary.password}")
+
+    @staticmethod
+    def _dates(today: dt.date | None, at: dt.time | None) -> DemoDates:
+        if today is None:
+            now = clock.local_now()  # the clock, read once
+            return demo_dates(now.date(), at or now.time().replace(tzinfo=None))
+        return demo_dates(today, at or dt.time(23, 59))
