@@ -1,16 +1,6 @@
-"""Permission predicates (django-rules), checked in views and the API."""
+"""Permission predicates (django-rules), checked in views and the API.
 
-from __future__ import annotations
-
-import rules
-
-from rollcall.accounts.selectors import schools_visible_to
-from rollcall.organisations.models import School
-
-
-@rules.predicate
-def can_see_school(user, school: School) -> bool:
-    return schools_visible_to(user=user).filter(pk=school.pk).exists()
-
-
-rules.add_perm("organisations.view_school", can_see_school)
+Reads are scoped by selectors to the user's organisation (rollcall.accounts.selectors); who may
+write a school's register is rollcall.registers.services.lock. Predicates for casework and
+enforcement decisions go here as those areas arrive.
+"""
