@@ -304,6 +304,11 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     if not schools:
         return _refused(request, OFFICE_ONLY)
     day, day_form = _chosen_day(request)
+    if not request.GET.get("date"):
+        # With no day chosen: the latest day any of the user's schools met (today on a school
+        # day), so a Monday morning or a weekend opens on the absences still to chase.
+        latest = [school_calendar(school=s).latest_school_day(day) for s in schools]
+        day = max((d for d in latest if d is not None), default=day)
     bound: ContactForm | None = None
     if request.method == "POST":
         school = next((s for s in schools if s.urn == request.POST.get("school")), None)

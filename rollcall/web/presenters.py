@@ -47,6 +47,10 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
+def _on(day: dt.date, today: dt.date) -> str:
+    return "today" if day == today else f"on {day:%A} {day.day} {day:%B}"
+
+
 def _at(school: School, several: bool) -> str:
     return f" at {school.name}" if several else ""
 
@@ -59,18 +63,21 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
     items: list[ToDo] = []
     staffed = list(schools_staffed_by(user=user))
     for school in staffed:
-        times = (("AM", school.am_register_opens), ("PM", school.pm_register_opens))
-        opened = [session for session, opens in times if now.time() >= opens]
         calendar = school_calendar(school=school)
-        states = register_states(school=school, calendar=calendar, day=today)
+        # On a day the school does not meet, the latest school day's registers are the ones
+        # still to finish.
+        day = calendar.latest_school_day(today) or today
+        times = (("AM", school.am_register_opens), ("PM", school.pm_register_opens))
+        opened = [s for s, opens in times if day < today or now.time() >= opens]
+        states = register_states(school=school, calendar=calendar, day=day)
         missing = sum(1 for g in states for s in opened if g.states[s].missing)
         if missing:
             items.append(
                 ToDo(
                     missing,
-                    f"{_plural(missing, 'register', 'registers')} not taken today"
+                    f"{_plural(missing, 'register', 'registers')} not taken {_on(day, today)}"
                     + _at(school, len(staffed) > 1),
-                    reverse("registers:missing") + f"?date={today.isoformat()}",
+                    reverse("registers:missing") + f"?date={day.isoformat()}",
                 )
             )
     office = list(schools_staffed_by(user=user, roles=OFFICE_ROLES))
@@ -90,17 +97,18 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
             )
     chasing = list(follow_up_schools(user=user))
     for school in chasing:
+        day = school_calendar(school=school).latest_school_day(today) or today
         waiting = [
-            row for row in follow_up_list(school=school, day=today, today=today) if not row.contacts
+            row for row in follow_up_list(school=school, day=day, today=today) if not row.contacts
         ]
         if waiting:
             first = sum(1 for row in waiting if row.chase_first)
             items.append(
                 ToDo(
                     len(waiting),
-                    f"{_plural(len(waiting), 'pupil', 'pupils')} absent today with no contact "
-                    "recorded" + _at(school, len(chasing) > 1),
-                    reverse("registers:follow_up") + f"?date={today.isoformat()}",
+                    f"{_plural(len(waiting), 'pupil', 'pupils')} absent {_on(day, today)} with "
+                    "no contact recorded" + _at(school, len(chasing) > 1),
+                    reverse("registers:follow_up") + f"?date={day.isoformat()}",
                     urgent=f"{first:,} to chase first" if first else "",
                 )
             )

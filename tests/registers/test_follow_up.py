@@ -253,3 +253,16 @@ def test_a_contact_cannot_follow_up_an_absence_after_it(pupils, school, officer)
             absence_date=dt.date(2025, 1, 14),
         )
     assert not ChronologyEntry.objects.exists()
+
+
+def test_on_a_saturday_the_follow_up_opens_on_fridays_absences(client, here, day, time_machine):
+    bilal = here["pupils"][1]
+    friday = day + dt.timedelta(days=2)  # Friday 17 January 2025
+    time_machine.move_to(clock_at(friday), tick=False)
+    client.force_login(here["teacher"])
+    client.post(url(here, friday), form_data(here, codes={bilal.upn: "N"}))
+    time_machine.move_to(clock_at(friday + dt.timedelta(days=1), 10), tick=False)
+    client.force_login(here["officer"])
+    html = client.get("/registers/follow-up").content.decode()
+    assert "Friday 17 January 2025" in html
+    assert "1 pupil to follow up" in html and "Bilal Birch" in html

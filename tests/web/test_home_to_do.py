@@ -67,3 +67,23 @@ def test_a_teacher_with_nothing_waiting_is_told_so(client, school, time_machine)
     html = client.get("/").content.decode()
     assert "Nothing is waiting" in html
     assert "to replace" not in html  # N codes are the office's work
+
+
+def test_on_a_saturday_the_latest_school_days_unfinished_work_is_shown(
+    client, school, time_machine
+):
+    _, pupils = _school_with_groups(school)
+    officer = staff("omar", "attendance_officer", school, "Omar", "Office")
+    friday = DAY + dt.timedelta(days=2)
+    marks_bulk_record(
+        actor=None,
+        school=school,
+        marks=[MarkInput(upn=pupils[0].upn, date=friday, session="AM", code="N")],
+        source="register",
+    )
+    set_clock(time_machine, friday + dt.timedelta(days=1), hour=10)
+    client.force_login(officer)
+    html = client.get("/").content.decode()
+    assert "4 registers not taken on Friday 17 January" in html
+    assert "/registers/missing?date=2025-01-17" in html
+    assert "1 pupil absent on Friday 17 January with no contact recorded" in html

@@ -126,7 +126,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these accounts:")
+        self.stdout.write("Sign in with any of these accounts:")
         width = max(len(a.username) for a in summary.accounts)
         for account in summary.accounts:
             self.stdout.write(
