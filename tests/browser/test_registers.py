@@ -68,6 +68,8 @@ def test_a_teacher_takes_a_register_and_an_officer_corrects_a_mark(
     # Nobody is marked yet. Bilal is absent, reason unknown; Cleo came at 09:25, after the
     # register closed at 09:10; the teacher then marks the rest present, checks, and saves.
     assert page.get_by_label("Mark for Ada Ash").input_value() == ""
+    # The page's script is ready once it shows its keyboard shortcuts.
+    expect(page.locator("[data-register-shortcuts]")).to_be_visible()
     page.get_by_label("Mark for Bilal Birch").select_option("N")
     page.get_by_label("Cleo Cedar arrived at").fill("09:25")
     page.get_by_label("Cleo Cedar arrived at").press("Tab")
