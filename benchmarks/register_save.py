@@ -108,8 +108,8 @@ def _build_school():
         term_create,
     )
     from rollcall.pupils.services import enrolment_create, pupil_create
-    from rollcall.pupils.upn import upn_make
     from rollcall.registers.services import MarkInput, marks_bulk_record
+    from rollcall.statutory.upn import upn_make
 
     la = local_authority_create(actor=None, code="989", name="Benchmark Borough Council")
     school = school_create(

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("sign-out", auth_views.LogoutView.as_view(), name="logout"),
     path("registers/", include("rollcall.registers.urls")),
+    path("registers/", include("rollcall.casework.urls")),
     path("transfers/", include("rollcall.transfers.urls")),
     path("analytics/", include("rollcall.analytics.urls")),
     path("api/", include("rollcall.api.urls")),

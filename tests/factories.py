@@ -14,7 +14,7 @@ from rollcall.organisations.services import (
 )
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.services import enrolment_create, pupil_create
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 _serials = itertools.count(1)
 _urns = itertools.count(100001)

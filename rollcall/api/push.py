@@ -19,8 +19,8 @@ from typing_extensions import TypedDict
 from rollcall import statutory
 from rollcall.api.errors import Loc, invalid
 from rollcall.organisations.models import School
-from rollcall.pupils.upn import InvalidUPN, upn_validate
 from rollcall.registers.services import MarkChecker, MarkColumns, MarkProblem
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 MAX_MARKS = 100_000
 # 100,000 marks take about 8 MB of compact JSON; leave room for pretty-printed bodies.

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rollcall.casework.models import ChronologyEntry
-from rollcall.casework.selectors import FollowUpPupil, follow_up_list
+from rollcall.casework.selectors import FollowUpPupil, chronology_for, follow_up_list
 from rollcall.organisations.models import School
-from rollcall.pupils.models import CarerLink
+from rollcall.pupils.models import CarerLink, Pupil
 from rollcall.registers.presenters.common import (
     DASH,
     SESSION_NAMES,
@@ -23,6 +23,7 @@ from rollcall.registers.presenters.common import (
     day_label,
     field_error,
     meaning,
+    time_label,
 )
 
 
@@ -186,7 +187,7 @@ def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) 
         anchor=f"pupil-{pupil.pk}",
         pupil_id=pupil.pk,
         name=pupil.display_name,
-        pupil_href=reverse("registers:pupil", args=[school.urn, pupil.pk]),
+        pupil_href=reverse("casework:pupil", args=[school.urn, pupil.pk]),
         group=group.name if group else "",
         marks=[
             f"{SESSION_NAMES[session].capitalize()}: {mark.code} {DASH} "
@@ -256,3 +257,27 @@ def follow_up_page(
         total=sum(len(s.cards) for s in found),
         errors=[error for s in found for card in s.cards for error in card.form.errors],
     )
+
+
+# ------------------------------------------------------------------ the pupil's chronology
+
+
+@dataclass(frozen=True)
+class ChronologyLine:
+    when: str
+    summary: str
+    note: str
+    who: str
+
+
+def chronology_lines(*, pupil: Pupil, school: School) -> list[ChronologyLine]:
+    """The pupil's chronology at the school, newest first, as the pupil's record shows it."""
+    return [
+        ChronologyLine(
+            when=time_label(entry.occurred_at),
+            summary=entry.summary,
+            note=entry.note,
+            who=entry.recorded_by_label,
+        )
+        for entry in chronology_for(pupil=pupil, school=school)
+    ]

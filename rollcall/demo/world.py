@@ -15,7 +15,7 @@ from functools import lru_cache
 from rollcall.demo import names
 from rollcall.demo.terms import DemoDates, school_year_of
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 from rollcall.transfers.inferred import year_group_on
 
 DEMO_LA_CODE = "989"  # not issued to any real authority

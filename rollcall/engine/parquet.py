@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from rollcall.engine.codes import code_table
 from rollcall.engine.kernels import PLACED, by_rows, first_marks, gather_days, place_marks
 from rollcall.engine.matrix import EPOCH, MarkMatrix
-from rollcall.pupils.upn import upns_valid
+from rollcall.statutory.upn import upns_valid
 
 COLUMNS = ("school_urn", "upn", "date", "session", "code")
 TEXT_COLUMNS = ("school_urn", "upn", "session", "code")

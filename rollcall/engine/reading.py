@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from rollcall.engine.codes import code_table
 from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
 from rollcall.engine.parquet import COLUMNS, Doubtful, read_parquet_marks
-from rollcall.pupils.upn import InvalidUPN, upn_validate, upns_valid
+from rollcall.statutory.upn import InvalidUPN, upn_validate, upns_valid
 
 MAX_REPORTED = 25
 URN = re.compile(r"^\d{6}$")

@@ -11,7 +11,7 @@ from rollcall.core.audit import audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.pupils.models import Carer, CarerLink, Enrolment, Family, Pupil
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 YEAR_GROUPS = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
 

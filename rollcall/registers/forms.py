@@ -8,22 +8,16 @@ from collections.abc import Sequence
 from django import forms
 
 from rollcall import statutory
-from rollcall.casework.models import ChronologyEntry
 from rollcall.organisations.models import RegistrationGroup
 from rollcall.registers.models import Mark
 from rollcall.registers.selectors import RosterRow
 from rollcall.registers.services import RegisterEntry
-
-DATE_ERRORS = {"invalid": "Enter a real date, for example 23/03/2026"}
+from rollcall.web.pages import DATE_ERRORS
 
 
 def code_choices(codes: Sequence[statutory.AttendanceCode]) -> list[tuple[str, str]]:
     # The option text starts with the code, so typing the code in the list selects it.
     return [(code.code, f"{code.code} \u2013 {code.meaning}") for code in codes]
-
-
-class DayForm(forms.Form):
-    date = forms.DateField(required=False, error_messages=DATE_ERRORS)
 
 
 class PickRegisterForm(forms.Form):
@@ -164,26 +158,3 @@ class NCorrectionForm(forms.Form):
         self.fields["new_code"].choices = code_choices(  # type: ignore[attr-defined]
             [c for c in codes if c.code != "N"]
         )
-
-
-class ContactForm(forms.Form):
-    """A contact with a parent or carer about today's unexplained absence."""
-
-    pupil = forms.IntegerField(widget=forms.HiddenInput)
-    carer = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    kind = forms.ChoiceField(
-        choices=ChronologyEntry.Kind.choices,
-        error_messages={"required": "Choose how you made contact"},
-    )
-    outcome = forms.ChoiceField(
-        choices=ChronologyEntry.Outcome.choices,
-        error_messages={"required": "Choose what happened"},
-    )
-    reason = forms.CharField(required=False, max_length=500)
-    note = forms.CharField(required=False, max_length=2000)
-
-    def __init__(self, *args, carer_ids: Sequence[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["carer"].choices = [("", "Someone else")] + [  # type: ignore[attr-defined]
-            (i, i) for i in carer_ids
-        ]

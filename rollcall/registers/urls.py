@@ -36,7 +36,5 @@ urlpatterns = [
     path("missing", views.missing, name="missing"),
     path("<int:group_id>/<isodate:day>/<session:session>", views.register, name="register"),
     path("marks/<int:mark_id>", views.mark, name="mark"),
-    path("pupils/<str:urn>/<int:pupil_id>", views.pupil, name="pupil"),
     path("n-codes", views.n_codes, name="n_codes"),
-    path("follow-up", views.follow_up, name="follow_up"),
 ]

@@ -11,21 +11,15 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall import statutory
-from rollcall.casework.presenters import follow_up_page
-from rollcall.casework.selectors import follow_up_pupil, follow_up_schools
-from rollcall.casework.services import chronology_entry_add
 from rollcall.core import clock
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers import presenters as present
 from rollcall.registers.forms import (
-    ContactForm,
-    DayForm,
     MarkCorrectionForm,
     NCorrectionForm,
     PickRegisterForm,
@@ -36,7 +30,6 @@ from rollcall.registers.selectors import (
     groups_for,
     mark_for,
     present_code,
-    pupil_for,
     register_codes,
     register_roster,
     schools_staffed_by,
@@ -51,7 +44,7 @@ from rollcall.registers.services import (
     register_lock_note,
     register_take,
 )
-from rollcall.web.pupil_links import MARKS, pupil_record_links
+from rollcall.web.pages import DayForm, add_errors, chosen_day, refused
 
 NO_SCHOOL_ROLE = (
     "Registers are kept by a school's teachers, attendance officers and headteachers. Your "
@@ -64,22 +57,11 @@ OFFICE_ONLY = (
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "registers/refused.html", {"message": message}, status=403)
-
-
-def _add_errors(form: Form, refused: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(refused, "error_dict"):
-        for name, errors in refused.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, refused)
+    return refused(request, message)
 
 
 def _chosen_day(request: HttpRequest) -> tuple[dt.date, DayForm]:
-    form = DayForm(request.GET)
-    day = form.cleaned_data.get("date") if form.is_valid() else None
-    return day or clock.today(), form
+    return chosen_day(request, clock.today())
 
 
 @require_GET
@@ -226,7 +208,7 @@ def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
                 today=clock.today(),
             )
         except ValidationError as refused:
-            _add_errors(form, refused)
+            add_errors(form, refused)
         else:
             messages.success(request, "Mark changed. The original and the change are kept below.")
             return redirect("registers:mark", mark_id=found.pk)
@@ -234,18 +216,6 @@ def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
         user=request.user, mark=found, codes=codes, form=form, today=clock.today()
     )
     return render(request, "registers/mark.html", {"page": page})
-
-
-@require_GET
-@login_required
-def pupil(request: HttpRequest, urn: str, pupil_id: int) -> HttpResponse:
-    school = get_object_or_404(schools_staffed_by(user=request.user), urn=urn)
-    found = pupil_for(user=request.user, pupil_id=pupil_id, school=school)
-    if found is None:
-        raise Http404("No such pupil at your school")
-    page = present.pupil_page(pupil=found, school=school, everything="all" in request.GET)
-    links = pupil_record_links(user=request.user, pupil=found, school=school, current=MARKS)
-    return render(request, "registers/pupil.html", {"page": page, "links": links})
 
 
 @require_http_methods(["GET", "POST"])
@@ -289,65 +259,9 @@ def n_codes(request: HttpRequest) -> HttpResponse:
                     today=today,
                 )
             except ValidationError as refused:
-                _add_errors(form, refused)
+                add_errors(form, refused)
             else:
                 messages.success(request, f"Replaced {count} N codes.")
                 return redirect(f"{request.path}{page.action}")
         page = shown(form)
     return render(request, "registers/n_codes.html", {"page": page})
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def follow_up(request: HttpRequest) -> HttpResponse:
-    schools = list(follow_up_schools(user=request.user))
-    if not schools:
-        return _refused(request, OFFICE_ONLY)
-    day, day_form = _chosen_day(request)
-    if not request.GET.get("date"):
-        # With no day chosen: the latest day any of the user's schools met (today on a school
-        # day), so a Monday morning or a weekend opens on the absences still to chase.
-        latest = [school_calendar(school=s).latest_school_day(day) for s in schools]
-        day = max((d for d in latest if d is not None), default=day)
-    bound: ContactForm | None = None
-    if request.method == "POST":
-        school = next((s for s in schools if s.urn == request.POST.get("school")), None)
-        if school is None:
-            raise Http404("No such school among yours")
-        found = follow_up_pupil(school=school, pupil_id=_int(request.POST.get("pupil")))
-        if found is None:
-            raise Http404("No such pupil at your school")
-        carer_ids = [link.carer_id for link in found.carer_links.all()]
-        bound = ContactForm(request.POST, carer_ids=carer_ids)
-        if bound.is_valid():
-            data = bound.cleaned_data
-            links = {link.carer_id: link.carer for link in found.carer_links.all()}
-            try:
-                entry = chronology_entry_add(
-                    actor=request.user,  # type: ignore[arg-type]
-                    pupil=found,
-                    school=school,
-                    kind=data["kind"],
-                    outcome=data["outcome"],
-                    occurred_at=clock.now(),
-                    absence_date=day,
-                    carer=links.get(data["carer"]) if data["carer"] else None,
-                    reason=data["reason"],
-                    note=data["note"],
-                )
-            except ValidationError as refused:
-                _add_errors(bound, refused)
-            else:
-                messages.success(request, f"Recorded for {found.display_name}: {entry.summary}.")
-                return redirect(f"{request.path}?date={day.isoformat()}#pupil-{found.pk}")
-    page = follow_up_page(
-        schools=schools, day=day, day_form=day_form, bound=bound, today=clock.today()
-    )
-    return render(request, "registers/follow_up.html", {"page": page})
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise Http404("No such pupil") from None

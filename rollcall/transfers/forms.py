@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from rollcall.pupils.services import YEAR_GROUPS
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 MB = 1024 * 1024
 MARKS_FILE_LIMIT = 256 * MB  # about seven million rows of CSV

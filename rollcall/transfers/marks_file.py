@@ -17,7 +17,7 @@ import polars as pl
 
 from rollcall import statutory
 from rollcall.organisations.calendar import SESSIONS
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 from rollcall.transfers.problems import ImportRefused, Problem, RowProblem
 
 COLUMNS = ("school_urn", "upn", "date", "session", "code")

@@ -26,7 +26,7 @@ ITEMS = (
     NavItem("Home", "home", ALL_ROLES),
     # Registers are kept by a school's own staff: an administrator is not one of them.
     NavItem("Registers", "registers:index", frozenset(SCHOOL_ROLES), administrators=False),
-    NavItem("First-day follow-up", "registers:follow_up", OFFICE, administrators=False),
+    NavItem("First-day follow-up", "casework:follow_up", OFFICE, administrators=False),
     NavItem("Attendance", "analytics:index", ALL_ROLES),
     NavItem("Imports and exports", "transfers:index", OFFICE | frozenset(LA_ROLES)),
 )

@@ -108,7 +108,7 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
                     len(waiting),
                     f"{_plural(len(waiting), 'pupil', 'pupils')} absent {_on(day, today)} with "
                     "no contact recorded" + _at(school, len(chasing) > 1),
-                    reverse("registers:follow_up") + f"?date={day.isoformat()}",
+                    reverse("casework:follow_up") + f"?date={day.isoformat()}",
                     urgent=f"{first:,} to chase first" if first else "",
                 )
             )

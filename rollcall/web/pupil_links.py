@@ -51,7 +51,7 @@ def pupil_record_links(
         links.append(
             RecordLink(
                 "Marks and contacts",
-                reverse("registers:pupil", args=[school.urn, pupil.pk]),
+                reverse("casework:pupil", args=[school.urn, pupil.pk]),
                 current == MARKS,
             )
         )

@@ -8,7 +8,7 @@ import pyarrow as pa
 from rollcall.analytics.figures.matrices import monday_of_week, rows_of_pupils, submatrix
 from rollcall.engine import marks_from_table, national_threshold, pupil_figures
 from rollcall.engine.matrix import week_numbers
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 UPNS = [upn_make("989", "1234", 20, n) for n in range(1, 5)]
 

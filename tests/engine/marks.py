@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 REPO = Path(__file__).resolve().parents[2]
 ROLLCALL = REPO / ".venv" / "bin" / "rollcall"

@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 
 from rollcall.engine import MarkMatrix, marks_from_table
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 SCHOOL = "100001"
 OTHER_SCHOOL = "100002"

@@ -9,7 +9,7 @@ import numpy as np
 
 from rollcall.engine import MarkMatrix, analyse
 from rollcall.engine.matrix import overlay
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 from .helpers import OTHER_SCHOOL, PUPIL, SCHOOL, SECOND_PUPIL, day_marks, matrix_of, school_days
 

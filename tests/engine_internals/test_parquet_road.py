@@ -15,7 +15,7 @@ from rollcall.demo.files import SCHEMA  # the long-format marks file's columns a
 from rollcall.engine import MarkMatrix, MarksInputError, analyse, read_marks
 from rollcall.engine.parquet import Doubtful, read_parquet_marks
 from rollcall.engine.reading import marks_from_table, read_marks_table
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 # Codes with their meanings changing on 19 August 2024 (J, legacy B, new J1 and K).
 BEFORE = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "B", "J", "#", "Y", "C", "X"]

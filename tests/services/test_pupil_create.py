@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from rollcall.core.models import AuditEvent
 from rollcall.pupils.models import Pupil
 from rollcall.pupils.services import pupil_create
-from rollcall.pupils.upn import InvalidUPN, upn_check_letter, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_check_letter, upn_validate
 
 
 def test_a_upn_with_the_right_check_letter_is_accepted():

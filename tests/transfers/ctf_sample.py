@@ -7,7 +7,7 @@ Everyone in it is made up.
 from __future__ import annotations
 
 from rollcall.organisations.models import School
-from rollcall.pupils.upn import upn_make
+from rollcall.statutory.upn import upn_make
 
 SOURCE_LEA, SOURCE_ESTAB, SOURCE_URN = "888", "2001", "888001"
 START = "2024-09-02"  # a Monday

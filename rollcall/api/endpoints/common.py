@@ -14,7 +14,7 @@ from rollcall.api.errors import ApiError, invalid
 from rollcall.api.selectors import pupil_for, school_for
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 ERROR_RESPONSES = (401, 403, 404, 413, 422)
 PAGE_SIZE = 100

@@ -11,7 +11,6 @@ from django.forms import Form
 from django.urls import reverse
 
 from rollcall import statutory
-from rollcall.casework.selectors import chronology_for
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Pupil
@@ -140,7 +139,7 @@ def mark_page(
     return MarkPage(
         title=f"{mark.pupil.display_name}: {day_label(mark.date)}, {SESSION_NAMES[mark.session]}",
         pupil_name=mark.pupil.display_name,
-        pupil_href=reverse("registers:pupil", args=[school.urn, mark.pupil.pk]),
+        pupil_href=reverse("casework:pupil", args=[school.urn, mark.pupil.pk]),
         register_href=register_url(group, mark.date, mark.session) if group else "",
         summary=[
             ("School", school.name),
@@ -177,21 +176,12 @@ class PupilMarkLine:
 
 
 @dataclass(frozen=True)
-class ChronologyLine:
-    when: str
-    summary: str
-    note: str
-    who: str
-
-
-@dataclass(frozen=True)
 class PupilPage:
     name: str
     summary: list[tuple[str, str]]
     marks: list[PupilMarkLine]
     total_marks: int
     all_href: str
-    chronology: list[ChronologyLine]
 
 
 RECENT_MARKS = 40
@@ -229,15 +219,6 @@ def pupil_page(*, pupil: Pupil, school: School, everything: bool) -> PupilPage:
         ],
         total_marks=total,
         all_href="" if everything or total <= RECENT_MARKS else "?all=1",
-        chronology=[
-            ChronologyLine(
-                when=time_label(entry.occurred_at),
-                summary=entry.summary,
-                note=entry.note,
-                who=entry.recorded_by_label,
-            )
-            for entry in chronology_for(pupil=pupil, school=school)
-        ],
     )
 
 

@@ -252,7 +252,7 @@ def register_page(
         lines.append(
             RegisterLine(
                 pupil_name=name,
-                pupil_href=reverse("registers:pupil", args=[school.urn, row.pupil.pk]),
+                pupil_href=reverse("casework:pupil", args=[school.urn, row.pupil.pk]),
                 notes=_notes(row),
                 code_name=code_name,
                 arrival_name=arrival_name,
@@ -376,7 +376,7 @@ def _office_links(user: User, day: dt.date) -> list[Link]:
     return [
         Link("Registers not yet taken", reverse("registers:missing") + query),
         Link("Correct N codes", reverse("registers:n_codes")),
-        Link("First-day follow-up", reverse("registers:follow_up") + query),
+        Link("First-day follow-up", reverse("casework:follow_up") + query),
     ]
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from lxml import etree
 
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 from rollcall.transfers.ctf.contacts import PHONE_FIELDS, relationship_read
 from rollcall.transfers.ctf.marks_string import (
     SessionMark,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.core import clock
-from rollcall.pupils.upn import InvalidUPN, upn_validate
+from rollcall.statutory.upn import InvalidUPN, upn_validate
 from rollcall.transfers.management.commands._common import date_argument, school_by_urn
 from rollcall.transfers.selectors import pupil_ever_at
 from rollcall.transfers.services import certificate_issue
