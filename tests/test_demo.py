@@ -30,7 +30,7 @@ from rollcall.registers.models import (
     weekday_session_field,
 )
 from rollcall.registers.selectors import n_codes_outstanding, register_locked, register_states
-from rollcall.transfers.inferred import year_group_on as year_group_from_birth
+from rollcall.statutory.years import national_curriculum_year as year_group_from_birth
 
 
 def _digest(world):

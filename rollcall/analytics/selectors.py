@@ -20,6 +20,7 @@ from rollcall.analytics.models import WorklistItem
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.services import YEAR_GROUPS
+from rollcall.statutory.years import school_year_start
 
 # Who may mark a worklist item done: the school's office, who do the work it asks for.
 WORKLIST_ROLES = frozenset({Role.ATTENDANCE_OFFICER, Role.HEADTEACHER})
@@ -147,7 +148,7 @@ def year_group_on(year_group: str, admitted_on: dt.date, on: dt.date) -> str:
 
 
 def _school_year(day: dt.date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
+    return school_year_start(day).year
 
 
 # ------------------------------------------------------------------------------ cohorts

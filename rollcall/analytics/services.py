@@ -17,7 +17,8 @@ from rollcall.analytics.sweep import Candidate
 from rollcall.core import clock
 from rollcall.core.audit import actor_label, audit_record
 from rollcall.core.types import Actor
-from rollcall.engine.triggers import PERSISTENT, SEVERE, academic_year_start
+from rollcall.engine.triggers import PERSISTENT, SEVERE
+from rollcall.statutory.years import school_year_start
 
 NOTE_REQUIRED = "Say what was done: the note is the record of how the school responded"
 NOTE_TOO_LONG = "Keep the note to {limit:,} characters or fewer (it has {length:,})"
@@ -72,7 +73,7 @@ def worklist_items_record(
         raise ValidationError(problems)
     listed = existing_items(pupil_ids={p.pk for p in pupils.values()})
     listed_this_year = {
-        (pupil_id, kind, academic_year_start(met_on))
+        (pupil_id, kind, school_year_start(met_on))
         for pupil_id, kind, met_on in listed
         if recurs_yearly(kind)
     }
@@ -82,7 +83,7 @@ def worklist_items_record(
     for candidate in sorted(candidates, key=lambda c: (c.urn, c.upn, c.kind, c.met_on)):
         pupil, school = pupils[candidate.upn], schools[candidate.urn]
         key = (pupil.pk, candidate.kind, candidate.met_on)
-        year_key = (pupil.pk, candidate.kind, academic_year_start(candidate.met_on))
+        year_key = (pupil.pk, candidate.kind, school_year_start(candidate.met_on))
         if key in listed or (recurs_yearly(candidate.kind) and year_key in listed_this_year):
             already += 1
             continue

@@ -26,11 +26,11 @@ from rollcall.engine.triggers import (
     LOCAL_THRESHOLD,
     NATIONAL_THRESHOLD,
     TriggerHit,
-    academic_year_start,
     current_school,
     find_triggers,
 )
 from rollcall.policies import load_profile
+from rollcall.statutory.years import school_year_start
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def sweep_candidates(
     policy profile key; `on_roll` holds (UPN, URN) of enrolments current on `on`. Events
     before `since` (default: the start of the school year) are left out. `history` holds the
     pupils' attendance at earlier schools, which the thresholds count (engine.history)."""
-    since = since or academic_year_start(on)
+    since = since or school_year_start(on)
     columns = matrix.columns_between(None, on)
     if columns.stop == columns.start or matrix.n_pupils == 0:
         return Findings([], 0, 0, 0, since)
@@ -105,7 +105,7 @@ def _met_again(matrix: MarkMatrix, hits: list[TriggerHit], on: dt.date) -> list[
     first = {hit.pupil: hit for hit in hits if hit.kind == NATIONAL_THRESHOLD}
     if not first:
         return []
-    met = threshold_met_since(matrix, as_of=on, since=academic_year_start(on))
+    met = threshold_met_since(matrix, as_of=on, since=school_year_start(on))
     again = []
     for pupil, hit in sorted(first.items()):
         column = int(met[pupil])

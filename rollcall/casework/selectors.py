@@ -14,6 +14,7 @@ from rollcall.pupils.models import CarerLink, Enrolment, Pupil
 from rollcall.pupils.selectors import WelfareFlags, pupils_with_visible_welfare, welfare_flags
 from rollcall.registers.models import Mark
 from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
+from rollcall.statutory.years import school_year_start
 
 # Severe absence: missing at least half of possible sessions (DfE; RULES §2.1).
 SEVERE_ABSENCE_SHARE = 0.5
@@ -24,11 +25,6 @@ def follow_up_schools(*, user: User) -> QuerySet[School]:
     """Schools whose first-day follow-up the user runs: where they are an attendance officer
     or headteacher."""
     return schools_staffed_by(user=user, roles=OFFICE_ROLES).order_by("name")
-
-
-def academic_year_start(day: dt.date) -> dt.date:
-    """1 August before `day`: the school year begins with the first term after July (EA96 s579)."""
-    return dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ def absence_so_far(
     possible: dict[int, int] = dict.fromkeys(pupil_ids, 0)
     absent: dict[int, int] = dict.fromkeys(pupil_ids, 0)
     rows = Mark.objects.filter(
-        school=school, pupil_id__in=pupil_ids, date__gte=academic_year_start(day), date__lt=day
+        school=school, pupil_id__in=pupil_ids, date__gte=school_year_start(day), date__lt=day
     ).values_list("pupil_id", "date", "code")
     for pupil_id, date, code in rows:
         key = (code, date)

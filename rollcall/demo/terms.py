@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from dateutil.easter import easter
 
-from rollcall.engine.triggers import academic_year_start
 from rollcall.organisations.calendar import TermDates, england_bank_holidays
+from rollcall.statutory.years import school_year_start
 
 HISTORY_MONTHS = 18
 # When the afternoon register opens (rollcall's default for a school: School.pm_register_opens).
@@ -31,7 +31,7 @@ MONDAY, FRIDAY = 0, 4
 
 def school_year_of(day: dt.date) -> int:
     """The calendar year the school year holding `day` starts in (September to August)."""
-    return academic_year_start(day).year
+    return school_year_start(day).year
 
 
 def _on_or_after(day: dt.date, weekday: int) -> dt.date:

@@ -16,7 +16,7 @@ from rollcall.demo import names
 from rollcall.demo.terms import DemoDates, school_year_of
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
 from rollcall.statutory.upn import upn_make
-from rollcall.transfers.inferred import year_group_on
+from rollcall.statutory.years import national_curriculum_year
 
 DEMO_LA_CODE = "989"  # not issued to any real authority
 DEMO_LA_NAME = "Hartwell Borough Council"
@@ -279,9 +279,9 @@ _EARLY_YEARS = {"N1": -2, "N2": -1, "R": 0}
 def nc_year(date_of_birth: dt.date, academic_year: int) -> int | None:
     """The National Curriculum year group in the school year starting in September of
     `academic_year` as a number (Reception 0, Year 1 1 …; nursery negative), from the one rule
-    for it (transfers.inferred.year_group_on: age on 31 August before the year starts). None
+    for it (statutory.years.national_curriculum_year: age on 31 August before the year starts). None
     for a child under two or over eighteen."""
-    label = year_group_on(date_of_birth, dt.date(academic_year, 9, 1))
+    label = national_curriculum_year(date_of_birth, dt.date(academic_year, 9, 1))
     if label is None:
         return None
     return _EARLY_YEARS[label] if label in _EARLY_YEARS else int(label)

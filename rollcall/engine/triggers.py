@@ -29,6 +29,7 @@ from rollcall.engine.history import with_history
 from rollcall.engine.matrix import MarkMatrix, week_numbers
 from rollcall.engine.threshold import ThresholdRule, national_threshold
 from rollcall.policies import PolicyProfile
+from rollcall.statutory.years import school_year_start
 
 NATIONAL_THRESHOLD = "national_threshold"
 LOCAL_THRESHOLD = "local_threshold"
@@ -47,10 +48,6 @@ class TriggerHit:
     kind: str  # one of the constants above, or "attendance:<profile trigger key>"
     met_on: dt.date
     detail: str
-
-
-def academic_year_start(on: dt.date) -> dt.date:
-    return dt.date(on.year if on.month >= 9 else on.year - 1, 9, 1)
 
 
 def current_school(matrix: MarkMatrix, columns: slice) -> np.ndarray:
@@ -283,7 +280,7 @@ def find_triggers(
                 f"{registers.n_code_correction.amount} school days later, the oldest "
                 f"{day:%-d %B %Y}",
             )
-    year_start = academic_year_start(as_of)
+    year_start = school_year_start(as_of)
     figures = pupil_figures(matrix, first=year_start, last=as_of)
     absence_pct = figures.absence_pct  # (a property that computes the whole array: once)
     for pupil in np.flatnonzero(figures.severe_absence).tolist():

@@ -3,7 +3,6 @@ list, so a school (or an import) the user may not act for is a 404."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.core import clock
 from rollcall.organisations.models import School
+from rollcall.statutory.years import school_year_start
 from rollcall.transfers import presenters
 from rollcall.transfers.forms import (
     CertificateForm,
@@ -61,10 +61,6 @@ def _submitted(request: HttpRequest) -> tuple[Any, Any]:
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
-
-
-def _academic_year_start(today: dt.date) -> dt.date:
-    return dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
 @require_GET
@@ -242,7 +238,7 @@ def certificate_page(request: HttpRequest, urn: str) -> HttpResponse:
         _submitted(request)[0],
         pupil_choices=choices,
         initial={
-            "first": _academic_year_start(today),
+            "first": school_year_start(today),
             "last": today,
             "upn": request.GET.get("upn", ""),
         },

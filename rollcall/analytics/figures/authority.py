@@ -18,7 +18,7 @@ from rollcall.analytics.figures.school import Headline, headline
 from rollcall.analytics.figures.threshold import threshold_met_since
 from rollcall.engine import MarkMatrix
 from rollcall.engine.cohorts import authority_totals, cohort_table, compare_with_authority
-from rollcall.engine.triggers import academic_year_start
+from rollcall.statutory.years import school_year_start
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def threshold_met_upns(matrix: MarkMatrix, *, as_of: dt.date) -> list[str]:
     """Pupils who have met the national threshold this school year, up to as_of."""
     if statutory.on(as_of).threshold is None or matrix.n_pupils == 0:
         return []
-    met = threshold_met_since(matrix, as_of=as_of, since=academic_year_start(as_of))
+    met = threshold_met_since(matrix, as_of=as_of, since=school_year_start(as_of))
     return matrix.pupils[np.flatnonzero(met >= 0)].astype(str).tolist()
 
 

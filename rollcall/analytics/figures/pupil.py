@@ -20,7 +20,7 @@ from rollcall.engine import MarkMatrix, national_threshold, pupil_figures
 from rollcall.engine.codes import AEA, AUTHORISED, NOT_COUNTED, PRESENT, UNAUTHORISED
 from rollcall.engine.matrix import week_numbers
 from rollcall.engine.threshold import ThresholdRule
-from rollcall.engine.triggers import academic_year_start
+from rollcall.statutory.years import school_year_start
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def pupil_year(
     own_rows = np.flatnonzero(matrix.row_pupil == index)
     everywhere = submatrix(matrix, own_rows)
     seen = np.isin(everywhere.schools[everywhere.row_school].astype(str), list(visible_urns))
-    first = academic_year_start(as_of)
+    first = school_year_start(as_of)
     figures = pupil_figures(everywhere, first=first, last=as_of)
     if seen.all():
         counts = figures

@@ -20,11 +20,11 @@ from rollcall.analytics.figures.threshold import threshold_met_since
 from rollcall.engine import MarkMatrix, enrolment_figures, national_threshold
 from rollcall.engine.cohorts import authority_totals, enrolment_frame
 from rollcall.engine.triggers import (
-    academic_year_start,
     continuous_absence,
     daily_picture,
     uncorrected_n,
 )
+from rollcall.statutory.years import school_year_start
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def school_pupil_lines(matrix: MarkMatrix, *, urn: str, as_of: dt.date) -> dict[
         return {}
     here = np.flatnonzero(matrix.row_school == school[0])
     sub = submatrix(matrix, rows_of_pupils(matrix, np.unique(matrix.row_pupil[here])))
-    first = academic_year_start(as_of)
+    first = school_year_start(as_of)
     figures = enrolment_figures(sub, first=first, last=as_of)
     rows = np.flatnonzero((sub.row_school == school[0]) & (figures.possible > 0))
     n = sub.n_pupils
@@ -172,4 +172,4 @@ def _float(value: float | int | None) -> float | None:
 
 def year_enrolments(matrix: MarkMatrix, *, as_of: dt.date) -> pl.DataFrame:
     """Every enrolment with possible sessions this school year (engine.cohorts)."""
-    return enrolment_frame(matrix, first=academic_year_start(as_of), last=as_of)
+    return enrolment_frame(matrix, first=school_year_start(as_of), last=as_of)

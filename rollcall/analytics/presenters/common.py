@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from rollcall.analytics.charts import Chart, DataTable
 from rollcall.engine import MarkMatrix
-from rollcall.engine.triggers import academic_year_start
+from rollcall.statutory.years import school_year_start
 
 AS_OF_ERROR = "Enter a real date in the form YYYY-MM-DD, for example 2026-03-20"
 
@@ -54,7 +54,7 @@ def as_of_from(query: Mapping[str, str], *, matrix: MarkMatrix, today: dt.date) 
             chosen = dt.date.fromisoformat(asked)
         except ValueError:
             error = AS_OF_ERROR
-    return AsOf(chosen, academic_year_start(chosen), data_last, error, asked)
+    return AsOf(chosen, school_year_start(chosen), data_last, error, asked)
 
 
 def long_date(day: dt.date) -> str:

@@ -27,8 +27,8 @@ from rollcall.pupils.services import (
     enrolment_create,
     pupil_create,
 )
+from rollcall.statutory.years import national_curriculum_year
 from rollcall.transfers.ctf.reader import CtfDocument, PupilData, ctf_read
-from rollcall.transfers.inferred import year_group_on
 from rollcall.transfers.models import ImportBatch
 from rollcall.transfers.problems import ImportRefused, Problem
 from rollcall.transfers.selectors import carer_links_of, schools_for_transfers
@@ -112,7 +112,7 @@ def _admit(
     if any(e.on_roll(admitted_on) for e in Enrolment.objects.filter(pupil=pupil, school=school)):
         return
     group = year_group or (data.year_group if data.year_group in YEAR_GROUPS else "")
-    group = group or year_group_on(data.date_of_birth, admitted_on) or ""
+    group = group or national_curriculum_year(data.date_of_birth, admitted_on) or ""
     enrolment_create(
         actor=actor, pupil=pupil, school=school, admitted_on=admitted_on, year_group=group
     )

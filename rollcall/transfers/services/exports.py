@@ -18,10 +18,10 @@ from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.statutory.years import national_curriculum_year, school_year_start
 from rollcall.transfers.ctf.contacts import PHONE_FIELDS, relationship_code
 from rollcall.transfers.ctf.reader import SchoolRef
 from rollcall.transfers.ctf.writer import ContactOut, PupilOut, YearOut, ctf_file_name, ctf_write
-from rollcall.transfers.inferred import year_group_on
 from rollcall.transfers.marks_file import COLUMNS
 from rollcall.transfers.selectors import (
     carer_links_of,
@@ -49,8 +49,8 @@ def _school_ref(school: School) -> SchoolRef:
 
 
 def academic_year_of(day: dt.date) -> int:
-    """The calendar year an academic year (1 September to 31 August) starts in."""
-    return day.year if day.month >= 9 else day.year - 1
+    """The calendar year the school year (EA96 s579) holding `day` starts in: a CTF's year."""
+    return school_year_start(day).year
 
 
 def _years(school: School, pupil: Pupil, enrolments: list[Enrolment]) -> list[YearOut]:
@@ -111,7 +111,7 @@ def _year_group(pupil: Pupil, enrolment: Enrolment, today: dt.date) -> str:
     """The pupil's year group when they left (or now). An enrolment records the year group on
     admission, which is out of date a year later, so it is worked out from age where it can be."""
     on = min(enrolment.left_on or today, today)
-    return year_group_on(pupil.date_of_birth, on) or enrolment.year_group
+    return national_curriculum_year(pupil.date_of_birth, on) or enrolment.year_group
 
 
 @transaction.atomic

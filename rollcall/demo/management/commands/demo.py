@@ -20,8 +20,8 @@ from rollcall.demo.files import write_marks_file
 from rollcall.demo.load import load_world
 from rollcall.demo.terms import DemoDates, demo_dates
 from rollcall.demo.world import build_world
-from rollcall.engine.triggers import academic_year_start
 from rollcall.organisations.models import School
+from rollcall.statutory.years import school_year_start
 
 
 def _date(value: str) -> dt.date:
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         if options["sweep"]:
             # The nightly sweep, as of the load date; events count from the start of the
             # latest school day's school year (the default when the load date is in term).
-            since = academic_year_start(dates.latest)
+            since = school_year_start(dates.latest)
             call_command(
                 "sweep",
                 "--on",
