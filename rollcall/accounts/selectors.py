@@ -39,6 +39,12 @@ def schools_visible_to(*, user: User) -> QuerySet[School]:
     return School.objects.filter(condition).select_related("local_authority", "trust")
 
 
+def school_for(*, user: User, urn: str) -> School | None:
+    """The school with this URN if the user may see it; None for one that does not exist and one
+    they may not see alike."""
+    return schools_visible_to(user=user).filter(urn=urn).first()
+
+
 def pupils_visible_to(*, user: User) -> QuerySet[Pupil]:
     """Pupils who have ever been enrolled at a school the user may see."""
     return Pupil.objects.filter(enrolments__school__in=schools_visible_to(user=user)).distinct()

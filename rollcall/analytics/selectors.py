@@ -12,13 +12,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from rollcall.accounts.models import LA_ROLES, SCHOOL_ROLES, TRUST_ROLES, Role
-from rollcall.accounts.selectors import User, memberships_of, pupils_visible_to, schools_visible_to
+from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.analytics.models import WorklistItem
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.selectors import on_roll_on
 from rollcall.pupils.services import YEAR_GROUPS
 from rollcall.statutory.years import school_year_start
 
@@ -52,14 +53,6 @@ def analytics_scope(*, user: User) -> Scope:
     else:
         level = "none"
     return Scope(schools=schools, level=level)
-
-
-def school_for(*, user: User, urn: str) -> School | None:
-    return schools_visible_to(user=user).filter(urn=urn).first()
-
-
-def pupil_for(*, user: User, upn: str) -> Pupil | None:
-    return pupils_visible_to(user=user).filter(upn=upn).first()
 
 
 def pupil_enrolments(*, user: User, pupil: Pupil) -> list[Enrolment]:
@@ -104,8 +97,7 @@ def school_roster(*, user: User, school: School, on: dt.date) -> list[RosterPupi
     if not schools_visible_to(user=user).filter(pk=school.pk).exists():
         return []
     rows = (
-        Enrolment.objects.filter(school=school, admitted_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        Enrolment.objects.filter(on_roll_on(on), school=school)
         .order_by("pupil__legal_surname", "pupil__legal_forename", "-admitted_on")
         .values_list(
             "pupil__upn",
@@ -291,11 +283,7 @@ def sweep_schools() -> dict[str, SweepSchool]:
 def on_roll_pairs(*, on: dt.date) -> set[tuple[str, str]]:
     """(UPN, URN) of every enrolment current on a date: only pupils still on a school's roll
     become work for it."""
-    return set(
-        Enrolment.objects.filter(admitted_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
-        .values_list("pupil__upn", "school__urn")
-    )
+    return set(Enrolment.objects.filter(on_roll_on(on)).values_list("pupil__upn", "school__urn"))
 
 
 # Keeps each IN list well inside every database's limit on query parameters.

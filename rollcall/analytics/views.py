@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rollcall.accounts.selectors import school_for
 from rollcall.analytics.forms import DoneForm
 from rollcall.analytics.presenters.authority import SchoolsOrder, authority_page, schools_csv
 from rollcall.analytics.presenters.cohorts import choice_from, cohort_page
@@ -26,14 +27,13 @@ from rollcall.analytics.presenters.worklist import item_page, worklist_page
 from rollcall.analytics.selectors import (
     analytics_scope,
     may_complete,
-    pupil_for,
-    school_for,
     worklist_item_for,
 )
 from rollcall.analytics.services import worklist_item_complete
 from rollcall.analytics.source import analysis_matrix
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix
+from rollcall.pupils.selectors import pupil_for
 from rollcall.web.pupil_links import ATTENDANCE, pupil_record_links
 
 NOT_YOURS = (

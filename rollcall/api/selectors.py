@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from rollcall.accounts.selectors import User, memberships_of, pupils_visible_to, schools_visible_to
+from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.api.models import ApiToken, token_digest
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.selectors import on_roll_on
 from rollcall.registers.models import Mark
 from rollcall.registers.services.lock import REGISTER_WRITERS
 
 
 def api_token_for(*, secret: str) -> ApiToken | None:
     return ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
-
-
-def school_for(*, user: User, urn: str) -> School | None:
-    return schools_visible_to(user=user).filter(urn=urn).first()
 
 
 def may_record_marks(*, user: User, school: School) -> bool:
@@ -36,15 +33,10 @@ def may_record_marks(*, user: User, school: School) -> bool:
 def enrolments_on_roll(*, school: School, on: dt.date) -> QuerySet[Enrolment]:
     """The school's enrolments current on a date; `school` comes from `school_for`."""
     return (
-        school.enrolments.filter(admitted_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+        school.enrolments.filter(on_roll_on(on))
         .select_related("pupil", "registration_group")
         .order_by("pupil__legal_surname", "pupil__legal_forename", "pupil__upn")
     )
-
-
-def pupil_for(*, user: User, upn: str) -> Pupil | None:
-    return pupils_visible_to(user=user).filter(upn=upn).first()
 
 
 def pupil_enrolments(*, user: User, pupil: Pupil) -> QuerySet[Enrolment]:

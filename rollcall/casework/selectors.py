@@ -11,7 +11,12 @@ from rollcall import statutory
 from rollcall.casework.models import ChronologyEntry
 from rollcall.organisations.models import School
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
-from rollcall.pupils.selectors import WelfareFlags, pupils_with_visible_welfare, welfare_flags
+from rollcall.pupils.selectors import (
+    WelfareFlags,
+    on_roll_on,
+    pupils_with_visible_welfare,
+    welfare_flags,
+)
 from rollcall.registers.models import Mark
 from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
 from rollcall.statutory.years import school_year_start
@@ -118,10 +123,7 @@ def follow_up_list(
     enrolments = {
         e.pupil_id: e
         for e in Enrolment.objects.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=day),
-            school=school,
-            pupil_id__in=pupil_ids,
-            admitted_on__lte=day,
+            on_roll_on(day), school=school, pupil_id__in=pupil_ids
         ).select_related("registration_group")
     }
     contacts: dict[int, list[ChronologyEntry]] = {}

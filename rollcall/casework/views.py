@@ -21,7 +21,7 @@ from rollcall.casework.services import chronology_entry_add
 from rollcall.core import clock
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers import presenters as registers_present
-from rollcall.registers.selectors import pupil_for, schools_staffed_by
+from rollcall.registers.selectors import pupil_at, schools_staffed_by
 from rollcall.web.pages import add_errors, chosen_day, refused
 from rollcall.web.pupil_links import MARKS, pupil_record_links
 
@@ -83,7 +83,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 @login_required
 def pupil(request: HttpRequest, urn: str, pupil_id: int) -> HttpResponse:
     school = get_object_or_404(schools_staffed_by(user=request.user), urn=urn)
-    found = pupil_for(user=request.user, pupil_id=pupil_id, school=school)
+    found = pupil_at(user=request.user, pupil_id=pupil_id, school=school)
     if found is None:
         raise Http404("No such pupil at your school")
     page = registers_present.pupil_page(pupil=found, school=school, everything="all" in request.GET)

@@ -38,10 +38,22 @@ class WelfareFlags:
         return bool(self.social_worker)
 
 
-def _on_roll_at(schools: Schools, on: dt.date) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on), school__in=schools, admitted_on__lte=on
+def pupil_for(*, user: User, upn: str) -> Pupil | None:
+    """The pupil with this UPN if the user may see them (ever on roll at a school they see)."""
+    return pupils_visible_to(user=user).filter(upn=upn).first()
+
+
+def on_roll_on(day: dt.date, *, through: str = "") -> Q:
+    """The condition that an enrolment has its pupil on roll on `day`: admitted on or before it
+    and not yet left (a pupil leaves roll at the end of `left_on`: REG24 reg 9). `through`
+    reaches the enrolment from another model, e.g. "enrolments__" from a school or pupil."""
+    return Q(**{f"{through}admitted_on__lte": day}) & (
+        Q(**{f"{through}left_on__isnull": True}) | Q(**{f"{through}left_on__gte": day})
     )
+
+
+def _on_roll_at(schools: Schools, on: dt.date) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(on_roll_on(on), school__in=schools)
 
 
 def pupils_with_visible_welfare(

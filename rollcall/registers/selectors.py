@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from rollcall import statutory
 from rollcall.accounts.models import SCHOOL_ROLES, Role
@@ -21,6 +21,7 @@ from rollcall.accounts.selectors import memberships_of, schools_visible_to
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.selectors import on_roll_on
 from rollcall.registers.models import (
     Mark,
     MarkAmendment,
@@ -60,7 +61,7 @@ def mark_for(*, user: User, mark_id: int) -> Mark | None:
     )
 
 
-def pupil_for(*, user: User, pupil_id: int, school: School) -> Pupil | None:
+def pupil_at(*, user: User, pupil_id: int, school: School) -> Pupil | None:
     """A pupil who has been on roll at `school`, if the user works there."""
     if not schools_staffed_by(user=user).filter(pk=school.pk).exists():
         return None
@@ -172,10 +173,7 @@ class RosterRow:
 
 def on_roll_in(*, group: RegistrationGroup, day: dt.date) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=day),
-        school_id=group.school_id,
-        registration_group=group,
-        admitted_on__lte=day,
+        on_roll_on(day), school_id=group.school_id, registration_group=group
     )
 
 
@@ -308,10 +306,7 @@ def register_states(
     groups = list(school.registration_groups.order_by("name"))
     group_of_pupil = dict(
         Enrolment.objects.filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=day),
-            school=school,
-            admitted_on__lte=day,
-            registration_group__isnull=False,
+            on_roll_on(day), school=school, registration_group__isnull=False
         ).values_list("pupil_id", "registration_group_id")
     )
     on_roll = Counter(group_of_pupil.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 
 from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
@@ -13,7 +13,13 @@ from rollcall.analytics.selectors import worklist_items
 from rollcall.casework.selectors import follow_up_list, follow_up_schools
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
-from rollcall.pupils.selectors import SEARCH_LIMIT, PupilFound, on_roll, pupils_matching
+from rollcall.pupils.selectors import (
+    SEARCH_LIMIT,
+    PupilFound,
+    on_roll,
+    on_roll_on,
+    pupils_matching,
+)
 from rollcall.registers.selectors import (
     OFFICE_ROLES,
     n_codes_outstanding,
@@ -138,9 +144,7 @@ def home_page(*, user: User, now: dt.datetime) -> HomePage:
     today = now.date()
     memberships = list(memberships_of(user=user))
     roles = [f"{m.get_role_display()}, {m.organisation}" for m in memberships]
-    on_roll = Q(enrolments__admitted_on__lte=today) & (
-        Q(enrolments__left_on__isnull=True) | Q(enrolments__left_on__gte=today)
-    )
+    on_roll = on_roll_on(today, through="enrolments__")
     schools = (
         schools_visible_to(user=user)
         .annotate(on_roll=Count("enrolments", filter=on_roll))

@@ -10,10 +10,11 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from pydantic import BeforeValidator
 
+from rollcall.accounts.selectors import school_for
 from rollcall.api.errors import ApiError, invalid
-from rollcall.api.selectors import pupil_for, school_for
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
+from rollcall.pupils.selectors import pupil_for
 from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 ERROR_RESPONSES = (401, 403, 404, 413, 422)
