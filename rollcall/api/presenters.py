@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from rollcall.api.figures import SessionFigures
+from rollcall.engine.sessions import SessionFigures
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.selectors import WelfareFlags
 from rollcall.registers.models import Mark

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from rollcall import statutory
 from rollcall.casework.models import ChronologyEntry
+from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import School
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
 from rollcall.pupils.selectors import (
@@ -22,8 +22,6 @@ from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
 from rollcall.statutory.years import school_year_start
 
 # Severe absence: missing at least half of possible sessions (DfE; RULES §2.1).
-SEVERE_ABSENCE_SHARE = 0.5
-ABSENT = (statutory.Category.AUTHORISED, statutory.Category.UNAUTHORISED)
 
 
 def follow_up_schools(*, user: User) -> QuerySet[School]:
@@ -43,7 +41,7 @@ class AbsenceSoFar:
 
     @property
     def severe(self) -> bool:
-        return self.possible > 0 and self.absent >= SEVERE_ABSENCE_SHARE * self.possible
+        return severe_absence(absent=self.absent, possible=self.possible)
 
 
 def absence_so_far(
@@ -51,24 +49,14 @@ def absence_so_far(
 ) -> dict[int, AbsenceSoFar]:
     """Each pupil's possible and absent sessions at the school this academic year, before `day`
     (so the day being chased does not decide whether the pattern before it is severe)."""
-    categories: dict[tuple[str, dt.date], statutory.Category | None] = {}
-    possible: dict[int, int] = dict.fromkeys(pupil_ids, 0)
-    absent: dict[int, int] = dict.fromkeys(pupil_ids, 0)
+    marks: dict[int, list[tuple[dt.date, str]]] = {pid: [] for pid in pupil_ids}
     rows = Mark.objects.filter(
         school=school, pupil_id__in=pupil_ids, date__gte=school_year_start(day), date__lt=day
     ).values_list("pupil_id", "date", "code")
     for pupil_id, date, code in rows:
-        key = (code, date)
-        if key not in categories:
-            entry = statutory.on(date).codes.get(code)
-            categories[key] = entry.category if entry else None
-        category = categories[key]
-        if category is None or category is statutory.Category.NOT_COUNTED:
-            continue
-        possible[pupil_id] += 1
-        if category in ABSENT:
-            absent[pupil_id] += 1
-    return {pid: AbsenceSoFar(possible[pid], absent[pid]) for pid in pupil_ids}
+        marks[pupil_id].append((date, code))
+    counted = {pid: session_figures(pupil_marks) for pid, pupil_marks in marks.items()}
+    return {pid: AbsenceSoFar(f.possible, f.absent) for pid, f in counted.items()}
 
 
 @dataclass(frozen=True)

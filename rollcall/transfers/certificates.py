@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rollcall import statutory
+from rollcall.engine.sessions import session_figures
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
@@ -31,7 +32,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 # version's files stay as they were. Version 2 adds the school's postal address.
 TEMPLATE = "certificates/attendance-v2.html"
 TEMPLATE_VERSION = "attendance-certificate/2"
-REG24_STARTS = dt.date(2024, 8, 19)  # REG24 in force; REG06 before (statutory data, ADR 0002)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 CATEGORY_CLASSES = {
     statutory.Category.PRESENT: "present",
@@ -181,6 +181,13 @@ def _weeks(
     return rows
 
 
+def _before_2024_regulations(day: dt.date) -> bool:
+    try:
+        return statutory.on(day).registers is None
+    except statutory.BeforeStatutoryData:
+        return True
+
+
 def certificate_content(
     *,
     reference: str,
@@ -196,13 +203,19 @@ def certificate_content(
     generated_by: str,
 ) -> CertificateContent:
     by_session = {(mark.date, mark.session): mark for mark in marks}
-    counts = dict.fromkeys(statutory.Category, 0)
+    counted = session_figures((mark.date, mark.code) for mark in marks)
+    counts = {
+        statutory.Category.PRESENT: counted.present,
+        statutory.Category.AEA: counted.approved_educational_activity,
+        statutory.Category.AUTHORISED: counted.authorised_absence,
+        statutory.Category.UNAUTHORISED: counted.unauthorised_absence,
+        statutory.Category.NOT_COUNTED: counted.not_counted,
+    }
     legend: dict[tuple[str, str], tuple[int, LegendRow]] = {}
     order = list(statutory.Category)
     amendments: list[AmendmentRow] = []
     for mark in marks:
         entry = statutory.code_on(mark.code, mark.date)
-        counts[entry.category] += 1
         legend.setdefault(
             (mark.code, entry.meaning),
             (
@@ -222,9 +235,7 @@ def certificate_content(
                     reason=amendment.reason,
                 )
             )
-    possible = sum(
-        n for category, n in counts.items() if category is not statutory.Category.NOT_COUNTED
-    )
+    possible = counted.possible
     totals = [
         TotalRow(category.label, counts[category], _percent(counts[category], possible))
         for category in (
@@ -239,7 +250,9 @@ def certificate_content(
     )
     attended = counts[statutory.Category.PRESENT] + counts[statutory.Category.AEA]
     regulations = "the School Attendance (Pupil Registration) (England) Regulations 2024"
-    if first < REG24_STARTS:
+    # The 2024 regulations' register duties are in force from their first era (statutory data);
+    # before it the 2006 regulations governed the register.
+    if _before_2024_regulations(first):
         regulations += (
             " and, for sessions before 19 August 2024, the Education (Pupil Registration) "
             "(England) Regulations 2006"

@@ -21,10 +21,10 @@ from rollcall.api.endpoints.common import (
     pupil_or_404,
 )
 from rollcall.api.errors import invalid
-from rollcall.api.figures import session_figures
 from rollcall.api.schemas import ErrorOut, FiguresOut, MarkPageOut, PupilOut
 from rollcall.api.selectors import pupil_enrolments, pupil_mark_codes, pupil_marks
 from rollcall.core import clock
+from rollcall.engine.sessions import session_figures
 from rollcall.pupils.selectors import welfare_flags_for
 
 router = Router(tags=["pupils"])

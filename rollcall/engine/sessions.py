@@ -1,8 +1,12 @@
-"""Attendance figures for a pupil over a period, by the DfE's statistical categories.
+"""Counting one pupil's sessions by the DfE's statistical categories: the careful twin of the
+vectorised figures (engine.figures), for the few hundred marks a page, a certificate or an API
+answer holds. Everything that counts a pupil's sessions outside the matrix asks this module.
 
-One small function over (date, code) pairs, so the vectorised engine can replace it without
-touching the API. The category of each session is the one its code had on the session's date
-(RULES §1.3: J was attendance before 19 August 2024 and is authorised absence after).
+The category of each session is the one its code had on the session's date (the School
+Attendance (Pupil Registration) (England) Regulations 2024, Schedule; J was attendance before 19
+August 2024 and is authorised absence after). Persistent and severe absence are the DfE's: at
+least 10 % and at least 50 % of possible sessions missed ("Pupil absence in schools in England",
+methodology), as engine.figures counts them in whole numbers.
 """
 
 from __future__ import annotations
@@ -26,11 +30,32 @@ class SessionFigures:
     not_counted: int
 
     @property
+    def absent(self) -> int:
+        return self.authorised_absence + self.unauthorised_absence
+
+    @property
+    def persistent(self) -> bool:
+        return persistent_absence(absent=self.absent, possible=self.possible)
+
+    @property
+    def severe(self) -> bool:
+        return severe_absence(absent=self.absent, possible=self.possible)
+
+    @property
     def attendance_percent(self) -> float | None:
-        """(Present + AEA) / possible x 100, to one decimal place as DfE publishes (RULES §2.1)."""
+        """(Present + AEA) / possible x 100, to one decimal place as the DfE publishes."""
         if not self.possible:
             return None
         return round(100 * (self.present + self.approved_educational_activity) / self.possible, 1)
+
+
+def persistent_absence(*, absent: int, possible: int) -> bool:
+    # Whole numbers, so 10 % exactly is caught without floating-point doubt (as engine.figures).
+    return possible > 0 and 10 * absent >= possible
+
+
+def severe_absence(*, absent: int, possible: int) -> bool:
+    return possible > 0 and 2 * absent >= possible
 
 
 def session_figures(marks: Iterable[tuple[dt.date, str]]) -> SessionFigures:
