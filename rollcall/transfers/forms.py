@@ -36,6 +36,10 @@ class DatePartsField(forms.Field):
         kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
         super().__init__(**kwargs)
 
+    def govuk_anchor(self, name: str) -> str:
+        """The error summary links to the day input."""
+        return f"{name}-day"
+
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.date):
             return value

@@ -14,9 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
-from rollcall.transfers.forms import DATE_PARTS, DatePartsField
+from rollcall.transfers.forms import DATE_PARTS
 from rollcall.transfers.models import Certificate, ImportBatch
 from rollcall.transfers.problems import ImportRefused
+from rollcall.web.forms import error_summary as govuk_error_summary
 
 PROBLEMS_SHOWN = 1000  # the command line lists every one
 
@@ -40,20 +41,8 @@ class BatchRow:
     summary: str
 
 
-def _anchor(form: forms.Form, name: str) -> str:
-    field = form.fields.get(name)
-    return f"#{name}-day" if isinstance(field, DatePartsField) else f"#{name}"
-
-
 def error_summary(form: forms.Form) -> list[dict[str, str]]:
-    return [
-        {
-            "text": str(message),
-            "href": _anchor(form, name) if name != "__all__" else "#main-content",
-        }
-        for name, messages in form.errors.items()
-        for message in messages
-    ]
+    return [error.item for error in govuk_error_summary(form)]
 
 
 def field_error(form: forms.Form, name: str) -> dict[str, str] | None:

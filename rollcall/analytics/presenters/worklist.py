@@ -15,6 +15,7 @@ from rollcall.accounts.selectors import User
 from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.analytics.presenters.common import count, link, query_string, short_date
 from rollcall.analytics.selectors import Scope, may_complete, worklist_items, worklist_kinds
+from rollcall.web.forms import error_summary
 
 PER_PAGE = 50
 
@@ -148,11 +149,7 @@ class ItemPage:
     @staticmethod
     def error_list(form: Form) -> list[dict[str, str]]:
         """The form's errors for the error summary, each linking to its field."""
-        return [
-            {"text": str(message), "href": f"#{name}" if name != "__all__" else "#note"}
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
+        return [error.item for error in error_summary(form, whole_form="#note")]
 
 
 def item_page(*, user: User, item: WorklistItem) -> ItemPage:

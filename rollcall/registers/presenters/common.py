@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from rollcall import statutory
 from rollcall.organisations.models import RegistrationGroup
+from rollcall.web.forms import ErrorItem, error_summary, field_error
+
+__all__ = ["ErrorItem", "field_error", "form_errors"]
 
 SESSION_NAMES = {"AM": "morning", "PM": "afternoon"}
 DASH = "\u2013"  # between a code and its meaning
@@ -35,29 +38,9 @@ def meaning(code: str, day: dt.date) -> str:
     return entry.meaning if entry else "not a code in force on this date"
 
 
-@dataclass(frozen=True)
-class ErrorItem:
-    text: str
-    href: str
-
-    @property
-    def item(self) -> dict[str, str]:
-        """As an entry in the GOV.UK error summary's errorList."""
-        return {"text": self.text, "href": self.href}
-
-
 def form_errors(form: Form, ids: Mapping[str, str] | None = None) -> list[ErrorItem]:
-    """The error summary for a form: each message links to its field (GOV.UK pattern)."""
-    items: list[ErrorItem] = []
-    for name, messages in form.errors.items():
-        href = "#" + (ids or {}).get(name, name if name != "__all__" else "main-content")
-        items.extend(ErrorItem(str(message), href) for message in messages)
-    return items
-
-
-def field_error(form: Form, name: str) -> str:
-    messages = form.errors.get(name)
-    return " ".join(str(m) for m in messages) if messages else ""
+    """The error summary for a form (rollcall.web.forms)."""
+    return error_summary(form, anchors=ids)
 
 
 @dataclass(frozen=True)
