@@ -1,6 +1,7 @@
 """Correcting marks through the pages: one mark with its history, and N codes in bulk."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -191,5 +192,8 @@ def test_n_codes_are_filtered_and_paged_fifty_at_a_time(
     assert _boxes(overdue) == 30 and "Tue 21 Jan 2025" not in overdue
     one = client.get("/registers/n-codes", {"pupil": "pupil07"}).content.decode()
     assert _boxes(one) == 2 and "Pupil07 Paged" in one and "Pupil08 Paged" not in one
+    by_name = client.get("/registers/n-codes", {"sort": "pupil"}).content.decode()
+    names = re.findall(r">(Pupil\d\d) Paged</a>", by_name)
+    assert names[:4] == ["Pupil00", "Pupil00", "Pupil01", "Pupil01"]  # each pupil's Ns together
     # The filters stay with the form, so the office replaces what it is looking at.
     assert 'action="?school=' in one and "pupil=pupil07" in one

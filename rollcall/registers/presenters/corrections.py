@@ -241,15 +241,18 @@ class NLine:
 
 N_PAGE_SIZE = 50
 N_SHOW = {"all": "All N codes", "overdue": "Overdue only", "due": "Not yet overdue"}
+N_SORT = {"date": "Oldest first", "pupil": "Pupil's name"}
 
 
 @dataclass(frozen=True)
 class NFilters:
-    """What the office narrowed the list to: which N codes, a pupil's name, the page."""
+    """What the office narrowed the list to: which N codes, a pupil's name, the order, the
+    page."""
 
     show: str = "all"
     pupil: str = ""
     page: int = 1
+    sort: str = "date"
 
     @classmethod
     def of(cls, query: Mapping[str, str]) -> NFilters:
@@ -258,15 +261,23 @@ class NFilters:
             page = max(1, int(query.get("page", "1")))
         except ValueError:
             page = 1
+        sort = query.get("sort", "date")
         return cls(
             show=show if show in N_SHOW else "all",
             pupil=query.get("pupil", "").strip()[:100],
             page=page,
+            sort=sort if sort in N_SORT else "date",
         )
 
     def query(self, **changes: object) -> str:
-        values = {"show": self.show, "pupil": self.pupil, "page": self.page, **changes}
-        return urlencode({k: v for k, v in values.items() if v not in ("", "all", 1)})
+        values = {
+            "show": self.show,
+            "pupil": self.pupil,
+            "sort": self.sort,
+            "page": self.page,
+            **changes,
+        }
+        return urlencode({k: v for k, v in values.items() if v not in ("", "all", "date", 1)})
 
 
 @dataclass(frozen=True)
@@ -279,6 +290,7 @@ class NCodesPage:
     matching: int  # those the filters leave
     filters: NFilters
     show_options: list[Option]
+    sort_options: list[Option]
     pagination: dict[str, object] | None
     action: str  # the form posts back to the same filters and page
     school_urn: str
@@ -358,6 +370,8 @@ def n_codes_page(
     calendar = school_calendar(school=school)
     every = n_codes_outstanding(school=school, calendar=calendar, today=today)
     matching = [row for row in every if _n_matches(row, filters)]
+    if filters.sort == "pupil":  # by name, then oldest first (the list comes oldest first)
+        matching.sort(key=lambda row: (row.mark.pupil.legal_surname, row.mark.pupil.legal_forename))
     pages = max(1, -(-len(matching) // N_PAGE_SIZE))
     filters = replace(filters, page=min(filters.page, pages))
     shown = matching[(filters.page - 1) * N_PAGE_SIZE : filters.page * N_PAGE_SIZE]
@@ -405,6 +419,7 @@ def n_codes_page(
         matching=len(matching),
         filters=filters,
         show_options=[Option(v, t, v == filters.show) for v, t in N_SHOW.items()],
+        sort_options=[Option(v, t, v == filters.sort) for v, t in N_SORT.items()],
         pagination=_pagination(filters, pages, school),
         action=f"?school={school.urn}&{filters.query()}".rstrip("&"),
         school_urn=school.urn,
