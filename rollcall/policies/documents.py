@@ -14,7 +14,7 @@ class SourceDocument(Part):
     title: Text
     # The tag used in this profile's citations, e.g. "SEF" in "SEF §6.8".
     tag: Text
-    # File name under shared/seeds/ when the document is one of the seeds.
+    # The seed's file name when the document is one of the five seed procedures (docs/sources.md).
     seed: Text | None = None
     # ISO date, or year-month / year when the document gives no day; None when undated.
     date: PartialDate | None = None

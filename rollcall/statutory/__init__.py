@@ -1,4 +1,4 @@
-"""The law as dated data (RULES.md; ADR 0002).
+"""The law as dated data (sources: docs/sources.md; ADR 0002).
 
 Every attendance code, figure and period rollcall applies is read from the YAML files in
 `data/`, each value with the dates it was in force and its citation. Ask for the law on a date:

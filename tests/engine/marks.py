@@ -2,8 +2,10 @@
 
 Every scenario writes a CSV (school_urn,upn,date,session,code) in tmp_path, runs
 `.venv/bin/rollcall analyse` in a subprocess and reads the records back, so the tests exercise
-exactly what a user runs. Expected values in the tests are worked out by hand from
-/work/shared/domain/RULES.md (§1 codes, §2 rates, §3 threshold), with the arithmetic in comments.
+exactly what a user runs. Expected values in the tests are worked out by hand, with the
+arithmetic in comments, from the codes and their categories (REG24 reg 10; DFE-STATS), DfE's
+attendance and absence rates (DFE-STATS methodology) and the national threshold (WTISA national
+framework); docs/sources.md gives their full titles (RULES §1.2, §2.1, §3).
 
 Register notation used by the builders: a string of space-separated codes laid on consecutive
 weekday sessions (Mon AM, Mon PM, Tue AM, ...). "." is a present mark: `/` in the morning and
