@@ -1,4 +1,5 @@
-"""Arrows point down (DESIGN.md, layers): a lower room never imports a higher one."""
+"""Arrows point down (the layers: statutory and policies, the engine, the apps, the entry points):
+a lower room never imports a higher one."""
 
 from __future__ import annotations
 
