@@ -9,7 +9,7 @@ penalty notices and its letter set. National law is not here: it lives in
     from rollcall.policies import load_profile
     essex = load_profile("essex")
     essex.threshold_codes            # ("G", "O", "U")
-    essex.notice_to_improve_school_weeks  # 6
+    str(essex.notice_to_improve_period)  # "6 school weeks"
 """
 
 from rollcall.policies.errors import PolicyError, Problem

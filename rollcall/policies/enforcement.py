@@ -15,7 +15,8 @@ from pydantic_core import PydanticCustomError
 
 from rollcall.policies.fields import Citation, Key, NamedMap, Part, Text
 from rollcall.policies.limits import (
-    NOTICE_TO_IMPROVE_SCHOOL_WEEKS,
+    NOTICE_TO_IMPROVE_UNITS,
+    NOTICE_TO_IMPROVE_WEEKS,
     SCHOOL_ATTENDANCE_ORDER_MIN_DAYS,
     SCHOOL_DAYS_PER_WEEK,
 )
@@ -25,43 +26,58 @@ from rollcall.statutory import LimitReading
 
 
 class NoticeToImprove(Part):
-    """The one improvement period the area uses for every Notice to Improve (WTISA)."""
+    """The one improvement period the area uses for every Notice to Improve (WTISA).
 
-    school_weeks: int
+    ``period`` is "6 school weeks" (weeks with sessions; holidays do not count) or
+    "6 weeks" (calendar weeks), between 3 and 6.
+    """
+
+    period: Period
     max_school_days: PositiveInt | None = None
     la_template_required: bool = False
     reason_required_when_not_used: bool = False
     source: Citation
 
-    @field_validator("school_weeks")
+    @field_validator("period")
     @classmethod
-    def _national_range(cls, weeks: int) -> int:
-        low, high = NOTICE_TO_IMPROVE_SCHOOL_WEEKS
-        if not low <= weeks <= high:
+    def _national_range(cls, period: Period) -> Period:
+        if period.unit not in NOTICE_TO_IMPROVE_UNITS:
             raise PydanticCustomError(
                 "notice_to_improve",
-                "must be between {low} and {high} (national range, WTISA), got {got}",
-                {"low": low, "high": high, "got": weeks},
+                "must be in school weeks or weeks (WTISA), got {got}",
+                {"got": repr(str(period))},
             )
-        return weeks
+        low, high = NOTICE_TO_IMPROVE_WEEKS
+        if not low <= period.amount <= high:
+            raise PydanticCustomError(
+                "notice_to_improve",
+                "must be between {low} and {high} weeks (national range, WTISA), got {got}",
+                {"low": low, "high": high, "got": repr(str(period))},
+            )
+        return period
 
     @model_validator(mode="after")
     def _days_fit_weeks(self) -> NoticeToImprove:
-        most = self.school_weeks * SCHOOL_DAYS_PER_WEEK
+        most = self.period.amount * SCHOOL_DAYS_PER_WEEK
         if self.max_school_days is not None and self.max_school_days > most:
             raise PydanticCustomError(
                 "notice_to_improve",
-                "max_school_days ({days}) is more than {weeks} school weeks can hold ({most})",
-                {"days": self.max_school_days, "weeks": self.school_weeks, "most": most},
+                "max_school_days ({days}) is more than {period} can hold ({most})",
+                {"days": self.max_school_days, "period": str(self.period), "most": most},
             )
         return self
+
+    @property
+    def in_school_weeks(self) -> bool:
+        """True when holidays do not count towards the period."""
+        return self.period.unit == "school_weeks"
 
     @property
     def school_days_at_most(self) -> int:
         """The longest the period may run, in school days."""
         if self.max_school_days is not None:
             return self.max_school_days
-        return self.school_weeks * SCHOOL_DAYS_PER_WEEK
+        return self.period.amount * SCHOOL_DAYS_PER_WEEK
 
 
 class DeemedReceipt(Part):
@@ -123,11 +139,40 @@ class PenaltyNotices(Part):
     withdrawal: Withdrawal | None = None
 
 
+Procedure = Literal["single_justice_procedure", "magistrates_court_hearing"]
+# s444(1): failure to attend regularly; s444(1A): the parent knew and failed to act (EA96).
+Offence = Literal["s444_1", "s444_1a"]
+# Offences that carry imprisonment: s444(1A), up to 3 months (EA96 s444(8A)).
+IMPRISONABLE: frozenset[str] = frozenset({"s444_1a"})
+
+
 class Route(Part):
-    # None when the source does not say which court procedure is used.
-    procedure: Literal["single_justice_procedure", "magistrates_court_hearing"] | None = None
+    """How a prosecution reaches court, offence by offence; an offence not listed: the
+    source does not say."""
+
+    procedures: Mapping[Offence, Procedure] = {}
     authorised_by: Text | None = None
+    note: Text | None = None
     source: Citation
+
+    @field_validator("procedures")
+    @classmethod
+    def _single_justice_only_without_prison(
+        cls, procedures: Mapping[str, str]
+    ) -> Mapping[str, str]:
+        for offence, procedure in procedures.items():
+            if procedure == "single_justice_procedure" and offence in IMPRISONABLE:
+                raise PydanticCustomError(
+                    "route",
+                    "{offence}: the Single Justice Procedure is only for offences not "
+                    "punishable with imprisonment (MCA 1980 s16A(1)(b)); s444(1A) carries up "
+                    "to 3 months (EA96 s444(8A)): use magistrates_court_hearing",
+                    {"offence": offence},
+                )
+        return procedures
+
+    def procedure_for(self, offence: Offence) -> Procedure | None:
+        return self.procedures.get(offence)
 
 
 class PaceWarning(Part):

@@ -46,6 +46,29 @@ def _percentage_in_range(value: float) -> float:
     return value
 
 
+_SECONDARY = re.compile(r"\bRULES\b")
+
+
+def _primary_source(value: str) -> str:
+    # RULES.md restates the law for the project; a profile cites what it restates.
+    if _SECONDARY.search(value):
+        raise PydanticCustomError(
+            "citation",
+            "cite the seed section or the Act, regulation or guidance paragraph itself, "
+            "not RULES.md, got {got}",
+            {"got": repr(value)},
+        )
+    return value
+
+
+def _check_year(value: int) -> int:
+    if not 1870 <= value <= 2100:
+        raise PydanticCustomError(
+            "year", "should be a year such as 2024, got {got}", {"got": repr(value)}
+        )
+    return value
+
+
 def _date_as_text(value: Any) -> Any:
     # YAML reads 2024-07-01 as a date; a source may also be dated "2022-11" or "2023".
     return value.isoformat() if isinstance(value, date) else value
@@ -53,8 +76,12 @@ def _date_as_text(value: Any) -> Any:
 
 Key = Annotated[str, AfterValidator(_check_key)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-# Where a value comes from: seed tag and section, e.g. "SEF §6.8" or "HAC 'Stage 2'".
-Citation = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
+# Where a value comes from: seed tag and section ("SEF §6.8", "HAC 'Stage 2'"), or the Act,
+# regulation or guidance paragraph ("MCA 1980 s16A(1)(b)").
+Citation = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3), AfterValidator(_primary_source)
+]
+Year = Annotated[int, AfterValidator(_check_year)]
 Percentage = Annotated[
     float, BeforeValidator(_check_percentage), AfterValidator(_percentage_in_range)
 ]

@@ -10,8 +10,10 @@ if they drift from the statutory data.
 from __future__ import annotations
 
 # WTISA (Aug 2024): a Notice to Improve gives an improvement period of 3 to 6 weeks
-# (RULES §4.6, §10.7).
-NOTICE_TO_IMPROVE_SCHOOL_WEEKS = (3, 6)
+# (RULES §4.6, §10.7); areas write it in school weeks (Essex, Southwark) or weeks
+# (Manchester).
+NOTICE_TO_IMPROVE_WEEKS = (3, 6)
+NOTICE_TO_IMPROVE_UNITS = ("school_weeks", "weeks")
 
 # WTISA; REG24: the register closes no more than 30 minutes after it opens (RULES §7.2).
 REGISTER_CLOSES_WITHIN_MINUTES = 30

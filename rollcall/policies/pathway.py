@@ -72,26 +72,48 @@ class HolidayVariant(Part):
     source: Citation
 
 
+Measure = Literal["year_to_date", "rolling_school_weeks", "year_to_date_with_count_back"]
+
+
 class AttendanceTrigger(Part):
-    """Attendance falling below a percentage, and what the school then does."""
+    """Attendance falling below a percentage, and what the school then does.
+
+    ``measure`` says over which sessions the percentage is taken:
+    - ``year_to_date``: this school year so far;
+    - ``rolling_school_weeks``: always the last ``school_weeks`` school weeks;
+    - ``year_to_date_with_count_back``: this school year so far, but while fewer than
+      ``school_weeks`` school weeks of the year have passed, the last ``school_weeks``
+      school weeks (reaching into the previous year when ``crosses_academic_years``).
+
+    ``falling_over_school_weeks``: the trigger also needs the percentage to be lower than it
+    was that many school weeks earlier (attendance still declining).
+
+    Where a seed's words need reading before they become a rule ("continues to decline over
+    a period of time"), ``quote`` holds the words and ``reading`` how the profile reads them.
+    """
 
     key: Key
     label: Text
     below_pct: Percentage
-    measure: Literal["year_to_date", "rolling_school_weeks"] = "year_to_date"
+    measure: Measure = "year_to_date"
     school_weeks: PositiveInt | None = None
     crosses_academic_years: bool = False
+    falling_over_school_weeks: PositiveInt | None = None
     at_discretion: bool = False
     stage: Key | None = None
     letter: Key | None = None
     actions: tuple[Action, ...] = ()
+    quote: Text | None = None
+    reading: Text | None = None
     source: Citation
 
     @model_validator(mode="after")
     def _look_back(self) -> AttendanceTrigger:
-        if self.measure == "rolling_school_weeks" and self.school_weeks is None:
+        if self.measure != "year_to_date" and self.school_weeks is None:
             raise PydanticCustomError(
-                "trigger", "school_weeks is needed when measure is rolling_school_weeks", {}
+                "trigger",
+                "school_weeks is needed when measure is {measure}",
+                {"measure": self.measure},
             )
         if self.measure == "year_to_date" and (
             self.school_weeks is not None or self.crosses_academic_years
@@ -99,8 +121,12 @@ class AttendanceTrigger(Part):
             raise PydanticCustomError(
                 "trigger",
                 "school_weeks and crosses_academic_years only apply when measure is "
-                "rolling_school_weeks",
+                "rolling_school_weeks or year_to_date_with_count_back",
                 {},
+            )
+        if self.reading is not None and self.quote is None:
+            raise PydanticCustomError(
+                "trigger", "a reading needs the quote it reads (add quote: the seed's words)", {}
             )
         return self
 
@@ -158,7 +184,10 @@ class Panel(Part):
     stage: Key
     invitation_letter: Key | None = None
     goes_ahead_without_parents: bool = False
-    agrees_attendance_contract: bool = False
+    # Since August 2024 an attendance contract is agreed with the parent at the meeting; it
+    # is never drawn up in their absence and posted (WTISA; ESX 'Action Plans/Parenting
+    # Contracts'). So a panel either agrees none, or agrees one only when a parent attends.
+    attendance_contract: Literal["not_agreed", "when_a_parent_attends"] = "not_agreed"
     referral_criteria: Mapping[Key, Text] = {}
     outcomes: tuple[Outcome, ...] = ()
     source: Citation
@@ -170,6 +199,7 @@ __all__ = [
     "FastTrack",
     "FastTrackStep",
     "HolidayVariant",
+    "Measure",
     "Panel",
     "Review",
     "Stage",

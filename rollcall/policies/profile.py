@@ -28,7 +28,9 @@ from rollcall.policies.pathway import (
     Stage,
     Triggers,
 )
+from rollcall.policies.periods import Period
 from rollcall.policies.school import Registers, Reintegration
+from rollcall.policies.superseded import SupersededRule
 from rollcall.policies.vocabulary import EVENT_LABELS
 
 Kind = Literal["national", "local_authority", "trust", "school_cluster"]
@@ -76,6 +78,8 @@ class PolicyProfile(Part):
     school_attendance_orders: SchoolAttendanceOrders | None = None
     registers: Registers = Registers()
     reintegration: Reintegration | None = None
+    # Seed rules out of date, with the rule that applies now (see superseded.py).
+    superseded: tuple[SupersededRule, ...] = ()
 
     @field_validator("sources", "stages")
     @classmethod
@@ -105,8 +109,9 @@ class PolicyProfile(Part):
         return self.triggers.holiday
 
     @property
-    def notice_to_improve_school_weeks(self) -> int:
-        return self.notice_to_improve.school_weeks
+    def notice_to_improve_period(self) -> Period:
+        """The improvement period every Notice to Improve gives, e.g. 6 school weeks."""
+        return self.notice_to_improve.period
 
     @property
     def attendance_triggers(self) -> tuple[AttendanceTrigger, ...]:
@@ -185,6 +190,12 @@ def _problems(profile: PolicyProfile) -> Iterable[tuple[Loc, str]]:
                 ("panels", key, "invitation_letter"),
                 _unknown("letter", panel.invitation_letter, letters),
             )
+        if "attendance_contract" in panel.outcomes and panel.attendance_contract == "not_agreed":
+            yield (
+                ("panels", key, "attendance_contract"),
+                "the panel lists attendance_contract among its outcomes: say when it agrees "
+                "one ('when_a_parent_attends')",
+            )
 
     if profile.fast_track is not None:
         end_stage = profile.fast_track.on_early_end_stage
@@ -196,6 +207,23 @@ def _problems(profile: PolicyProfile) -> Iterable[tuple[Loc, str]]:
                     ("fast_track", "steps", index, "letter"),
                     _unknown("letter", step.letter, letters),
                 )
+
+    tags = {source.tag for source in profile.sources}
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(profile.superseded):
+        if rule.key in seen:
+            yield (
+                ("superseded", index, "key"),
+                f"duplicate key {rule.key!r} (already used at superseded.{seen[rule.key]}.key)",
+            )
+        seen.setdefault(rule.key, index)
+        tag = rule.seed_source.split()[0]
+        if tag not in tags:
+            yield (
+                ("superseded", index, "seed_source"),
+                f"should start with the tag of one of this profile's sources "
+                f"({', '.join(sorted(tags))}), got {rule.seed_source!r}",
+            )
 
     warning = profile.prosecution.pace_warning
     if warning is not None and warning.letter not in letters:

@@ -46,8 +46,26 @@ class FlexiSchooling(Part):
     source: Citation
 
 
+class NCodeDeadline(Part):
+    """Where the 5 school days to replace an N code are counted from.
+
+    ``day_after_mark``: the day after the session coded N is school day 1 (national reading);
+    ``mark_day``: the day of the mark itself is school day 1, so the deadline is one school
+    day earlier (some LAs count it this way). The number of days is law
+    (``rollcall.statutory`` registers ``n_code_correction``), not a local choice.
+    """
+
+    counted_from: Literal["day_after_mark", "mark_day"] = "day_after_mark"
+    source: Citation
+
+    @property
+    def counts_mark_day(self) -> bool:
+        return self.counted_from == "mark_day"
+
+
 class Registers(Part):
     closing: RegisterClosing | None = None
+    n_code_deadline: NCodeDeadline | None = None
     medical_evidence: MedicalEvidence | None = None
     flexi_schooling: FlexiSchooling | None = None
 

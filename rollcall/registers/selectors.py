@@ -20,6 +20,7 @@ from rollcall.accounts.models import SCHOOL_ROLES, Role
 from rollcall.accounts.selectors import memberships_of, schools_visible_to
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import RegistrationGroup, School
+from rollcall.policies import PolicyProfile, load_profile
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.selectors import on_roll_on
 from rollcall.registers.models import (
@@ -351,10 +352,20 @@ class OutstandingN:
 
 
 def n_codes_outstanding(
-    *, school: School, calendar: SchoolCalendar, today: dt.date
+    *,
+    school: School,
+    calendar: SchoolCalendar,
+    today: dt.date,
+    profile: PolicyProfile | None = None,
 ) -> list[OutstandingN]:
     """Every mark at the school still coded N, oldest first, with the date by which it must be
-    replaced: n_code_correction school days after the session (WTISA; RULES §7.2)."""
+    replaced: n_code_correction school days after the session (WTISA; RULES §7.2), counted
+    from the day after the mark unless the school's policy profile counts the mark's own day
+    (``registers.n_code_deadline``). ``profile``: the school's own when not given."""
+    if profile is None:
+        profile = load_profile(school.effective_policy_profile)
+    setting = profile.registers.n_code_deadline
+    counts_mark_day = setting is not None and setting.counts_mark_day
     marks = (
         Mark.objects.filter(school=school, code="N")
         .select_related("pupil")
@@ -364,7 +375,7 @@ def n_codes_outstanding(
     rows = []
     for mark in marks:
         if mark.date not in deadlines:
-            deadlines[mark.date] = _n_deadline(calendar, mark.date)
+            deadlines[mark.date] = _n_deadline(calendar, mark.date, counts_mark_day=counts_mark_day)
         deadline = deadlines[mark.date]
         rows.append(
             OutstandingN(
@@ -377,14 +388,19 @@ def n_codes_outstanding(
     return rows
 
 
-def _n_deadline(calendar: SchoolCalendar, day: dt.date) -> dt.date | None:
+def _n_deadline(calendar: SchoolCalendar, day: dt.date, *, counts_mark_day: bool) -> dt.date | None:
     rules = statutory.on(day).registers
     if rules is None:
         return None
     limit = rules.n_code_correction
     if limit.unit is not statutory.TimeUnit.SCHOOL_DAYS:
         raise ValueError(f"N-code correction limit is in {limit.unit}, expected school days")
-    return school_day_after(calendar, day, limit.amount)
+    # The mark's own day is school day 1 when the profile counts it (a mark is only ever
+    # taken on a school day), so the deadline falls one school day earlier.
+    after = limit.amount - 1 if counts_mark_day else limit.amount
+    if after == 0:
+        return day
+    return school_day_after(calendar, day, after)
 
 
 def marks_with_ids(*, school: School, mark_ids: Iterable[int]) -> list[Mark]:

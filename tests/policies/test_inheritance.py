@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rollcall.policies import PolicyError, load_profile, load_profile_file
+from rollcall.policies.periods import Period
 
 HEADER = """\
 key: {key}
@@ -26,12 +27,12 @@ def write(directory: Path, key: str, body: str = "", parent: str = "national") -
 
 
 def test_a_child_changing_one_value_keeps_the_parents_others(tmp_path: Path) -> None:
-    body = "notice_to_improve:\n  school_weeks: 4\n  source: TST 1\n"
+    body = "notice_to_improve:\n  period: 4 school weeks\n  source: TST 1\n"
 
     child = load_profile_file(write(tmp_path, "child", body))
     national = load_profile("national")
 
-    assert child.notice_to_improve_school_weeks == 4
+    assert child.notice_to_improve_period == Period(amount=4, unit="school_weeks")
     assert child.notice_to_improve.school_days_at_most == 20
     assert child.notice_to_improve.source == "TST 1"
     assert child.stages == national.stages
@@ -68,7 +69,7 @@ stages:
 
 
 def test_a_grandchild_inherits_through_its_parent(tmp_path: Path) -> None:
-    write(tmp_path, "parent", "notice_to_improve: {school_weeks: 5, source: TST 4}\n")
+    write(tmp_path, "parent", "notice_to_improve: {period: 5 school weeks, source: TST 4}\n")
     grandchild = load_profile_file(
         write(
             tmp_path,
@@ -78,17 +79,17 @@ def test_a_grandchild_inherits_through_its_parent(tmp_path: Path) -> None:
         )
     )
 
-    assert grandchild.notice_to_improve_school_weeks == 5
+    assert grandchild.notice_to_improve_period == Period(amount=5, unit="school_weeks")
     assert grandchild.threshold_codes == ("G", "O", "U")
     assert grandchild.stages == load_profile("national").stages
 
 
 def test_a_parent_next_to_the_file_wins_over_the_packaged_one(tmp_path: Path) -> None:
-    write(tmp_path, "essex", "notice_to_improve: {school_weeks: 3, source: TST 6}\n")
+    write(tmp_path, "essex", "notice_to_improve: {period: 3 school weeks, source: TST 6}\n")
 
     child = load_profile_file(write(tmp_path, "child", parent="essex"))
 
-    assert child.notice_to_improve_school_weeks == 3
+    assert child.notice_to_improve_period == Period(amount=3, unit="school_weeks")
 
 
 def test_a_child_of_a_packaged_local_profile_keeps_its_local_choices(tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ def test_identity_and_sources_are_not_inherited(tmp_path: Path) -> None:
 
 
 def test_an_override_without_its_own_source_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "uncited", "notice_to_improve:\n  school_weeks: 4\n")
+    path = write(tmp_path, "uncited", "notice_to_improve:\n  period: 4 school weeks\n")
 
     with pytest.raises(PolicyError) as caught:
         load_profile_file(path)
@@ -118,9 +119,9 @@ def test_an_override_without_its_own_source_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_error_in_an_inherited_value_names_the_parent_file(tmp_path: Path) -> None:
-    write(tmp_path, "parent", "notice_to_improve: {school_weeks: 9, source: TST 7}\n")
+    write(tmp_path, "parent", "notice_to_improve: {period: 9 school weeks, source: TST 7}\n")
 
     with pytest.raises(PolicyError) as caught:
         load_profile_file(write(tmp_path, "child", parent="parent"))
 
-    assert str(caught.value).startswith("parent.yaml: notice_to_improve.school_weeks:")
+    assert str(caught.value).startswith("parent.yaml: notice_to_improve.period:")

@@ -6,7 +6,7 @@ from datetime import date
 
 from rollcall.policies import load_profile
 from rollcall.policies.limits import (
-    NOTICE_TO_IMPROVE_SCHOOL_WEEKS,
+    NOTICE_TO_IMPROVE_WEEKS,
     REGISTER_CLOSES_WITHIN_MINUTES,
     SCHOOL_ATTENDANCE_ORDER_MIN_DAYS,
     THRESHOLD_CODES,
@@ -20,7 +20,7 @@ def test_notice_to_improve_range_is_the_statutory_one() -> None:
     period = on(FRAMEWORK_START).penalty_notices.notice_to_improve
     assert period is not None
 
-    assert (period.shortest.amount, period.longest.amount) == NOTICE_TO_IMPROVE_SCHOOL_WEEKS
+    assert (period.shortest.amount, period.longest.amount) == NOTICE_TO_IMPROVE_WEEKS
 
 
 def test_register_closing_limit_is_the_statutory_one() -> None:

@@ -38,13 +38,12 @@ def test_it_accepts_a_minimal_child_of_national(tmp_path: Path) -> None:
 
 
 def test_it_rejects_an_unknown_key_and_suggests_the_right_one(tmp_path: Path) -> None:
-    path = write(tmp_path, "typo", "notice_to_improve:\n  school_weks: 5\n  source: TST 1\n")
+    path = write(tmp_path, "typo", "notice_to_improve:\n  perod: 5 weeks\n  source: TST 1\n")
 
     message = error_for(path)
 
     assert (
-        "typo.yaml: notice_to_improve.school_weks: unknown key 'school_weks' "
-        "(did you mean 'school_weeks'?) (line 9)"
+        "typo.yaml: notice_to_improve.perod: unknown key 'perod' (did you mean 'period'?) (line 9)"
     ) in message
 
 
@@ -55,18 +54,20 @@ def test_it_rejects_an_unknown_top_level_key(tmp_path: Path) -> None:
 
 
 def test_it_rejects_a_notice_to_improve_of_8_weeks(tmp_path: Path) -> None:
-    path = write(tmp_path, "essex", "notice_to_improve:\n  school_weeks: 8\n  source: TST 2\n")
+    body = "notice_to_improve:\n  period: 8 school weeks\n  source: TST 2\n"
+    path = write(tmp_path, "essex", body)
 
     message = error_for(path)
 
     assert message == (
-        "essex.yaml: notice_to_improve.school_weeks: must be between 3 and 6 "
-        "(national range, WTISA), got 8 (line 9)"
+        "essex.yaml: notice_to_improve.period: must be between 3 and 6 weeks "
+        "(national range, WTISA), got '8 school weeks' (line 9)"
     )
 
 
 def test_it_rejects_a_notice_to_improve_of_2_weeks(tmp_path: Path) -> None:
-    path = write(tmp_path, "short", "notice_to_improve:\n  school_weeks: 2\n  source: TST 2\n")
+    body = "notice_to_improve:\n  period: 2 school weeks\n  source: TST 2\n"
+    path = write(tmp_path, "short", body)
 
     assert "must be between 3 and 6" in error_for(path)
 
@@ -224,7 +225,7 @@ stages:
 
 
 def test_it_rejects_a_notice_to_improve_cap_longer_than_its_weeks(tmp_path: Path) -> None:
-    body = "notice_to_improve: {school_weeks: 4, max_school_days: 30, source: TST 2}\n"
+    body = "notice_to_improve: {period: 4 school weeks, max_school_days: 30, source: TST 2}\n"
 
     message = error_for(write(tmp_path, "cap", body))
 
@@ -259,7 +260,7 @@ registers:
 
 def test_it_lists_every_problem_in_a_file_at_once(tmp_path: Path) -> None:
     body = """\
-notice_to_improve: {school_weeks: 8, source: TST 2}
+notice_to_improve: {period: 8 school weeks, source: TST 2}
 favourite_colour: blue
 """
     with pytest.raises(PolicyError) as caught:
@@ -267,7 +268,7 @@ favourite_colour: blue
 
     error = caught.value
     assert [problem.path for problem in error.problems] == [
-        "notice_to_improve.school_weeks",
+        "notice_to_improve.period",
         "favourite_colour",
     ]
     assert all(problem.file.name == "many.yaml" for problem in error.problems)
@@ -275,7 +276,7 @@ favourite_colour: blue
 
 def test_load_profiles_from_reports_every_bad_file(tmp_path: Path) -> None:
     write(tmp_path, "good")
-    write(tmp_path, "bad-nti", "notice_to_improve: {school_weeks: 8, source: TST 2}\n")
+    write(tmp_path, "bad-nti", "notice_to_improve: {period: 8 school weeks, source: TST 2}\n")
     write(tmp_path, "bad-key", "favourite_colour: blue\n")
 
     with pytest.raises(PolicyError) as caught:

@@ -16,6 +16,7 @@ from rollcall.policies import (
     load_profiles_from,
 )
 from rollcall.policies.loading import PACKAGED_DIR
+from rollcall.policies.periods import Period
 
 EXPECTED = [
     "national",
@@ -38,7 +39,9 @@ def test_every_packaged_profile_loads(key: str) -> None:
     assert isinstance(profile, PolicyProfile)
     assert profile.key == key
     assert profile.stages
-    assert 3 <= profile.notice_to_improve_school_weeks <= 6
+    period = profile.notice_to_improve_period
+    assert period.unit in ("school_weeks", "weeks")
+    assert 3 <= period.amount <= 6
 
 
 def test_load_profiles_from_the_packaged_directory_gives_the_same_profiles() -> None:
@@ -77,7 +80,7 @@ def test_national_defaults() -> None:
     ]
     assert national.threshold_codes == ("G", "N", "O", "U")
     assert national.holiday_variant is None
-    assert national.notice_to_improve_school_weeks == 6
+    assert national.notice_to_improve_period == Period(amount=6, unit="school_weeks")
     assert national.notice_to_improve.max_school_days is None
     assert national.notice_to_improve.school_days_at_most == 30
     assert national.attendance_triggers == ()
@@ -107,8 +110,9 @@ def test_essex_local_penalty_notice_choices() -> None:
     cap = notices.local_caps["exclusion_public_place"]
     assert (cap.max_notices, cap.per, str(cap.within)) == (2, "parent_per_child", "12 months")
     assert essex.notice_to_improve.la_template_required
-    assert essex.notice_to_improve.max_school_days == 30
-    assert essex.notice_to_improve_school_weeks == 6
+    # The seed fixes 6 school weeks and gives no cap in days.
+    assert essex.notice_to_improve.max_school_days is None
+    assert essex.notice_to_improve_period == Period(amount=6, unit="school_weeks")
 
 
 def test_essex_keeps_the_national_stages() -> None:
@@ -138,18 +142,36 @@ def test_trust_registers_contract_and_inherited_stages() -> None:
     assert "attendance_concern" not in trust.letters
 
 
-def test_hackney_has_three_stages_and_a_12_school_week_look_back() -> None:
+def test_hackney_has_three_stages_and_a_12_school_week_count_back() -> None:
     hackney = load_profile("hackney")
 
     assert hackney.stage_keys == ("prevention", "early_help_support", "statutory_intervention")
     band = hackney.stage("prevention").attendance_band
     assert band is not None
     assert (band.at_least_pct, band.up_to_pct) == (93, 100)
-    look_back = hackney.triggers.attendance["below_90_last_12_school_weeks"]
-    assert look_back.below_pct == 90
-    assert look_back.measure == "rolling_school_weeks"
-    assert look_back.school_weeks == 12
-    assert look_back.crosses_academic_years
+    below_90 = hackney.triggers.attendance["below_90"]
+    assert below_90.below_pct == 90
+    assert below_90.falling_over_school_weeks is None
+    assert below_90.measure == "year_to_date_with_count_back"
+    assert below_90.school_weeks == 12
+    assert below_90.crosses_academic_years
+    assert below_90.quote is not None and "count back 12 school weeks" in below_90.quote
+
+
+def test_hackney_stage_2_starts_below_93_and_declining_or_below_90() -> None:
+    hackney = load_profile("hackney")
+
+    declining = hackney.triggers.attendance["declining_below_93"]
+    assert declining.below_pct == 93
+    assert declining.falling_over_school_weeks == 4
+    assert declining.measure == "year_to_date_with_count_back"
+    assert declining.quote is not None
+    assert "continues to decline over a period of time" in declining.quote
+    assert declining.reading is not None
+    assert hackney.stage("early_help_support").entry_triggers == (
+        "declining_below_93",
+        "below_90",
+    )
 
 
 def test_hackney_reviews_and_prosecution_route() -> None:
@@ -158,7 +180,9 @@ def test_hackney_reviews_and_prosecution_route() -> None:
     assert [str(p) for p in hackney.reviews["plan_review"].at] == ["4 weeks"]
     route = hackney.prosecution.route
     assert route is not None
-    assert route.procedure == "single_justice_procedure"
+    assert route.procedure_for("s444_1") == "single_justice_procedure"
+    # MCA 1980 s16A: never for the imprisonable s444(1A).
+    assert route.procedure_for("s444_1a") == "magistrates_court_hearing"
     assert hackney.prosecution.pace_warning is not None
     assert hackney.prosecution.pace_warning.letter in hackney.letters
 
@@ -197,7 +221,11 @@ def test_leeds_fast_track_and_legal_timings() -> None:
 def test_sefton_panel_contract_and_eso_practice() -> None:
     sefton = load_profile("sefton")
 
-    assert sefton.threshold_codes == ("G", "O", "U")
+    # G, O, U was one Sefton school's practice, not the council's: the national codes apply.
+    assert sefton.threshold_codes == ("G", "N", "O", "U")
+    panel = sefton.panels["school_attendance_panel"]
+    assert panel.goes_ahead_without_parents
+    assert panel.attendance_contract == "when_a_parent_attends"
     invitation = sefton.letters["panel_invitation"]
     assert str(invitation.send_before_meeting) == "10 days"
     assert sefton.panels["school_attendance_panel"].invitation_letter == "panel_invitation"
@@ -207,6 +235,58 @@ def test_sefton_panel_contract_and_eso_practice() -> None:
     eso = sefton.education_supervision_orders
     assert eso is not None
     assert str(eso.supervisor_contact_every) == "14 days"
+
+
+def test_leeds_panel_goes_ahead_without_parents_but_agrees_contracts_only_with_one() -> None:
+    panel = load_profile("leeds-bramley").panels["school_attendance_panel"]
+
+    assert panel.goes_ahead_without_parents
+    assert panel.attendance_contract == "when_a_parent_attends"
+
+
+SUPERSEDED = {
+    "national": [],
+    "essex": [],
+    "peterborough-diocese-trust": [],
+    "hackney": [
+        ("contract_agreed_without_parent", 2024),
+        ("penalty_notice_amounts", 2024),
+        ("penalty_notice_warning_letter", 2024),
+    ],
+    "leeds-bramley": [
+        ("no_support_during_fast_track", 2024),
+        ("conditional_discharge_12_months", 2020),
+        ("parenting_order_extendable_to_3_years", 1998),
+    ],
+    "sefton": [("contract_sent_to_absent_parent", 2024)],
+}
+
+
+@pytest.mark.parametrize("key", EXPECTED)
+def test_every_profile_lists_its_seeds_out_of_date_rules(key: str) -> None:
+    profile = load_profile(key)
+
+    assert [(rule.key, rule.changed_in) for rule in profile.superseded] == SUPERSEDED[key]
+    tags = {source.tag for source in profile.sources}
+    for rule in profile.superseded:
+        assert rule.seed_source.split()[0] in tags
+        assert rule.seed_says and rule.current_rule and rule.source
+
+
+@pytest.mark.parametrize("key", EXPECTED)
+def test_every_profile_counts_the_n_deadline_from_the_day_after_the_mark(key: str) -> None:
+    deadline = load_profile(key).registers.n_code_deadline
+
+    assert deadline is not None
+    assert deadline.counted_from == "day_after_mark"
+    assert "Working together to improve school attendance" in " ".join(deadline.source.split())
+
+
+def test_no_packaged_value_cites_rules_md_instead_of_its_source() -> None:
+    for path in PACKAGED_DIR.glob("*.yaml"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "source:" in line:
+                assert "RULES" not in line, f"{path.name} line {number}"
 
 
 def test_importing_policies_does_not_import_django() -> None:
