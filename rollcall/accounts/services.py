@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from rollcall.accounts.models import LA_ROLES, SCHOOL_ROLES, TRUST_ROLES, Membership, Role
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import LocalAuthority, School, Trust
 
@@ -39,7 +39,7 @@ def user_create(
     )
     user.set_password(password)
     user.save()
-    audit_record(actor=actor, verb="user.create", target=user, summary=f"Added user {username}")
+    audit_record(actor=actor, verb=Verb.USER_CREATE, target=user, summary=f"Added user {username}")
     return user
 
 
@@ -68,7 +68,7 @@ def membership_add(
     )
     audit_record(
         actor=actor,
-        verb="membership.add",
+        verb=Verb.MEMBERSHIP_ADD,
         target=membership,
         summary=f"{user.username} is now {Role(role).label} at {organisations[0]}",
         school_urn=school.urn if school else "",
@@ -92,7 +92,7 @@ def sign_in_lockout_record(
         return
     audit_record(
         actor=None,
-        verb="sign_in.lock_out",
+        verb=Verb.SIGN_IN_LOCK_OUT,
         target=target,
         summary=(
             f"Sign-in paused for {lockout_minutes} minutes after {failures} failed sign-ins "
@@ -126,7 +126,7 @@ def sign_in_unlock(
     user = User.objects.filter(username=usernames[0]).first() if len(usernames) == 1 else None
     audit_record(
         actor=actor,
-        verb="sign_in.unlock",
+        verb=Verb.SIGN_IN_UNLOCK,
         target=user or first,
         summary=f"Unlocked sign-in for {what}",
         payload={"usernames": list(usernames), "ip_addresses": list(ip_addresses)},

@@ -15,7 +15,7 @@ from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.analytics.selectors import existing_items, pupils_by_upn, sweep_schools
 from rollcall.analytics.sweep import Candidate
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.engine.triggers import PERSISTENT, SEVERE
 from rollcall.statutory.years import school_year_start
@@ -101,7 +101,7 @@ def worklist_items_record(
         created[school.urn] += 1
         audit_record(
             actor=actor,
-            verb="worklist_item.create",
+            verb=Verb.WORKLIST_ITEM_CREATE,
             target=item,
             summary=f"{kind_label(item.kind)} for {pupil.display_name} ({pupil.upn}) on "
             f"{item.met_on:%-d %B %Y}: {item.detail}",
@@ -131,7 +131,7 @@ def worklist_item_complete(*, actor: Actor, item: WorklistItem, note: str) -> Wo
     current.save(update_fields=["status", "done_at", "done_by", "done_by_label", "note"])
     audit_record(
         actor=actor,
-        verb="worklist_item.complete",
+        verb=Verb.WORKLIST_ITEM_COMPLETE,
         target=current,
         summary=f"Done: {kind_label(current.kind)} for {current.pupil.display_name} "
         f"({current.pupil.upn}). {note}",

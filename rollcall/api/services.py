@@ -17,7 +17,7 @@ from rollcall.accounts.selectors import memberships_of
 from rollcall.accounts.services import membership_add, user_create
 from rollcall.api.models import ApiToken, token_digest
 from rollcall.core import clock
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 
@@ -91,7 +91,7 @@ def api_token_issue(
     )
     audit_record(
         actor=actor,
-        verb="api_token.issue",
+        verb=Verb.API_TOKEN_ISSUE,
         target=token,
         summary=f"Issued API token {name} ({token.prefix}…) for {user.username}",
         payload={
@@ -148,7 +148,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(
         actor=actor,
-        verb="api_token.revoke",
+        verb=Verb.API_TOKEN_REVOKE,
         target=token,
         summary=f"Revoked API token {token.name} ({token.prefix}…) of {token.user.username}",
         payload={"user": token.user.username},

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rollcall.casework.models import ChronologyEntry
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Carer, CarerLink, Pupil
@@ -103,7 +103,7 @@ def chronology_entry_add(
     )
     audit_record(
         actor=actor,
-        verb="chronology.add",
+        verb=Verb.CHRONOLOGY_ADD,
         target=entry,
         summary=f"{pupil.upn}: {entry.summary}",
         school_urn=school.urn,

@@ -13,6 +13,55 @@ from rollcall.core.types import Actor
 SYSTEM_ACTOR = "rollcall (system)"
 
 
+class Verb(models.TextChoices):
+    """Every kind of audit event rollcall writes, with a label for reading the log.
+
+    The values are stored in ``AuditEvent.verb``; never change one that has been written, add a
+    new member instead. The labels are not stored, so they may be reworded freely.
+    """
+
+    # accounts
+    USER_CREATE = "user.create", "User added"
+    MEMBERSHIP_ADD = "membership.add", "Membership added"
+    SIGN_IN_LOCK_OUT = "sign_in.lock_out", "Sign-in locked out"
+    SIGN_IN_UNLOCK = "sign_in.unlock", "Sign-in unlocked"
+    API_TOKEN_ISSUE = "api_token.issue", "API token issued"
+    API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    # organisations
+    LOCAL_AUTHORITY_CREATE = "local_authority.create", "Local authority added"
+    TRUST_CREATE = "trust.create", "Trust added"
+    SCHOOL_CREATE = "school.create", "School added"
+    TERM_CREATE = "term.create", "Term added"
+    CLOSURE_CREATE = "closure.create", "Closure added"
+    REGISTRATION_GROUP_CREATE = "registration_group.create", "Registration group added"
+    # pupils
+    FAMILY_CREATE = "family.create", "Family added"
+    PUPIL_CREATE = "pupil.create", "Pupil added"
+    CARER_CREATE = "carer.create", "Parent/carer added"
+    CARER_LINK_CREATE = "carer_link.create", "Parent/carer linked to pupil"
+    ENROLMENT_CREATE = "enrolment.create", "Enrolment started"
+    ENROLMENT_END = "enrolment.end", "Enrolment ended"
+    # registers
+    REGISTER_TAKE = "register.take", "Register taken"
+    MARK_RECORD = "mark.record", "Mark recorded"
+    MARK_AMEND = "mark.amend", "Mark amended"
+    MARKS_BULK_RECORD = "marks.bulk_record", "Marks recorded in bulk"
+    MARKS_BULK_AMEND = "marks.bulk_amend", "Marks amended in bulk"
+    PART_TIME_TIMETABLE_CREATE = "part_time_timetable.create", "Part-time timetable added"
+    PART_TIME_TIMETABLE_CHANGE = "part_time_timetable.change", "Part-time timetable changed"
+    OTHER_SCHOOL_SESSIONS_SET = "other_school_sessions.set", "Sessions at another school set"
+    # transfers
+    MARKS_IMPORT = "marks.import", "Marks imported"
+    MARKS_EXPORT = "marks.export", "Marks exported"
+    CTF_IMPORT = "ctf.import", "CTF imported"
+    CTF_EXPORT = "ctf.export", "CTF exported"
+    CERTIFICATE_ISSUE = "certificate.issue", "Attendance certificate issued"
+    # casework and analytics
+    CHRONOLOGY_ADD = "chronology.add", "Chronology entry added"
+    WORKLIST_ITEM_CREATE = "worklist_item.create", "Worklist item added"
+    WORKLIST_ITEM_COMPLETE = "worklist_item.complete", "Worklist item completed"
+
+
 def actor_label(actor: Actor) -> str:
     if actor is None:
         return SYSTEM_ACTOR
@@ -24,13 +73,15 @@ def actor_label(actor: Actor) -> str:
 def audit_record(
     *,
     actor: Actor,
-    verb: str,
+    verb: Verb,
     target: models.Model,
     summary: str,
     school_urn: str = "",
     payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Must be called inside the writing service's transaction."""
+    if not isinstance(verb, Verb):
+        raise TypeError(f"audit_record needs a Verb, not {verb!r}: add the kind to Verb first")
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rollcall import statutory
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import (
     Closure,
@@ -60,14 +60,14 @@ def local_authority_create(
     if not LA_CODE_PATTERN.match(code):
         raise ValidationError({"code": f"An LA number is three digits, got {code!r}"})
     la = LocalAuthority.objects.create(code=code, name=name, policy_profile=policy_profile)
-    audit_record(actor=actor, verb="local_authority.create", target=la, summary=f"Added {la}")
+    audit_record(actor=actor, verb=Verb.LOCAL_AUTHORITY_CREATE, target=la, summary=f"Added {la}")
     return la
 
 
 @transaction.atomic
 def trust_create(*, actor: Actor, name: str, policy_profile: str = "national") -> Trust:
     trust = Trust.objects.create(name=name, policy_profile=policy_profile)
-    audit_record(actor=actor, verb="trust.create", target=trust, summary=f"Added trust {name}")
+    audit_record(actor=actor, verb=Verb.TRUST_CREATE, target=trust, summary=f"Added trust {name}")
     return trust
 
 
@@ -130,7 +130,11 @@ def school_create(
         pm_register_closes=pm_register_closes,
     )
     audit_record(
-        actor=actor, verb="school.create", target=school, summary=f"Added {school}", school_urn=urn
+        actor=actor,
+        verb=Verb.SCHOOL_CREATE,
+        target=school,
+        summary=f"Added {school}",
+        school_urn=urn,
     )
     return school
 
@@ -149,7 +153,7 @@ def term_create(
     term = Term.objects.create(school=school, name=name, starts_on=starts_on, ends_on=ends_on)
     audit_record(
         actor=actor,
-        verb="term.create",
+        verb=Verb.TERM_CREATE,
         target=term,
         summary=f"Added term {term} at {school.name}",
         school_urn=school.urn,
@@ -186,7 +190,7 @@ def closure_create(
     )
     audit_record(
         actor=actor,
-        verb="closure.create",
+        verb=Verb.CLOSURE_CREATE,
         target=closure,
         summary=f"Recorded closure {closure} at {school.name}",
         school_urn=school.urn,
@@ -203,7 +207,7 @@ def registration_group_create(
     group = RegistrationGroup.objects.create(school=school, name=name, year_group=year_group)
     audit_record(
         actor=actor,
-        verb="registration_group.create",
+        verb=Verb.REGISTRATION_GROUP_CREATE,
         target=group,
         summary=f"Added registration group {name} at {school.name}",
         school_urn=school.urn,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.pupils.models import Carer, CarerLink, Enrolment, Family, Pupil
@@ -36,7 +36,7 @@ def family_create(
         postcode=postcode,
     )
     audit_record(
-        actor=actor, verb="family.create", target=family, summary=f"Added family {reference}"
+        actor=actor, verb=Verb.FAMILY_CREATE, target=family, summary=f"Added family {reference}"
     )
     return family
 
@@ -98,7 +98,7 @@ def pupil_create(
         social_worker_contact=social_worker_contact,
         family=family,
     )
-    audit_record(actor=actor, verb="pupil.create", target=pupil, summary=f"Added pupil {upn}")
+    audit_record(actor=actor, verb=Verb.PUPIL_CREATE, target=pupil, summary=f"Added pupil {upn}")
     return pupil
 
 
@@ -146,7 +146,7 @@ def carer_create(
         email_letters_consent_evidence=email_letters_consent_evidence,
     )
     audit_record(
-        actor=actor, verb="carer.create", target=carer, summary=f"Added parent/carer {carer}"
+        actor=actor, verb=Verb.CARER_CREATE, target=carer, summary=f"Added parent/carer {carer}"
     )
     return carer
 
@@ -174,7 +174,7 @@ def carer_link_create(
         lives_with_pupil=lives_with_pupil,
         contact_priority=contact_priority,
     )
-    audit_record(actor=actor, verb="carer_link.create", target=link, summary=f"Linked {link}")
+    audit_record(actor=actor, verb=Verb.CARER_LINK_CREATE, target=link, summary=f"Linked {link}")
     return link
 
 
@@ -236,7 +236,7 @@ def enrolment_create(
     )
     audit_record(
         actor=actor,
-        verb="enrolment.create",
+        verb=Verb.ENROLMENT_CREATE,
         target=enrolment,
         summary=f"Admitted {pupil.upn} to {school.name} from {admitted_on}",
         school_urn=school.urn,
@@ -259,7 +259,7 @@ def enrolment_end(
     enrolment.save(update_fields=["left_on", "leaving_reason"])
     audit_record(
         actor=actor,
-        verb="enrolment.end",
+        verb=Verb.ENROLMENT_END,
         target=enrolment,
         summary=(
             f"{enrolment.pupil.upn} left {enrolment.school.name} on {left_on}: {leaving_reason}"

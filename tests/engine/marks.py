@@ -1,11 +1,15 @@
 """Builders for marks files, and a runner for the real `rollcall analyse` command.
 
 Every scenario writes a CSV (school_urn,upn,date,session,code) in tmp_path, runs
-`.venv/bin/rollcall analyse` in a subprocess and reads the records back, so the tests exercise
-exactly what a user runs. Expected values in the tests are worked out by hand, with the
-arithmetic in comments, from the codes and their categories (REG24 reg 10; DFE-STATS), DfE's
-attendance and absence rates (DFE-STATS methodology) and the national threshold (WTISA national
-framework); docs/sources.md gives their full titles (RULES §1.2, §2.1, §3).
+`rollcall analyse` on it with the arguments a user would type and reads the records back. The
+command runs in this process, found and run by name as the console script does, with standard
+output, standard error and the exit status captured as from a subprocess: a new process costs
+1-3 seconds, the command itself a few milliseconds. tests/engine/test_analyse_process.py runs
+the real `.venv/bin/rollcall` in a new process, and checks it answers as the runner here does.
+Expected values in the tests are worked out by hand, with the arithmetic in comments, from the
+codes and their categories (REG24 reg 10; DFE-STATS), DfE's attendance and absence rates
+(DFE-STATS methodology) and the national threshold (WTISA national framework); docs/sources.md
+gives their full titles (RULES §1.2, §2.1, §3).
 
 Register notation used by the builders: a string of space-separated codes laid on consecutive
 weekday sessions (Mon AM, Mon PM, Tue AM, ...). "." is a present mark: `/` in the morning and
@@ -14,14 +18,18 @@ weekday sessions (Mon AM, Mon PM, Tue AM, ...). "." is a present mark: `/` in th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import subprocess
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from django.core.management import ManagementUtility
 
 from rollcall.statutory.upn import upn_make
 
@@ -106,7 +114,48 @@ def write_marks(directory: Path, rows: Iterable[Row], name: str = "marks.csv") -
 
 
 def run_analyse(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """Run the real command, as a user would, from the repository root."""
+    """Run the command as `rollcall analyse PATH OPTIONS...` from the repository root, in this
+    process: what it writes to standard output and standard error, and its exit status (1 for a
+    refusal, 2 for arguments it cannot parse, 1 with the traceback for a crash), come back as
+    from subprocess.run."""
+    arguments = ["analyse", str(path), *options]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        contextlib.chdir(REPO),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        try:
+            # What `rollcall analyse ...` does once Django is set up: find the command by name
+            # and hand it the command line (it parses it, and turns a CommandError into a
+            # message on standard error and exit status 1). Django is already set up here;
+            # setting it up again would point the test process's logging at this capture.
+            ManagementUtility(["rollcall", *arguments]).fetch_command("analyse").run_from_argv(
+                ["rollcall", *arguments]
+            )
+            status = 0
+        except SystemExit as stop:
+            status = _exit_status(stop.code, stderr)
+        except Exception:
+            stderr.write(traceback.format_exc())
+            status = 1
+    return subprocess.CompletedProcess(
+        [str(ROLLCALL), *arguments], status, stdout.getvalue(), stderr.getvalue()
+    )
+
+
+def _exit_status(code: object, stderr: io.StringIO) -> int:
+    """The status a process would end with after sys.exit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    stderr.write(f"{code}\n")  # sys.exit("message") prints the message and exits 1
+    return 1
+
+
+def run_analyse_process(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run the real installed command in a new process, exactly as a user does."""
     return subprocess.run(
         [str(ROLLCALL), "analyse", str(path), *options],
         capture_output=True,

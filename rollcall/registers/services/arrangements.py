@@ -10,7 +10,7 @@ from collections.abc import Collection
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.pupils.models import Enrolment
 from rollcall.registers.models import WEEKDAY_SESSION_FIELDS, OtherSchoolSessions, PartTimeTimetable
@@ -97,7 +97,7 @@ def part_time_timetable_save(
     timetable.save()
     audit_record(
         actor=actor,
-        verb="part_time_timetable.create" if is_new else "part_time_timetable.change",
+        verb=Verb.PART_TIME_TIMETABLE_CREATE if is_new else Verb.PART_TIME_TIMETABLE_CHANGE,
         target=timetable,
         summary=(
             f"{'Recorded' if is_new else 'Changed'} a part-time timetable for "
@@ -146,7 +146,7 @@ def other_school_sessions_set(
     pattern.save()
     audit_record(
         actor=actor,
-        verb="other_school_sessions.set",
+        verb=Verb.OTHER_SCHOOL_SESSIONS_SET,
         target=pattern,
         summary=(
             f"{'Recorded' if is_new else 'Changed'} the sessions {enrolment.pupil.upn} spends at "

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from rollcall import statutory
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import School
@@ -193,7 +193,7 @@ def mark_record(
     )
     audit_record(
         actor=actor,
-        verb="mark.record",
+        verb=Verb.MARK_RECORD,
         target=mark,
         summary=f"Marked {pupil.upn} {code} for {date} {session}",
         school_urn=school.urn,
@@ -231,7 +231,7 @@ def mark_amend(*, actor: Actor, mark: Mark, new_code: str, reason: str) -> Mark:
     mark.save(update_fields=["code"])
     audit_record(
         actor=actor,
-        verb="mark.amend",
+        verb=Verb.MARK_AMEND,
         target=mark,
         summary=(
             f"Amended {mark.pupil.upn} {mark.date} {mark.session} from {previous} to {new_code}: "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
@@ -132,7 +132,7 @@ def marks_bulk_record(
     created, amended = plan.new.height, len(plan.amend)
     audit_record(
         actor=actor,
-        verb="marks.bulk_record",
+        verb=Verb.MARKS_BULK_RECORD,
         target=school,
         summary=(
             f"Recorded {created} marks and amended {amended} at {school.name} "
@@ -317,7 +317,7 @@ def marks_bulk_amend(*, actor: Actor, school: School, amendments: Iterable[Amend
             Mark.objects.filter(pk__in=ids[start : start + 900]).update(code=code)
     audit_record(
         actor=actor,
-        verb="marks.bulk_amend",
+        verb=Verb.MARKS_BULK_AMEND,
         target=school,
         summary=f"Amended {len(planned)} marks at {school.name}",
         school_urn=school.urn,

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 
 from rollcall import statutory
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS
 from rollcall.organisations.models import RegistrationGroup, School
@@ -367,7 +367,7 @@ def _register_record(
     if new or first_taking:
         audit_record(
             actor=actor,
-            verb="register.take",
+            verb=Verb.REGISTER_TAKE,
             target=taken,
             summary=(
                 f"Took the {session} register for {group.name} on {date}: {len(new)} new marks, "

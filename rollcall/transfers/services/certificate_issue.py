@@ -10,7 +10,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
@@ -122,7 +122,7 @@ def _certificate_record(
     )
     audit_record(
         actor=actor,
-        verb="certificate.issue",
+        verb=Verb.CERTIFICATE_ISSUE,
         target=certificate,
         summary=(
             f"Issued attendance certificate {content.reference} for {pupil.upn} at "

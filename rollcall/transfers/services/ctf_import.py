@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
@@ -210,7 +210,7 @@ def _ctf_record(
     history_record(batch=result.batch, pupils=pupils, entries=history)
     audit_record(
         actor=actor,
-        verb="ctf.import",
+        verb=Verb.CTF_IMPORT,
         target=result.batch,
         summary=(
             f"Imported CTF {name} from {document.source.name or document.source.laestab}: "

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from rollcall.core.audit import audit_record
+from rollcall.core.audit import Verb, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
@@ -155,7 +155,7 @@ def ctf_export(
     name = ctf_file_name(source, dest)
     audit_record(
         actor=actor,
-        verb="ctf.export",
+        verb=Verb.CTF_EXPORT,
         target=pupil,
         summary=(
             f"Exported a CTF for {pupil.upn} from {school.name} to "
@@ -188,7 +188,7 @@ def marks_export(
     period = f"{first or 'the start'} to {last or 'the latest mark'}"
     audit_record(
         actor=actor,
-        verb="marks.export",
+        verb=Verb.MARKS_EXPORT,
         target=school,
         summary=f"Exported marks for {school.name} from {period}",
         school_urn=school.urn,

@@ -10,7 +10,7 @@ import polars as pl
 from django.db import transaction
 
 from rollcall.core import clock
-from rollcall.core.audit import actor_label, audit_record
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.registers.models import Mark
@@ -202,7 +202,7 @@ def _marks_record(
     batch.schools.set(schools)
     audit_record(
         actor=actor,
-        verb="marks.import",
+        verb=Verb.MARKS_IMPORT,
         target=batch,
         summary=(
             f"Imported {name}: {created:,} marks recorded, {amended:,} amended, "
