@@ -60,3 +60,32 @@ def add_months(day: date, months: int) -> date:
 def add_years(day: date, years: int) -> date:
     """The same date `years` later; 29 February goes to 28 February in a common year."""
     return add_months(day, 12 * years)
+
+
+def last_day_of_period(
+    start: date,
+    amount: int,
+    unit: str,
+    *,
+    is_school_day: Callable[[date], bool] = is_working_day,
+) -> date:
+    """The last day of a period of `amount` `unit`s beginning with (and including) `start`.
+
+    `unit` is one of days, working_days, school_days, weeks, months, years. School days are
+    decided by `is_school_day` (without a school calendar: weekdays that are not bank holidays).
+    """
+    if amount <= 0:
+        raise ValueError(f"a period must be at least one {unit.removesuffix('s')}, got {amount}")
+    if unit == "days":
+        return start + timedelta(days=amount - 1)
+    if unit == "weeks":
+        return start + timedelta(days=7 * amount - 1)
+    if unit == "working_days":
+        return nth_day_beginning_with(start, amount, is_working_day)
+    if unit == "school_days":
+        return nth_day_beginning_with(start, amount, is_school_day)
+    if unit == "months":
+        return add_months(start, amount) - timedelta(days=1)
+    if unit == "years":
+        return add_years(start, amount) - timedelta(days=1)
+    raise ValueError(f"cannot count a period in {unit!r}")
