@@ -116,7 +116,9 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        subs = parser.add_subparsers(dest="question", required=True, metavar="QUESTION")
+        subs = parser.add_subparsers(
+            dest="question", required=True, metavar="QUESTION", parser_class=LawParser
+        )
         age = subs.add_parser("school-age", help="when compulsory school age starts and ends")
         age.add_argument("--dob", required=True, metavar="DATE")
         age.add_argument("--autumn-term-starts", metavar="DATE")
