@@ -8,19 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import holidays
+from rollcall.statutory.days import england_bank_holidays
 
 AM = "AM"
 PM = "PM"
 SESSIONS = (AM, PM)
-
-
-@lru_cache(maxsize=64)
-def england_bank_holidays(year: int) -> dict[dt.date, str]:
-    """England's bank holidays for a year, from the maintained `holidays` library."""
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 @dataclass(frozen=True)

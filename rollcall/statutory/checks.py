@@ -130,6 +130,27 @@ def _check_defences(data: StatutoryData) -> None:
                     )
 
 
+def _check_offences(data: StatutoryData) -> None:
+    """An offence names a defence of defences.yaml, or one stated in its own note."""
+    for index, era in enumerate(data.offences):
+        known = {
+            defence.key
+            for defence_era in data.defences
+            if _overlap(defence_era, era)
+            for defence in defence_era.defences
+        }
+        for position, offence in enumerate(era.offences):
+            for key in offence.defences:
+                if key not in known and key not in (offence.note or ""):
+                    raise StatutoryDataError(
+                        "offences.yaml",
+                        f"{_era_key('offences', index, era)}.offences[{position}]"
+                        f" (key {offence.key!r}).defences",
+                        f"names {key!r}, which is neither a defence in defences.yaml nor"
+                        " explained in the offence's note",
+                    )
+
+
 def check_statutory_data(data: StatutoryData) -> None:
     _check_codes(data)
     for file_name, topic, eras in (
@@ -139,8 +160,10 @@ def check_statutory_data(data: StatutoryData) -> None:
         ("court_orders.yaml", "court_orders", data.court_orders),
         ("defences.yaml", "defences", data.defences),
         ("school_age.yaml", "school_age", data.school_age),
+        ("offences.yaml", "offences", data.offences),
     ):
         check_eras_do_not_overlap(file_name, topic, eras)
     _check_threshold(data)
     _check_registers(data)
     _check_defences(data)
+    _check_offences(data)

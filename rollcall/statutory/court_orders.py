@@ -5,13 +5,24 @@ from __future__ import annotations
 from rollcall.statutory.base import Duration, Era, StatutoryModel, Text
 
 
-class EducationSupervisionOrderRules(StatutoryModel):
-    """CA89 s36, Sch 3 Part III."""
+class Rule(StatutoryModel):
+    """One rule stated in words, with where it comes from."""
 
-    duration: Duration
-    extension: Duration  # each extension; may be extended more than once
-    extension_application_earliest: Duration  # before expiry; an earliest date, not a deadline
-    ends_when: tuple[Text, ...]
+    rule: Text
+    citation: Text
+
+
+class EducationSupervisionOrderRules(StatutoryModel):
+    """CA89 s36, Sch 3 Part III (paras 12-18)."""
+
+    duration: Duration  # para 15(1)
+    extension: Duration  # para 15(4)-(5): each extension; may be extended more than once
+    extension_application_earliest: Duration  # para 15(3): an earliest date, not a deadline
+    extension_before_expiry: Rule  # para 15(2): the court must extend before the order expires
+    ends_when: tuple[Text, ...]  # para 15(6)
+    ends_when_citation: Text
+    discharge: Rule  # para 17
+    consider_before_prosecuting: Rule  # EA96 s447(1): a gate before s443/s444 proceedings
     citation: Text
 
 

@@ -1,10 +1,14 @@
-"""The statutory defences to the EA96 s444 offences, with the codes that evidence them (RULES §5.5).
+"""The statutory defences to the EA96 s444 offences and the codes that evidence them (RULES §5.5).
 
 Sessions coded with a defence code (Y1, Y7, Q ...) must never be converted to unauthorised
 codes (ESX "Statutory Defences").
 """
 
 from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Strict
 
 from rollcall.statutory.base import Era, StatutoryModel, Text
 
@@ -15,6 +19,8 @@ class Defence(StatutoryModel):
     # Codes that record the circumstance. The snapshot for a date keeps only those in force then.
     codes: tuple[Text, ...] = ()
     note: Text | None = None
+    # False where the subsection's wording was not seen verbatim (see defences.yaml).
+    verified: Annotated[bool, Strict()] = True
     citation: Text
 
 

@@ -14,6 +14,7 @@ from rollcall.statutory.court_orders import CourtOrderRules
 from rollcall.statutory.defences import Defence
 from rollcall.statutory.errors import BeforeStatutoryData
 from rollcall.statutory.loader import statutory_data
+from rollcall.statutory.offences import Offence
 from rollcall.statutory.penalty_notices import PenaltyNoticeRules
 from rollcall.statutory.registers import RegisterRules
 from rollcall.statutory.school_age import SchoolAgeRules
@@ -33,6 +34,7 @@ class Law:
     court_orders: CourtOrderRules | None
     defences: tuple[Defence, ...]
     school_age: SchoolAgeRules | None
+    offences: tuple[Offence, ...] = ()
 
     def defences_for(self, code: str) -> tuple[Defence, ...]:
         """The statutory defences a session with `code` may evidence (RULES §5.5)."""
@@ -55,6 +57,7 @@ def on(day: date) -> Law:
             defence.model_copy(update={"codes": tuple(c for c in defence.codes if c in codes)})
             for defence in defence_era.defences
         )
+    offence_era = in_force_on(data.offences, day)
     return Law(
         date=day,
         codes=MappingProxyType(codes),
@@ -64,4 +67,5 @@ def on(day: date) -> Law:
         court_orders=in_force_on(data.court_orders, day),
         defences=defences,
         school_age=in_force_on(data.school_age, day),
+        offences=offence_era.offences if offence_era is not None else (),
     )

@@ -22,6 +22,7 @@ from rollcall.statutory.codes import AttendanceCode, CodesFile
 from rollcall.statutory.court_orders import CourtOrderRules, CourtOrdersFile
 from rollcall.statutory.defences import DefenceRules, DefencesFile
 from rollcall.statutory.errors import StatutoryDataError
+from rollcall.statutory.offences import OffenceRules, OffencesFile
 from rollcall.statutory.penalty_notices import PenaltyNoticeRules, PenaltyNoticesFile
 from rollcall.statutory.registers import RegisterRules, RegistersFile
 from rollcall.statutory.school_age import SchoolAgeFile, SchoolAgeRules
@@ -43,6 +44,7 @@ class StatutoryData:
     court_orders: tuple[CourtOrderRules, ...]
     defences: tuple[DefenceRules, ...]
     school_age: tuple[SchoolAgeRules, ...]
+    offences: tuple[OffenceRules, ...]
 
     @functools.cached_property
     def code_histories(self) -> Mapping[str, tuple[AttendanceCode, ...]]:
@@ -130,6 +132,7 @@ def load_statutory_data(directory: Path = DATA_DIR) -> StatutoryData:
         court_orders=validate_file(directory / "court_orders.yaml", CourtOrdersFile).court_orders,
         defences=validate_file(directory / "defences.yaml", DefencesFile).defences,
         school_age=validate_file(directory / "school_age.yaml", SchoolAgeFile).school_age,
+        offences=validate_file(directory / "offences.yaml", OffencesFile).offences,
     )
     check_statutory_data(data)
     return data

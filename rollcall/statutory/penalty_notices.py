@@ -97,9 +97,12 @@ class PenaltyNoticeRules(Era):
     first_notice: Charge  # EA96 s444A; PNR reg 4
     second_notice: Charge  # to the same parent for the same pupil within the limit period
     limit: NoticeLimit | None = None  # no national limit before 19 Aug 2024
-    exclusion_notice: Charge  # EIA 2006 s105; never counted in the limit
+    # EIA 2006 s105; never counted in the limit. None before s105 notices began (1 Sep 2007).
+    exclusion_notice: Charge | None = None
     deemed_receipt: DeemedReceipt
     notice_to_improve: NoticeToImprovePeriod | None = None
+    # False where the figures rest on a secondary source (the regulation text was not seen).
+    verified: Annotated[bool, Strict()] = True
     note: Text | None = None
 
 

@@ -104,19 +104,23 @@ def test_the_2024_codes_start_on_19_august_2024() -> None:
 
 def test_f_was_withdrawn_after_31_august_2013() -> None:
     assert code_on("F", date(2013, 8, 31)).category is Category.AUTHORISED
+    assert "SI 2013/756" in code_on("F", date(2013, 8, 31)).citation
     with pytest.raises(UnknownCode):
         code_on("F", date(2013, 9, 1))
 
 
-def test_x_meant_coronavirus_absence_from_september_2020_to_march_2022() -> None:
+def test_x_could_mean_coronavirus_absence_in_the_2020_21_and_2021_22_school_years() -> None:
+    # SI 2020/816 (2020-21), extended by SI 2021/852 (2021-22); the DfE stopped advising its
+    # use in April 2022, but a mark from May 2022 may still record it (ADR 0011).
     assert "coronavirus" not in code_on("X", date(2020, 8, 31)).meaning
     assert "coronavirus" in code_on("X", date(2020, 9, 1)).meaning
-    assert "coronavirus" in code_on("X", date(2022, 3, 31)).meaning
-    assert "coronavirus" not in code_on("X", date(2022, 4, 1)).meaning
+    assert "coronavirus" in code_on("X", date(2022, 5, 9)).meaning
+    assert "SI 2021/852" in code_on("X", date(2022, 8, 31)).citation
+    assert "coronavirus" not in code_on("X", date(2022, 9, 1)).meaning
     assert [entry.in_force_from for entry in code_history("X")] == [
         date(2006, 9, 1),
         date(2020, 9, 1),
-        date(2022, 4, 1),
+        date(2022, 9, 1),
         date(2024, 8, 19),
     ]
 

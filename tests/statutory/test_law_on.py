@@ -89,8 +89,33 @@ def test_a_notice_to_improve_period_is_between_3_and_6_weeks() -> None:
     assert (nti.shortest.amount, nti.longest.amount, nti.longest.unit) == (3, 6, TimeUnit.WEEKS)
 
 
-def test_no_penalty_amounts_are_held_before_september_2013() -> None:
-    assert on(date(2013, 8, 31)).penalty_notices is None
+@pytest.mark.parametrize(
+    ("day", "early", "full", "verified"),
+    [
+        # PNR 2004, then PNR 2007 as made: £50 within 28 days, £100 within 42 days.
+        (date(2006, 9, 1), (5000, 28), (10000, 42), False),
+        (date(2012, 8, 31), (5000, 28), (10000, 42), True),
+        # The 2012 amendment: £60 / £120, still 28 / 42 days (DfE archived page only).
+        (date(2012, 9, 1), (6000, 28), (12000, 42), False),
+        # SI 2013/757: the periods shorten to 21 / 28 days.
+        (date(2013, 9, 1), (6000, 21), (12000, 28), True),
+    ],
+)
+def test_penalty_amounts_before_2024(
+    day: date, early: tuple[int, int], full: tuple[int, int], verified: bool
+) -> None:
+    notices = on(day).penalty_notices
+    assert notices is not None and notices.first_notice.discounted is not None
+    first = notices.first_notice
+    assert (first.discounted.amount_pence, first.discounted.within_days) == early
+    assert (first.full.amount_pence, first.full.within_days) == full
+    assert notices.verified is verified
+    assert notices.limit is None
+
+
+def test_no_exclusion_notice_before_september_2007() -> None:
+    assert on(date(2007, 8, 31)).penalty_notices.exclusion_notice is None  # type: ignore[union-attr]
+    assert on(date(2007, 9, 1)).penalty_notices.exclusion_notice is not None  # type: ignore[union-attr]
 
 
 def test_register_duties_from_2024() -> None:
