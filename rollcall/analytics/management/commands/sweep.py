@@ -15,7 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.analytics.selectors import SweepSchool, on_roll_pairs, sweep_schools
 from rollcall.analytics.services import worklist_items_record
-from rollcall.analytics.source import analysis_matrix, history_from_database
+from rollcall.analytics.source import (
+    analysis_matrix,
+    dates_of_birth_from_database,
+    history_from_database,
+)
 from rollcall.analytics.sweep import sweep_candidates
 from rollcall.core import clock
 from rollcall.engine.store import StoreError
@@ -65,6 +69,7 @@ class Command(BaseCommand):
             on_roll=on_roll_pairs(on=on),
             since=since,
             history=history_from_database(),
+            dates_of_birth=dates_of_birth_from_database(),
         )
         try:
             result = worklist_items_record(actor=None, on=on, candidates=findings.candidates)
