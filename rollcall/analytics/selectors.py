@@ -324,3 +324,18 @@ def existing_items(*, pupil_ids: Collection[int]) -> set[tuple[int, str, dt.date
             )
         )
     return found
+
+
+def open_threshold_items(*, since: dt.date, until: dt.date) -> list[WorklistItem]:
+    """Open threshold items met from `since` to `until`, for the sweep to check again."""
+    return list(
+        WorklistItem.objects.select_related("pupil", "school")
+        .filter(
+            status=WorklistItem.Status.OPEN,
+            kind__in=("national_threshold", "local_threshold"),
+            met_on__gte=since,
+            met_on__lte=until,
+        )
+        .select_for_update(of=("self",))
+        .order_by("id")
+    )

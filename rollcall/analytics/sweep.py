@@ -53,11 +53,15 @@ class Findings:
     not_on_roll: int  # of those, for pupils who have since left the school
     earlier: int  # of those, events before `since` (already history)
     since: dt.date
+    # (UPN, kind, met on) of every threshold occasion from `since`, on roll or not: an open
+    # item for one no longer here no longer holds (services.worklist_items_record).
+    thresholds_met: frozenset[tuple[str, str, dt.date]] = frozenset()
 
 
 # Triggers that happen on a date and are then history. The others describe the pupil as of the
 # sweep date (a run of absence still going, an N still uncorrected, this year's absence rate).
 EVENTS = frozenset({NATIONAL_THRESHOLD, LOCAL_THRESHOLD, HOLIDAY})
+THRESHOLDS = frozenset({NATIONAL_THRESHOLD, LOCAL_THRESHOLD})
 
 
 def sweep_candidates(
@@ -80,6 +84,7 @@ def sweep_candidates(
     columns = matrix.columns_between(None, on)
     if columns.stop == columns.start or matrix.n_pupils == 0:
         return Findings([], 0, 0, 0, since)
+    met: set[tuple[str, str, dt.date]] = set()
     now_at = matrix.schools[current_school(matrix, columns)].astype(str)
     groups: dict[str, list[int]] = defaultdict(list)
     for pupil, urn in enumerate(now_at.tolist()):
@@ -109,13 +114,15 @@ def sweep_candidates(
             if hit.kind in EVENTS and hit.met_on < since:
                 earlier += 1
                 continue
+            if hit.kind in THRESHOLDS:
+                met.add((upn, hit.kind, hit.met_on))
             if (upn, urn) not in on_roll:
                 left += 1
                 continue
             candidates.append(
                 Candidate(upn, urn, hit.kind, hit.met_on, hit.detail, hit.provisional)
             )
-    return Findings(candidates, found, left, earlier, since)
+    return Findings(candidates, found, left, earlier, since, frozenset(met))
 
 
 def _threshold_in_force(on: dt.date) -> bool:
