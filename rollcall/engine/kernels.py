@@ -211,12 +211,13 @@ def window_totals(
 @njit(cache=True, nogil=True)
 def count_weeks_between(
     ids: np.ndarray,  # (rows, columns) uint8 code ids
+    rows: np.ndarray,  # int64: the rows of ids counted; output row r is ids row rows[r]
     week_starts: np.ndarray,  # int64 per week: its first column; the last week ends at `end`
     end: int,
     qualifying: np.ndarray,  # bool per code id
     held: np.ndarray,  # bool per code id: the session was held (makes a school week)
-    row_lo: np.ndarray,  # int64 per row: the first column whose qualifying sessions count
-    row_hi: np.ndarray,  # int64 per row: the column after the last one that counts
+    row_lo: np.ndarray,  # int64 per output row: the first column whose qualifying sessions count
+    row_hi: np.ndarray,  # int64 per output row: the column after the last one that counts
     q_out: np.ndarray,  # (rows, weeks) int16: qualifying sessions per week
     held_out: np.ndarray,  # (rows, weeks) bool: a session held that week
     start: int,
@@ -226,7 +227,10 @@ def count_weeks_between(
     (sessions held anywhere still make the week a school week)."""
     n_weeks = week_starts.shape[0]
     for r in range(start, stop):
-        row = ids[r]
+        source = rows[r]
+        if source < 0 or source >= ids.shape[0]:
+            continue  # (callers pass rows of ids; a bad one is never read through)
+        row = ids[source]
         lo = row_lo[r]
         hi = row_hi[r]
         for w in range(n_weeks):

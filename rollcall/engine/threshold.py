@@ -170,6 +170,7 @@ def _weeks(
         count_weeks_between,
         matrix.n_rows,
         matrix.ids,
+        np.arange(matrix.n_rows, dtype=np.int64),
         column_starts,
         columns.stop,
         rule.qualifying,
@@ -226,7 +227,12 @@ def _qualifying_weeks(
     hi: np.ndarray,
 ) -> np.ndarray:
     """Qualifying sessions per week of these pupils (in order), counting lo..hi-1 only."""
-    rows = np.flatnonzero(np.isin(matrix.row_pupil, pupils))
+    n = matrix.n_pupils
+    chosen = np.zeros(n, dtype=bool)
+    chosen[pupils] = True
+    # Row p is pupil p's first school; then the other schools' rows of these pupils.
+    rows = np.concatenate([pupils, n + np.flatnonzero(chosen[matrix.row_pupil[n:]])])
+    rows = rows.astype(np.int64)
     n_weeks = len(weeks.column_starts)
     q_rows = np.zeros((rows.size, n_weeks), dtype=np.int16)
     held_rows = np.zeros((rows.size, n_weeks), dtype=bool)
@@ -234,7 +240,8 @@ def _qualifying_weeks(
     by_rows(
         count_weeks_between,
         rows.size,
-        np.ascontiguousarray(matrix.ids[rows]),
+        matrix.ids,
+        rows,
         weeks.column_starts,
         weeks.end,
         rule.qualifying,
@@ -244,8 +251,11 @@ def _qualifying_weeks(
         q_rows,
         held_rows,
     )
-    q = np.zeros((pupils.size, n_weeks), dtype=np.int16)
-    np.add.at(q, np.searchsorted(pupils, owner), q_rows)
+    k = pupils.size
+    if rows.size == k:
+        return q_rows
+    q = q_rows[:k].copy()
+    np.add.at(q, np.searchsorted(pupils, owner[k:]), q_rows[k:])
     return q
 
 
@@ -352,7 +362,9 @@ def _spans(
     week_all[pupils] = week
     first = np.full(n, -1, dtype=np.int64)
     provisional = np.zeros(n, dtype=np.int64)
-    occasion_spans(
+    by_rows(
+        occasion_spans,
+        n,
         matrix.ids,
         weeks.order,
         weeks.bounds,
@@ -366,8 +378,6 @@ def _spans(
         rule.provisional,
         first,
         provisional,
-        0,
-        n,
     )
     return first[pupils], provisional[pupils]
 
