@@ -201,3 +201,13 @@ def test_the_schools_table_sorts_by_any_column_and_downloads_as_shown(client, de
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("urn,school,pupils,attendance_pct")
     assert [line.split(",")[1] for line in lines[1:]] == [html_unescape(row[0]) for row in shown]
+
+
+def test_the_school_page_offers_dfe_comparable_figures_with_their_definition(client, demo):
+    signed_in(client, "officer")
+    html = client.get(f"/analytics/schools/{HARTWELL_HIGH}?as_of=2025-03-01").content.decode()
+    assert "Persistent absence, DfE-comparable (DfE-comparable: enrolments of pupils aged 5" in (
+        html
+    )
+    row = re.search(r"Severe absence, DfE-comparable \(as above\)</t[hd]>(.*?)</tr>", html, re.S)
+    assert row is not None and re.search(r"\d+\.\d%", row.group(1)), "a figure is shown"
