@@ -67,6 +67,40 @@ def dfe_comparable(
 ) -> DfEComparable:
     """The published-style figures over `rows` (default: every row) from 1 August to as_of.
     A pupil whose date of birth is not known is left out, as DfE cannot place them either."""
+    counted, persistent, severe, year_from = _counted(matrix, as_of, dates_of_birth)
+    chosen = np.arange(matrix.n_rows) if rows is None else np.asarray(rows, dtype=np.int64)
+    chosen = chosen[counted[chosen]]
+    return DfEComparable(
+        enrolments=int(chosen.size),
+        persistent=int(persistent[chosen].sum()),
+        severe=int(severe[chosen].sum()),
+        rows=chosen,
+        year_from=year_from,
+    )
+
+
+def dfe_comparable_by_school(
+    matrix: MarkMatrix, *, as_of: dt.date, dates_of_birth: DatesOfBirth
+) -> dict[str, DfEComparable]:
+    """dfe_comparable for each school (by URN), the figures worked out once."""
+    counted, persistent, severe, year_from = _counted(matrix, as_of, dates_of_birth)
+    found = {}
+    for school, urn in enumerate(matrix.schools.astype(str).tolist()):
+        rows = np.flatnonzero(counted & (matrix.row_school == school))
+        found[urn] = DfEComparable(
+            int(rows.size),
+            int(persistent[rows].sum()),
+            int(severe[rows].sum()),
+            rows,
+            year_from,
+        )
+    return found
+
+
+def _counted(
+    matrix: MarkMatrix, as_of: dt.date, dates_of_birth: DatesOfBirth
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dt.date]:
+    """Per row: counted (aged 5 to 15, possible sessions), persistent, severe; the year start."""
     year_from = statistics_year_start(as_of)
     census_day = dt.date(year_from.year, 8, 31)  # the start of the academic year
     figures = enrolment_figures(matrix, first=year_from, last=as_of)
@@ -74,12 +108,5 @@ def dfe_comparable(
     for pupil, upn in enumerate(matrix.pupils.astype(str).tolist()):
         born = dates_of_birth.by_upn.get(upn)
         in_age[pupil] = born is not None and YOUNGEST <= age_on(born, census_day) <= OLDEST
-    chosen = np.arange(matrix.n_rows) if rows is None else np.asarray(rows, dtype=np.int64)
-    counted = chosen[in_age[matrix.row_pupil[chosen]] & (figures.possible[chosen] > 0)]
-    return DfEComparable(
-        enrolments=int(counted.size),
-        persistent=int(figures.persistent_absence[counted].sum()),
-        severe=int(figures.severe_absence[counted].sum()),
-        rows=counted,
-        year_from=year_from,
-    )
+    counted = in_age[matrix.row_pupil] & (figures.possible > 0)
+    return counted, figures.persistent_absence, figures.severe_absence, year_from
