@@ -73,7 +73,7 @@ def analyse(
     in_window = np.zeros(n, dtype=np.int64)
     occasions = np.zeros(n, dtype=np.int64)
     provisional = np.zeros(n, dtype=bool)
-    spans: list[str | None] = [None] * n
+    spans = pl.Series("threshold_occasion_sessions", [None] * n, dtype=pl.String)
     checked = np.zeros(n, dtype=bool)
     if dates_of_birth is not None:
         checked = dates_of_birth.school_age(matrix).known
@@ -109,7 +109,7 @@ def analyse(
             "threshold_sessions_in_window": in_window,
             "threshold_occasions": occasions,
             "threshold_provisional": provisional,
-            "threshold_occasion_sessions": pl.Series(spans, dtype=pl.String),
+            "threshold_occasion_sessions": spans,
             "school_age_checked": checked,
             "late_before_close_sessions": figures.late_before_close,
             "late_after_close_sessions": figures.late_after_close,
@@ -119,18 +119,28 @@ def analyse(
     return frame.sort("upn")
 
 
-def _occasion_spans(matrix: MarkMatrix, result: ThresholdResult) -> list[str | None]:
-    """Per pupil: every occasion as "first AM to last PM", "; " between, "?" after a provisional
-    one (None for a pupil who never met it)."""
-    spans: list[list[str]] = [[] for _ in range(matrix.n_pupils)]
+def _occasion_spans(matrix: MarkMatrix, result: ThresholdResult) -> pl.Series:
+    """Per pupil: every occasion as "first AM to last PM", "; " between, "?" after a
+    provisional one (null for a pupil who never met it). Built over columns, not per occasion:
+    an authority's year has tens of thousands of occasions."""
     occasions = result.occasions
-    for k in range(len(occasions)):
-        first, met = int(occasions.first_column[k]), int(occasions.met_column[k])
-        text = (
-            f"{matrix.column_date(first)} {matrix.column_session(first)} to "
-            f"{matrix.column_date(met)} {matrix.column_session(met)}"
-        )
-        if occasions.provisional_sessions[k]:
-            text += "?"
-        spans[int(occasions.pupil[k])].append(text)
-    return ["; ".join(s) if s else None for s in spans]
+    n = matrix.n_pupils
+    if not len(occasions):
+        return pl.Series("threshold_occasion_sessions", [None] * n, dtype=pl.String)
+
+    def session(columns: np.ndarray) -> pl.Expr:
+        days = pl.Series(matrix.days[columns // 2]).cast(pl.Date).dt.strftime("%Y-%m-%d")
+        return pl.lit(days) + pl.lit(pl.Series(np.where(columns % 2, " PM", " AM")))
+
+    frame = pl.DataFrame(
+        {"pupil": occasions.pupil, "provisional": occasions.provisional_sessions > 0}
+    ).with_columns(
+        text=session(occasions.first_column)
+        + " to "
+        + session(occasions.met_column)
+        + pl.when(pl.col("provisional")).then(pl.lit("?")).otherwise(pl.lit(""))
+    )
+    joined = frame.group_by("pupil", maintain_order=True).agg(pl.col("text").str.join("; "))
+    spans = np.full(n, None, dtype=object)
+    spans[joined["pupil"].to_numpy()] = joined["text"].to_numpy()
+    return pl.Series("threshold_occasion_sessions", spans.tolist(), dtype=pl.String)
