@@ -67,14 +67,20 @@ def make_school(
     return school
 
 
-def make_pupil(*, forename: str = "Test", surname: str = "Pupil", **extra: object) -> Pupil:
+def make_pupil(
+    *,
+    forename: str = "Test",
+    surname: str = "Pupil",
+    date_of_birth: dt.date = dt.date(2016, 5, 4),
+    **extra: object,
+) -> Pupil:
     upn = upn_make("989", "1234", 20, next(_serials))
     return pupil_create(
         actor=None,
         upn=upn,
         legal_forename=forename,
         legal_surname=surname,
-        date_of_birth=dt.date(2016, 5, 4),
+        date_of_birth=date_of_birth,
         sex="F",
         **extra,  # type: ignore[arg-type]
     )

@@ -2,6 +2,9 @@
 
 The nightly sweep (`rollcall sweep`) creates them; school staff mark them done with a note of
 what was done. An item is never deleted: it is part of the record of how the school responded.
+An item whose trigger no longer holds (a threshold met only through N marks, once the Ns are
+replaced by codes that do not count: WTISA, "N code") is withdrawn by the sweep, with the
+reason, and stays on the record.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class WorklistItem(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="worklist_items")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="worklist_items")
@@ -45,7 +49,12 @@ class WorklistItem(models.Model):
     detail = models.CharField(max_length=500)
     found_on = models.DateField(help_text="The date the sweep that found it was run for.")
     created_at = models.DateTimeField()
-    status = models.CharField(max_length=4, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.OPEN)
+    provisional = models.BooleanField(
+        default=False, help_text="Met only through N marks still to be replaced."
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -62,8 +71,13 @@ class WorklistItem(models.Model):
                 fields=["pupil", "kind", "met_on"], name="unique_worklist_item"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="open") | models.Q(done_at__isnull=False),
+                condition=~models.Q(status="done") | models.Q(done_at__isnull=False),
                 name="worklist_item_done_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn")
+                | (models.Q(withdrawn_on__isnull=False) & ~models.Q(withdrawn_reason="")),
+                name="worklist_item_withdrawn_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["school", "status", "met_on"])]

@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 from rollcall.accounts.models import LA_ROLES, SCHOOL_ROLES, TRUST_ROLES, Role
 from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.analytics.models import WorklistItem
+from rollcall.engine.school_age import DatesOfBirth
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.selectors import on_roll_on
@@ -313,3 +314,27 @@ def existing_items(*, pupil_ids: Collection[int]) -> set[tuple[int, str, dt.date
             )
         )
     return found
+
+
+def open_threshold_items(*, since: dt.date, until: dt.date) -> list[WorklistItem]:
+    """Open threshold items met from `since` to `until`, for the sweep to check again."""
+    return list(
+        WorklistItem.objects.select_related("pupil", "school")
+        .filter(
+            status=WorklistItem.Status.OPEN,
+            kind__in=("national_threshold", "local_threshold"),
+            met_on__gte=since,
+            met_on__lte=until,
+        )
+        .select_for_update(of=("self",))
+        .order_by("id")
+    )
+
+
+def dates_of_birth(*, upns: Collection[str]) -> DatesOfBirth:
+    """Dates of birth by UPN, for totals that depend on age (DfE-comparable figures); no other
+    part of the record is read."""
+    found: dict[str, dt.date] = {}
+    for chunk in _chunks(list(upns)):
+        found.update(Pupil.objects.filter(upn__in=chunk).values_list("upn", "date_of_birth"))
+    return DatesOfBirth(found)

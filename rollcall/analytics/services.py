@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from rollcall.analytics.models import WorklistItem, kind_label
-from rollcall.analytics.selectors import existing_items, pupils_by_upn, sweep_schools
+from rollcall.analytics.selectors import (
+    existing_items,
+    open_threshold_items,
+    pupils_by_upn,
+    sweep_schools,
+)
 from rollcall.analytics.sweep import Candidate
 from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label, audit_record
@@ -29,11 +34,22 @@ KIND_LENGTH = WorklistItem._meta.get_field("kind").max_length or 80
 DETAIL_LENGTH = WorklistItem._meta.get_field("detail").max_length or 500
 
 
+WITHDRAWN_PROVISIONAL = (
+    "Withdrawn: the threshold is no longer met at this session now that the N marks it "
+    "counted have been replaced (WTISA, N code: N counts only until recoded)"
+)
+WITHDRAWN_AMENDED = (
+    "Withdrawn: the threshold is no longer met at this session with the register marks as "
+    "they now stand (marks it counted were amended)"
+)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     created: int
     already_listed: int
     by_school: dict[str, int]  # URN -> items created
+    withdrawn: int = 0
 
 
 def recurs_yearly(kind: str) -> bool:
@@ -63,9 +79,18 @@ def _problems(
 
 @transaction.atomic
 def worklist_items_record(
-    *, actor: Actor, on: dt.date, candidates: Sequence[Candidate]
+    *,
+    actor: Actor,
+    on: dt.date,
+    candidates: Sequence[Candidate],
+    thresholds_met: Collection[tuple[str, str, dt.date]] | None = None,
+    since: dt.date | None = None,
 ) -> SweepResult:
-    """Add an item for each trigger not listed before (open or done): all or nothing."""
+    """Add an item for each trigger not listed before (open or done): all or nothing.
+
+    Given `thresholds_met` (every threshold occasion the sweep found from `since` to `on`, as
+    (UPN, kind, met on)), an open threshold item in that period that is no longer among them
+    is withdrawn with the reason, and one no longer provisional is marked so."""
     schools = {urn: entry.school for urn, entry in sweep_schools().items()}
     pupils = pupils_by_upn(upns={c.upn for c in candidates})
     problems = _problems(candidates, on, set(schools), set(pupils))
@@ -95,6 +120,7 @@ def worklist_items_record(
             detail=candidate.detail,
             found_on=on,
             created_at=now,
+            provisional=candidate.provisional,
         )
         listed.add(key)
         listed_this_year.add(year_key)
@@ -108,7 +134,63 @@ def worklist_items_record(
             school_urn=school.urn,
             payload={"kind": item.kind, "met_on": str(item.met_on), "found_on": str(on)},
         )
-    return SweepResult(sum(created.values()), already, dict(created))
+    withdrawn = 0
+    if thresholds_met is not None:
+        withdrawn = _withdraw_or_confirm(
+            actor=actor,
+            on=on,
+            since=since or school_year_start(on),
+            still_met=set(thresholds_met),
+            candidates=candidates,
+        )
+    return SweepResult(sum(created.values()), already, dict(created), withdrawn)
+
+
+def _withdraw_or_confirm(
+    *,
+    actor: Actor,
+    on: dt.date,
+    since: dt.date,
+    still_met: set[tuple[str, str, dt.date]],
+    candidates: Sequence[Candidate],
+) -> int:
+    definite = {(c.upn, c.kind, c.met_on) for c in candidates if not c.provisional}
+    withdrawn = 0
+    for item in open_threshold_items(since=since, until=on):
+        key = (item.pupil.upn, item.kind, item.met_on)
+        if key in still_met:
+            if item.provisional and key in definite:
+                item.provisional = False
+                item.save(update_fields=["provisional"])
+                audit_record(
+                    actor=actor,
+                    verb=Verb.WORKLIST_ITEM_CONFIRM,
+                    target=item,
+                    summary=f"No longer provisional: {kind_label(item.kind)} for "
+                    f"{item.pupil.display_name} ({item.pupil.upn}) on {item.met_on:%-d %B %Y}",
+                    school_urn=item.school.urn,
+                    payload={"kind": item.kind, "met_on": str(item.met_on)},
+                )
+            continue
+        item.status = WorklistItem.Status.WITHDRAWN
+        item.withdrawn_on = on
+        item.withdrawn_reason = WITHDRAWN_PROVISIONAL if item.provisional else WITHDRAWN_AMENDED
+        item.save(update_fields=["status", "withdrawn_on", "withdrawn_reason"])
+        withdrawn += 1
+        audit_record(
+            actor=actor,
+            verb=Verb.WORKLIST_ITEM_WITHDRAW,
+            target=item,
+            summary=f"{kind_label(item.kind)} for {item.pupil.display_name} "
+            f"({item.pupil.upn}) on {item.met_on:%-d %B %Y}. {item.withdrawn_reason}",
+            school_urn=item.school.urn,
+            payload={
+                "kind": item.kind,
+                "met_on": str(item.met_on),
+                "reason": item.withdrawn_reason,
+            },
+        )
+    return withdrawn
 
 
 @transaction.atomic

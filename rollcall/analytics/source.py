@@ -26,6 +26,7 @@ from rollcall.engine import MarkMatrix, marks_from_table
 from rollcall.engine.history import history_matrix
 from rollcall.engine.matrix import overlay
 from rollcall.engine.parquet import Doubtful, read_parquet_marks
+from rollcall.engine.school_age import DatesOfBirth
 from rollcall.engine.store import StoreError, store_info, store_load, store_save
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
@@ -261,3 +262,8 @@ def history_from_database() -> MarkMatrix | None:
     threshold counts alongside the registers (engine.history; ADR 0009). It is read afresh
     each time: a few sessions per pupil who moved, not a school's registers."""
     return history_matrix(earlier_school_marks())
+
+
+def dates_of_birth_from_database() -> DatesOfBirth:
+    """Every pupil's date of birth by UPN, for the compulsory-school-age rule (EA96 s8)."""
+    return DatesOfBirth(dict(Pupil.objects.values_list("upn", "date_of_birth")))

@@ -4,8 +4,10 @@ Pupils are grouped by their current school (the school of their latest mark) and
 triggers are found for each group with that school's policy profile, so a trust's local
 letters apply to its academies only. A trigger becomes work only while the pupil is still on
 that school's roll. Events (a threshold met, an unauthorised holiday) become work from the
-start of the school year, unless asked for from an earlier date; the national threshold met
-again in a later school year is work again.
+start of the school year, unless asked for from an earlier date; every occasion on which the
+national threshold is met is work of its own (engine.threshold). School weeks are the
+schools' own, worked out once over every pupil (engine.threshold.school_calendar), so a group
+of pupils sees the whole calendar of the schools they were at.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rollcall import statutory
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
-from rollcall.analytics.figures.threshold import threshold_met_since
 from rollcall.engine import MarkMatrix
 from rollcall.engine.history import with_history
+from rollcall.engine.school_age import DatesOfBirth
+from rollcall.engine.threshold import ThresholdRule, school_calendar
 from rollcall.engine.triggers import (
     HOLIDAY,
     LOCAL_THRESHOLD,
     NATIONAL_THRESHOLD,
-    TriggerHit,
     current_school,
     find_triggers,
 )
@@ -40,6 +43,7 @@ class Candidate:
     kind: str
     met_on: dt.date
     detail: str
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,15 @@ class Findings:
     not_on_roll: int  # of those, for pupils who have since left the school
     earlier: int  # of those, events before `since` (already history)
     since: dt.date
+    # (UPN, kind, met on) of every threshold occasion from `since`, on roll or not: an open
+    # item for one no longer here no longer holds (services.worklist_items_record).
+    thresholds_met: frozenset[tuple[str, str, dt.date]] = frozenset()
 
 
 # Triggers that happen on a date and are then history. The others describe the pupil as of the
 # sweep date (a run of absence still going, an N still uncorrected, this year's absence rate).
 EVENTS = frozenset({NATIONAL_THRESHOLD, LOCAL_THRESHOLD, HOLIDAY})
+THRESHOLDS = frozenset({NATIONAL_THRESHOLD, LOCAL_THRESHOLD})
 
 
 def sweep_candidates(
@@ -65,60 +73,57 @@ def sweep_candidates(
     since: dt.date | None = None,
     default_profile: str = "national",
     history: MarkMatrix | None = None,
+    dates_of_birth: DatesOfBirth | None = None,
 ) -> Findings:
     """Triggers met up to `on`, each for the pupil's current school. `profile_of` maps URN to
     policy profile key; `on_roll` holds (UPN, URN) of enrolments current on `on`. Events
     before `since` (default: the start of the school year) are left out. `history` holds the
-    pupils' attendance at earlier schools, which the thresholds count (engine.history)."""
+    pupils' attendance at earlier schools, which the thresholds count (engine.history);
+    `dates_of_birth` limits the statutory triggers to compulsory school age."""
     since = since or school_year_start(on)
     columns = matrix.columns_between(None, on)
     if columns.stop == columns.start or matrix.n_pupils == 0:
         return Findings([], 0, 0, 0, since)
+    met: set[tuple[str, str, dt.date]] = set()
     now_at = matrix.schools[current_school(matrix, columns)].astype(str)
     groups: dict[str, list[int]] = defaultdict(list)
     for pupil, urn in enumerate(now_at.tolist()):
         groups[profile_of.get(urn, default_profile)].append(pupil)
+    everyone = with_history(matrix, history)
+    calendar = (
+        school_calendar(everyone, as_of=on, rule=ThresholdRule.national(everyone, on))
+        if _threshold_in_force(on)
+        else None
+    )
     candidates: list[Candidate] = []
     found = left = earlier = 0
     for key, pupils in sorted(groups.items()):
         profile = load_profile(key)
         group = submatrix(matrix, rows_of_pupils(matrix, np.asarray(pupils)))
-        hits = find_triggers(group, as_of=on, profile=profile, history=history)
-        hits += _met_again(with_history(group, history), hits, on)
+        hits = find_triggers(
+            group,
+            as_of=on,
+            profile=profile,
+            history=history,
+            dates_of_birth=dates_of_birth,
+            calendar=calendar,
+        )
         for hit in hits:
             found += 1
             upn, urn = str(group.pupils[hit.pupil]), str(group.schools[hit.school])
             if hit.kind in EVENTS and hit.met_on < since:
                 earlier += 1
                 continue
+            if hit.kind in THRESHOLDS:
+                met.add((upn, hit.kind, hit.met_on))
             if (upn, urn) not in on_roll:
                 left += 1
                 continue
-            candidates.append(Candidate(upn, urn, hit.kind, hit.met_on, hit.detail))
-    return Findings(candidates, found, left, earlier, since)
-
-
-def _met_again(matrix: MarkMatrix, hits: list[TriggerHit], on: dt.date) -> list[TriggerHit]:
-    """The national threshold met again this school year by pupils who first met it earlier:
-    the engine reports only the first time, but each time is for the school to consider.
-    `matrix` is the one the threshold counts (earlier schools included)."""
-    first = {hit.pupil: hit for hit in hits if hit.kind == NATIONAL_THRESHOLD}
-    if not first:
-        return []
-    met = threshold_met_since(matrix, as_of=on, since=school_year_start(on))
-    again = []
-    for pupil, hit in sorted(first.items()):
-        column = int(met[pupil])
-        if column < 0 or matrix.column_date(column) == hit.met_on:
-            continue
-        again.append(
-            TriggerHit(
-                pupil,
-                hit.school,
-                NATIONAL_THRESHOLD,
-                matrix.column_date(column),
-                f"10 sessions of unauthorised absence within 10 school weeks, reached at the "
-                f"{matrix.column_session(column)} session (first met {hit.met_on:%-d %B %Y})",
+            candidates.append(
+                Candidate(upn, urn, hit.kind, hit.met_on, hit.detail, hit.provisional)
             )
-        )
-    return again
+    return Findings(candidates, found, left, earlier, since, frozenset(met))
+
+
+def _threshold_in_force(on: dt.date) -> bool:
+    return statutory.on(on).threshold is not None

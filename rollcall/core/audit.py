@@ -60,6 +60,8 @@ class Verb(models.TextChoices):
     CHRONOLOGY_ADD = "chronology.add", "Chronology entry added"
     WORKLIST_ITEM_CREATE = "worklist_item.create", "Worklist item added"
     WORKLIST_ITEM_COMPLETE = "worklist_item.complete", "Worklist item completed"
+    WORKLIST_ITEM_CONFIRM = "worklist_item.confirm", "Worklist item no longer provisional"
+    WORKLIST_ITEM_WITHDRAW = "worklist_item.withdraw", "Worklist item withdrawn"
 
 
 def actor_label(actor: Actor) -> str:

@@ -206,3 +206,139 @@ def window_totals(
             ring[position] = q[p, w]
             position = (position + 1) % window
             totals[p, w] = total
+
+
+@njit(cache=True, nogil=True)
+def count_weeks_between(
+    ids: np.ndarray,  # (rows, columns) uint8 code ids
+    rows: np.ndarray,  # int64: the rows of ids counted; output row r is ids row rows[r]
+    week_starts: np.ndarray,  # int64 per week: its first column; the last week ends at `end`
+    end: int,
+    qualifying: np.ndarray,  # bool per code id
+    held: np.ndarray,  # bool per code id: the session was held (makes a school week)
+    row_lo: np.ndarray,  # int64 per output row: the first column whose qualifying sessions count
+    row_hi: np.ndarray,  # int64 per output row: the column after the last one that counts
+    q_out: np.ndarray,  # (rows, weeks) int16: qualifying sessions per week
+    held_out: np.ndarray,  # (rows, weeks) bool: a session held that week
+    start: int,
+    stop: int,
+) -> None:
+    """count_weeks, counting a row's qualifying sessions only in columns row_lo..row_hi-1
+    (sessions held anywhere still make the week a school week)."""
+    n_weeks = week_starts.shape[0]
+    for r in range(start, stop):
+        source = rows[r]
+        if source < 0 or source >= ids.shape[0]:
+            continue  # (callers pass rows of ids; a bad one is never read through)
+        row = ids[source]
+        lo = row_lo[r]
+        hi = row_hi[r]
+        for w in range(n_weeks):
+            last = week_starts[w + 1] if w + 1 < n_weeks else end
+            q = 0
+            h = False
+            for j in range(week_starts[w], last):
+                code = row[j]
+                if j >= lo and j < hi:
+                    q += qualifying[code]
+                h = h or held[code]
+            q_out[r, w] = q
+            held_out[r, w] = h
+
+
+@njit(cache=True, nogil=True)
+def pupil_school_weeks(
+    held: np.ndarray,  # (rows, weeks) bool: the row's own sessions held that week
+    school_held: np.ndarray,  # (schools, weeks) bool: the school held a session that week
+    row_school: np.ndarray,  # int32 per row
+    row_first: np.ndarray,  # int64 per row: its first week with a session held (weeks if none)
+    order: np.ndarray,  # int64: rows grouped by pupil
+    bounds: np.ndarray,  # int64 per pupil + 1: pupil p's rows are order[bounds[p]:bounds[p+1]]
+    out: np.ndarray,  # (pupils, weeks) bool: written for pupils start..stop-1
+    start: int,
+    stop: int,
+) -> None:
+    """Per pupil and week: a school week for the pupil. It is one when any of the pupil's rows
+    held a session that week, or when the school the pupil belonged to that week held one:
+    the school most recently joined (first session held) by then, or before the first school
+    is joined, that first school."""
+    n_weeks = held.shape[1]
+    n_schools = school_held.shape[0]
+    for p in range(start, stop):
+        lo = bounds[p]
+        hi = bounds[p + 1]
+        for w in range(n_weeks):
+            h = False
+            best = -1
+            best_first = -1
+            earliest = -1
+            earliest_first = n_weeks + 1
+            for k in range(lo, hi):
+                r = order[k]
+                h = h or held[r, w]
+                f = row_first[r]
+                if f <= w and f > best_first:
+                    best = r
+                    best_first = f
+                if f < earliest_first:
+                    earliest = r
+                    earliest_first = f
+            if best < 0:
+                best = earliest
+            if best >= 0:
+                s = row_school[best]
+                if s >= 0 and s < n_schools:
+                    h = h or school_held[s, w]
+            out[p, w] = h
+
+
+@njit(cache=True, nogil=True)
+def occasion_spans(
+    ids: np.ndarray,  # (rows, columns) uint8 code ids
+    order: np.ndarray,  # int64: rows grouped by pupil
+    bounds: np.ndarray,  # int64 per pupil + 1
+    school_weeks: np.ndarray,  # (pupils, weeks) bool
+    week_starts: np.ndarray,  # int64 per week: its first column
+    met: np.ndarray,  # int64 per pupil: the column at which the threshold was met, -1 if not
+    met_week: np.ndarray,  # int64 per pupil: the week of that column
+    lo: np.ndarray,  # int64 per pupil: the first column that counts
+    window: int,  # school weeks in the rolling period
+    qualifying: np.ndarray,  # bool per code id
+    provisional: np.ndarray,  # bool per code id
+    first_out: np.ndarray,  # int64 per pupil: the first session counted in the window
+    provisional_out: np.ndarray,  # int64 per pupil: provisional sessions counted
+    start: int,
+    stop: int,
+) -> None:
+    """For each pupil that met the threshold: the first session counted in the window that
+    met it, and how many of the sessions counted carry a provisional code."""
+    for p in range(start, stop):
+        first_out[p] = -1
+        provisional_out[p] = 0
+        if met[p] < 0:
+            continue
+        w = met_week[p]
+        seen = 0
+        v = w
+        while v >= 0:
+            if school_weeks[p, v]:
+                seen += 1
+                if seen == window:
+                    break
+            v -= 1
+        if v < 0:
+            v = 0
+        begin = max(week_starts[v], lo[p])
+        first = met[p]
+        count = 0
+        for k in range(bounds[p], bounds[p + 1]):
+            row = ids[order[k]]
+            for j in range(begin, met[p] + 1):
+                code = row[j]
+                if qualifying[code]:
+                    if j < first:
+                        first = j
+                    if provisional[code]:
+                        count += 1
+        first_out[p] = first
+        provisional_out[p] = count

@@ -89,7 +89,9 @@ def read_parquet_marks(path: Path) -> MarkMatrix:
     """Build the matrix from a clean Parquet marks file; raises Doubtful otherwise."""
     parquet = pq.ParquetFile(path, read_dictionary=list(TEXT_COLUMNS))
     schema = parquet.schema_arrow
-    if list(schema.names) != list(COLUMNS) or not pa.types.is_date32(schema.field("date").type):
+    if list(schema.names)[: len(COLUMNS)] != list(COLUMNS) or not pa.types.is_date32(
+        schema.field("date").type
+    ):
         raise Doubtful("not the columns or types of the fast road")
     for name in TEXT_COLUMNS:
         kind = schema.field(name).type

@@ -1,5 +1,7 @@
 """Read long-format marks (school_urn,upn,date,session,code) from CSV or Parquet, check every
-row, and build the engine's matrix.
+row, and build the engine's matrix. A sixth column, `date_of_birth`, is optional: where it is
+given, the threshold and the statutory triggers count only sessions of compulsory school age
+(EA96 s8, s444A; `read_dates_of_birth`).
 
 Bad input stops everything: the error names the file, the line (CSV, counting the header as
 line 1) or row (Parquet, counting from 1) and the reason, for every problem up to a limit.
@@ -21,9 +23,11 @@ import pyarrow.parquet as pq
 from rollcall.engine.codes import code_table
 from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
 from rollcall.engine.parquet import COLUMNS, Doubtful, read_parquet_marks
+from rollcall.engine.school_age import DatesOfBirth
 from rollcall.statutory.upn import InvalidUPN, upn_validate, upns_valid
 
 MAX_REPORTED = 25
+DATE_OF_BIRTH = "date_of_birth"
 URN = re.compile(r"^\d{6}$")
 
 
@@ -129,7 +133,8 @@ def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
             invalid_row_handler=on_malformed, ignore_empty_lines=False
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types={c: pa.string() for c in COLUMNS}, strings_can_be_null=False
+            column_types={c: pa.string() for c in (*COLUMNS, DATE_OF_BIRTH)},
+            strings_can_be_null=False,
         ),
     )
     if malformed:
@@ -145,12 +150,13 @@ def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
 
 
 def _check_header(name: str, found: list[str]) -> None:
-    if list(found) != list(COLUMNS):
+    if list(found) not in (list(COLUMNS), [*COLUMNS, DATE_OF_BIRTH]):
         raise MarksInputError(
             [
                 Problem(
                     f"{name} header",
-                    f"the columns must be {','.join(COLUMNS)}, found {','.join(found)}",
+                    f"the columns must be {','.join(COLUMNS)} (and optionally "
+                    f"{DATE_OF_BIRTH}), found {','.join(found)}",
                 )
             ]
         )
@@ -302,3 +308,39 @@ def read_marks(path: Path) -> MarkMatrix:
             raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
     table, describe = read_marks_table(path)
     return marks_from_table(table, describe)
+
+
+def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
+    """The pupils' dates of birth from the optional `date_of_birth` column (None when the file
+    has no such column). Each must be a real date, the same on every row of a pupil."""
+    if path.suffix.lower() == ".parquet":
+        if DATE_OF_BIRTH not in pq.read_schema(path).names:
+            return None
+        table = pq.read_table(path, columns=["upn", DATE_OF_BIRTH])
+        describe: Callable[[int], str] = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
+    else:
+        with path.open("rb") as handle:
+            header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
+        if DATE_OF_BIRTH not in [h.strip() for h in header.split(",")]:
+            return None
+        table, describe = read_marks_table(path)
+    problems = _Problems(describe)
+    upn = _encode(table.column("upn"))
+    born, bad = _dates(table.column(DATE_OF_BIRTH))
+    problems.rows(bad, lambda r: "date_of_birth must be a real date in the form YYYY-MM-DD")
+    problems.raise_if_any()
+    first = np.full(len(upn.values), np.iinfo(np.int32).min, dtype=np.int64)
+    first[upn.index] = born  # any one row's date per pupil; the others must agree with it
+    differs = born != first[upn.index]
+    problems.rows(
+        differs,
+        lambda r: (
+            f"{upn.values[upn.index[r]]} is given two dates of birth: "
+            f"{(EPOCH + int(first[upn.index[r]])).astype(object)} and "
+            f"{(EPOCH + int(born[r])).astype(object)}"
+        ),
+    )
+    problems.raise_if_any()
+    return DatesOfBirth(
+        {value: (EPOCH + int(first[i])).astype(object) for i, value in enumerate(upn.values)}
+    )

@@ -10,9 +10,15 @@
 - a policy profile's attendance triggers (e.g. a trust's letters below 96 % and 90 %,
   Hackney's below 90 % over 12 school weeks) and holiday variant (Essex: 10 consecutive G).
 
-Days and weeks are the pupil's own: a day counts when one of their schools held a session.
-Only the thresholds also count the pupil's earlier schools known from CTFs (`history`;
-engine.history): every other trigger is about the schools whose registers are in the matrix.
+Days are the pupil's own: a day counts when one of their schools held a session; the
+threshold's school weeks are the school's (engine.threshold). Only the thresholds also count
+the pupil's earlier schools known from CTFs (`history`; engine.history): every other trigger is
+about the schools whose registers are in the matrix.
+
+The threshold, the 10-day notification and Ground I concern children of compulsory school age
+(EA96 s8, s444, s444A; REG24 regs 9 and 13): given the pupils' dates of birth
+(`dates_of_birth`), only sessions and days of compulsory school age count towards them. A run
+of days is reached, and dated, on its last day (the 10th, the 20th), not its first.
 """
 
 from __future__ import annotations
@@ -26,8 +32,14 @@ from rollcall import statutory
 from rollcall.engine.codes import AEA, AUTHORISED, PRESENT, UNAUTHORISED
 from rollcall.engine.figures import pupil_figures
 from rollcall.engine.history import with_history
-from rollcall.engine.matrix import MarkMatrix, week_numbers
-from rollcall.engine.threshold import ThresholdRule, national_threshold
+from rollcall.engine.matrix import EPOCH, MarkMatrix, week_numbers
+from rollcall.engine.school_age import DatesOfBirth
+from rollcall.engine.threshold import (
+    SchoolCalendar,
+    ThresholdResult,
+    ThresholdRule,
+    national_threshold,
+)
 from rollcall.policies import PolicyProfile
 from rollcall.statutory.years import school_year_start
 
@@ -48,6 +60,7 @@ class TriggerHit:
     kind: str  # one of the constants above, or "attendance:<profile trigger key>"
     met_on: dt.date
     detail: str
+    provisional: bool = False  # met only through marks still to be replaced (N)
 
 
 def current_school(matrix: MarkMatrix, columns: slice) -> np.ndarray:
@@ -143,6 +156,16 @@ def continuous_absence(
     return hit, start_day, current
 
 
+def nth_school_day(picture: DailyPicture, start_day: np.ndarray, nth: int) -> np.ndarray:
+    """Per pupil: the day index of the `nth` school day counting `start_day` as the first.
+    A run of 10 school days is reached on its 10th day, and that is when it is dated."""
+    held_rank = np.cumsum(picture.held, axis=1)
+    if not held_rank.shape[1]:
+        return np.zeros(held_rank.shape[0], dtype=np.int64)
+    rank = np.take_along_axis(held_rank, start_day[:, None], axis=1)[:, 0] + nth - 1
+    return np.asarray(np.argmax(held_rank >= rank[:, None], axis=1))
+
+
 def uncorrected_n(picture: DailyPicture, *, school_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Per pupil: how many days still carry an N more than `school_days` school days after it
     was entered (up to as-of), and the earliest such day (-1 if none)."""
@@ -203,15 +226,50 @@ def holiday_runs(
     return hit, columns.start + column
 
 
+def threshold_detail(
+    matrix: MarkMatrix, result: ThresholdResult, occasion: int, rule: ThresholdRule, label: str
+) -> str:
+    """What an occasion says on a worklist: its first and last session, and whether it is
+    provisional (met only through N marks still to be replaced; WTISA, "N code")."""
+    occasions = result.occasions
+    first = int(occasions.first_column[occasion])
+    met = int(occasions.met_column[occasion])
+    number = int(occasions.number[occasion])
+    text = (
+        f"{label} (occasion {number}): from {session_label(matrix, first)} to "
+        f"{session_label(matrix, met)}"
+    )
+    if occasions.provisional_sessions[occasion]:
+        pupil = int(occasions.pupil[occasion])
+        rows = np.flatnonzero(matrix.row_pupil == pupil)
+        block = matrix.ids[np.ix_(rows, np.arange(first, met + 1))]
+        columns = first + np.flatnonzero(rule.provisional[block].any(axis=0))
+        listed = ", ".join(session_label(matrix, int(c)) for c in columns[:12])
+        more = f" and {columns.size - 12} more" if columns.size > 12 else ""
+        text += (
+            f". PROVISIONAL until the N marks are replaced (within 5 school days): {listed}{more}"
+        )
+    return text
+
+
+def session_label(matrix: MarkMatrix, column: int) -> str:
+    return f"{matrix.column_date(column):%-d %B %Y} {matrix.column_session(column)}"
+
+
 def find_triggers(
     matrix: MarkMatrix,
     *,
     as_of: dt.date,
     profile: PolicyProfile | None = None,
     history: MarkMatrix | None = None,
+    dates_of_birth: DatesOfBirth | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> list[TriggerHit]:
     """Every trigger met by every pupil up to as_of, for the sweep to turn into work. The
-    thresholds also count `history`, the pupils' attendance at earlier schools."""
+    thresholds also count `history`, the pupils' attendance at earlier schools, and report
+    every occasion. With `dates_of_birth`, the threshold, the 10-day notification and Ground
+    I count only sessions of compulsory school age (EA96 s8, s444A); `calendar` gives the
+    schools' weeks (engine.threshold.school_calendar) when the matrix holds only some pupils."""
     columns = matrix.columns_between(None, as_of)
     if columns.stop == columns.start or matrix.n_pupils == 0:
         return []
@@ -219,55 +277,74 @@ def find_triggers(
     school = current_school(matrix, columns)
     law = statutory.on(as_of)
 
-    def add(pupil: int, kind: str, met_on: dt.date, detail: str) -> None:
-        hits.append(TriggerHit(pupil, int(school[pupil]), kind, met_on, detail))
+    def add(pupil: int, kind: str, met_on: dt.date, detail: str, provisional: bool = False) -> None:
+        hits.append(TriggerHit(pupil, int(school[pupil]), kind, met_on, detail, provisional))
 
     if law.threshold is not None:
         # The threshold runs across schools, earlier ones included (RULES §3 item 5).
         counted = with_history(matrix, history)
-        result = national_threshold(counted, as_of=as_of)
-        for pupil in np.flatnonzero(result.met()).tolist():
-            column = int(result.met_column[pupil])
-            add(
-                pupil,
-                NATIONAL_THRESHOLD,
-                counted.column_date(column),
-                f"10 sessions of unauthorised absence within 10 school weeks, reached at the "
-                f"{counted.column_session(column)} session",
-            )
+        age = dates_of_birth.school_age(counted) if dates_of_birth else None
+        rules = [(NATIONAL_THRESHOLD, ThresholdRule.national(counted, as_of), "")]
         local_codes = set(profile.threshold_codes) if profile else set(law.threshold.codes)
         if local_codes != set(law.threshold.codes):
             rule = ThresholdRule.for_codes(counted, as_of, local_codes)
-            local = national_threshold(counted, as_of=as_of, rule=rule)
-            for pupil in np.flatnonzero(local.met()).tolist():
-                column = int(local.met_column[pupil])
+            rules.append((LOCAL_THRESHOLD, rule, ", ".join(sorted(local_codes))))
+        for kind, rule, codes in rules:
+            result = national_threshold(
+                counted, as_of=as_of, rule=rule, school_age=age, calendar=calendar
+            )
+            label = (
+                f"local threshold counting {codes} reached"
+                if codes
+                else "10 sessions of unauthorised absence within 10 school weeks"
+            )
+            occasions = result.occasions
+            for k in range(len(occasions)):
                 add(
-                    pupil,
-                    LOCAL_THRESHOLD,
-                    counted.column_date(column),
-                    f"local threshold counting {', '.join(sorted(local_codes))} reached",
+                    int(occasions.pupil[k]),
+                    kind,
+                    counted.column_date(int(occasions.met_column[k])),
+                    threshold_detail(counted, result, k, rule, label),
+                    bool(occasions.provisional_sessions[k]),
                 )
     registers = law.registers
     picture = daily_picture(matrix, columns)
     if registers is not None:
+        # REG24 regs 9 and 13 concern pupils of compulsory school age: days outside it break
+        # a run of absence.
+        counted_picture = picture
+        if dates_of_birth is not None:
+            age = dates_of_birth.school_age(matrix)
+            days = (picture.days - EPOCH).astype(np.int64)
+            of_age = (age.first[:, None] <= days[None, :]) & (days[None, :] <= age.last[:, None])
+            counted_picture = DailyPicture(
+                picture.days, picture.held, picture.absent_all_day & of_age, picture.n_code
+            )
         notify_days = registers.continuous_absence_notification.amount
-        hit, start, run = continuous_absence(picture, days=notify_days)
+        ground_i_days = registers.ground_i_deletion.continuous_absence.amount
+        hit, start, run = continuous_absence(counted_picture, days=notify_days)
+        tenth = nth_school_day(picture, start, notify_days)
+        twentieth = nth_school_day(picture, start, ground_i_days)
         for pupil in np.flatnonzero(hit).tolist():
             first = picture.days[start[pupil]].astype(dt.date)
+            reached = picture.days[tenth[pupil]].astype(dt.date)
             add(
                 pupil,
                 CONTINUOUS_ABSENCE,
-                first,
+                reached,
                 f"absent without permission for {run[pupil]} consecutive school days since "
-                f"{first:%-d %B %Y}: tell the local authority",
+                f"{first:%-d %B %Y}, the {notify_days}th on {reached:%-d %B %Y}: tell the "
+                "local authority",
             )
-            if run[pupil] >= registers.ground_i_deletion.continuous_absence.amount:
+            if run[pupil] >= ground_i_days:
+                reached = picture.days[twentieth[pupil]].astype(dt.date)
                 add(
                     pupil,
                     GROUND_I,
-                    first,
-                    f"{run[pupil]} consecutive school days coded only G, N or O: Ground I may "
-                    "apply once joint enquiries with the LA have failed",
+                    reached,
+                    f"{run[pupil]} consecutive school days coded only G, N or O since "
+                    f"{first:%-d %B %Y}, the {ground_i_days}th on {reached:%-d %B %Y}: Ground I "
+                    "may apply once joint enquiries with the LA have failed",
                 )
         count, earliest = uncorrected_n(picture, school_days=registers.n_code_correction.amount)
         for pupil in np.flatnonzero(count).tolist():

@@ -201,3 +201,22 @@ def test_the_schools_table_sorts_by_any_column_and_downloads_as_shown(client, de
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("urn,school,pupils,attendance_pct")
     assert [line.split(",")[1] for line in lines[1:]] == [html_unescape(row[0]) for row in shown]
+
+
+def test_the_school_page_offers_dfe_comparable_figures_with_their_definition(client, demo):
+    signed_in(client, "officer")
+    html = client.get(f"/analytics/schools/{HARTWELL_HIGH}?as_of=2025-03-01").content.decode()
+    assert "Persistent absence, DfE-comparable (DfE-comparable: enrolments of pupils aged 5" in (
+        html
+    )
+    row = re.search(r"Severe absence, DfE-comparable \(as above\)</t[hd]>(.*?)</tr>", html, re.S)
+    assert row is not None and re.search(r"\d+\.\d%", row.group(1)), "a figure is shown"
+
+
+def test_the_schools_download_gives_dfe_comparable_figures_with_their_definition(client, demo):
+    page = signed_in(client, "laofficer")
+    response = page.get("/analytics/schools.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and all("aged 5 to 15" in row["dfe_comparable_definition"] for row in rows)
+    figures = [row["dfe_comparable_persistent_absence_pct"] for row in rows]
+    assert any(re.fullmatch(r"\d+\.\d", value) for value in figures)

@@ -6,16 +6,20 @@ import datetime as dt
 import re
 from io import StringIO
 
-import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 
 from rollcall.analytics.figures.threshold import threshold_met_since
 from rollcall.analytics.models import WorklistItem
-from rollcall.analytics.source import analysis_matrix
+from rollcall.analytics.source import (
+    analysis_matrix,
+    dates_of_birth_from_database,
+    history_from_database,
+)
 from rollcall.core.models import AuditEvent
 from rollcall.engine import national_threshold
+from rollcall.engine.history import with_history
 from rollcall.pupils.models import Enrolment
 from tests.analytics.conftest import signed_in
 
@@ -52,11 +56,17 @@ def test_the_demo_has_been_swept_and_sweeping_again_lists_nothing_new(demo):
 
 
 def test_the_sweep_lists_exactly_the_thresholds_met_this_school_year(demo):
-    matrix = analysis_matrix()
-    met = threshold_met_since(matrix, as_of=DEMO_END, since=dt.date(2025, 9, 1))
+    # Every occasion this school year, counting earlier schools and compulsory school age only.
+    matrix = with_history(analysis_matrix(), history_from_database())
+    occasions = national_threshold(
+        matrix,
+        as_of=DEMO_END,
+        since=dt.date(2025, 9, 1),
+        school_age=dates_of_birth_from_database().school_age(matrix),
+    ).occasions
     expected = {
-        (str(matrix.pupils[p]), matrix.column_date(int(met[p])))
-        for p in np.flatnonzero(met >= 0).tolist()
+        (str(matrix.pupils[p]), matrix.column_date(int(c)))
+        for p, c in zip(occasions.pupil.tolist(), occasions.met_column.tolist(), strict=True)
     }
     listed = set(
         WorklistItem.objects.filter(kind="national_threshold").values_list("pupil__upn", "met_on")

@@ -58,7 +58,7 @@ def test_six_sessions_at_the_previous_school_and_four_here_are_work_for_this_sch
     _sweep("2025-01-17")
     item = WorklistItem.objects.get(kind=NATIONAL_THRESHOLD)
     assert (item.school, item.pupil.upn, item.met_on) == (school, UPN, D(2025, 1, 14))
-    assert "reached at the PM session" in item.detail
+    assert "to 14 January 2025 PM" in item.detail
 
 
 def test_without_the_previous_school_four_sessions_here_are_not_the_threshold(school):

@@ -167,7 +167,7 @@ def test_the_threshold_met_again_next_school_year_is_new_work(client):
     record(school, pupil.upn, D(2026, 1, 19), week())
     sweep("--on", "2026-01-23")
     items = WorklistItem.objects.filter(kind="national_threshold")
-    assert [(i.met_on, "first met 11 October 2024" in i.detail) for i in items] == [
+    assert [(i.met_on, "(occasion 2): from 12 January 2026 AM" in i.detail) for i in items] == [
         (D(2026, 1, 16), True)
     ]
     sweep("--on", "2026-01-23", "--since", "2024-08-19")

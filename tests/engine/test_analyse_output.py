@@ -35,6 +35,10 @@ FIELDS = [
     "threshold_sessions_in_window",
     "late_before_close_sessions",
     "late_after_close_sessions",
+    "threshold_occasions",
+    "threshold_provisional",
+    "threshold_occasion_sessions",
+    "school_age_checked",
 ]
 MET, NOT_MET, NOTHING_POSSIBLE = pupil(1), pupil(2), pupil(3)
 
@@ -76,6 +80,10 @@ def test_csv_columns_and_values(marks):
         "threshold_sessions_in_window": "10",
         "late_before_close_sessions": "0",
         "late_after_close_sessions": "0",
+        "threshold_occasions": "1",
+        "threshold_provisional": "false",
+        "threshold_occasion_sessions": "2025-03-10 AM to 2025-03-14 PM",
+        "school_age_checked": "false",  # the file gives no dates of birth
     }
     assert records[NOT_MET] == {
         "upn": NOT_MET,
@@ -94,6 +102,10 @@ def test_csv_columns_and_values(marks):
         "threshold_sessions_in_window": "0",
         "late_before_close_sessions": "1",
         "late_after_close_sessions": "0",
+        "threshold_occasions": "0",
+        "threshold_provisional": "false",
+        "threshold_occasion_sessions": "",
+        "school_age_checked": "false",
     }
     assert records[NOTHING_POSSIBLE]["possible_sessions"] == "0"
     assert records[NOTHING_POSSIBLE]["attendance_pct"] == ""

@@ -24,7 +24,8 @@ def test_ten_whole_days_absent_without_permission_is_reported_to_the_la():
     rows = day_marks(days[:5], "present") + day_marks(days[5:15], "O")
     hits = find_triggers(matrix_of(rows), as_of=days[-1])
     hit = next(h for h in hits if h.kind == CONTINUOUS_ABSENCE)
-    assert hit.met_on == days[5]
+    # Reached on its 10th school day, and dated then (REG24 reg 13): not on its first.
+    assert hit.met_on == days[14]
     assert "10 consecutive school days" in hit.detail
 
 

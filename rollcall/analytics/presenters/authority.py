@@ -24,8 +24,9 @@ from rollcall.analytics.figures.authority import (
 from rollcall.analytics.figures.school import Headline, headline, year_enrolments
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, link, pct
 from rollcall.analytics.presenters.pupil_list import safe_cell
-from rollcall.analytics.selectors import Scope, authority_urns
+from rollcall.analytics.selectors import Scope, authority_urns, dates_of_birth
 from rollcall.engine import MarkMatrix
+from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable, dfe_comparable_by_school
 
 # The schools table's columns: query key -> heading, and how each line sorts by it.
 SCHOOL_COLUMNS: dict[str, str] = {
@@ -143,8 +144,12 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
             "persistent_absence_pct",
             "severe_absence_pct",
             "met_national_threshold",
+            "dfe_comparable_persistent_absence_pct",
+            "dfe_comparable_severe_absence_pct",
+            "dfe_comparable_definition",
         ]
     )
+    dfe = _dfe_by_school(matrix, as_of)
 
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}"
@@ -161,9 +166,19 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
                 number(figures.persistent_pct),
                 number(figures.severe_pct),
                 line.threshold_met,
+                number(dfe[line.urn].persistent_pct) if line.urn in dfe else "",
+                number(dfe[line.urn].severe_pct) if line.urn in dfe else "",
+                DEFINITION,
             ]
         )
     return out.getvalue()
+
+
+def _dfe_by_school(matrix: MarkMatrix, as_of: AsOf) -> dict[str, DfEComparable]:
+    """DfE-comparable figures per school (engine.dfe_comparable), beside the monitoring ones."""
+    upns = {str(upn) for upn in matrix.pupils}
+    born = dates_of_birth(upns=upns)
+    return dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=born)
 
 
 def authority_page(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.urls import reverse
 
 from rollcall.accounts.selectors import User
@@ -22,8 +24,9 @@ from rollcall.analytics.presenters.pupil_list import (
     table_rows,
     year_order,
 )
-from rollcall.analytics.selectors import authority_urns, worklist_items
+from rollcall.analytics.selectors import authority_urns, dates_of_birth, worklist_items
 from rollcall.engine import MarkMatrix
+from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable, dfe_comparable
 from rollcall.organisations.models import School
 
 
@@ -80,12 +83,16 @@ def school_page(
     here = at(enrolments, [school.urn])
     area = at(enrolments, authority_urns(schools=[school]))
     met_here = found.met_threshold
+    dfe_here, dfe_area = _dfe_comparable(
+        matrix, as_of.date, here_urn=school.urn, area_urns=authority_urns(schools=[school])
+    )
     years = sorted({line.pupil.year_group for line in on_roll}, key=year_order)
     query = filters.as_query(as_of)
     return SchoolPage(
         school=school,
         as_of=as_of,
-        headline=_headline(headline(here), headline(area), met_here),
+        headline=_headline(headline(here), headline(area), met_here)
+        + _dfe_rows(dfe_here, dfe_area),
         authority_name=school.local_authority.name,
         filters=filters,
         choices={
@@ -103,6 +110,42 @@ def school_page(
         open_items=worklist_items(user=user, urn=school.urn).count(),
         worklist_href=reverse("analytics:worklist") + query_string({"school": school.urn}),
     )
+
+
+def _dfe_comparable(
+    matrix: MarkMatrix, on: dt.date, *, here_urn: str, area_urns: list[str]
+) -> tuple[DfEComparable, DfEComparable]:
+    """The published-style figures (engine.dfe_comparable) for the school and its area."""
+    schools = matrix.schools.astype(str)
+    row_urn = schools[matrix.row_school]
+    area_rows = np.flatnonzero(np.isin(row_urn, area_urns))
+    upns = {str(u) for u in matrix.pupils[np.unique(matrix.row_pupil[area_rows])]}
+    born = dates_of_birth(upns=upns)
+    here_rows = area_rows[row_urn[area_rows] == here_urn]
+    return (
+        dfe_comparable(matrix, as_of=on, dates_of_birth=born, rows=here_rows),
+        dfe_comparable(matrix, as_of=on, dates_of_birth=born, rows=area_rows),
+    )
+
+
+def _dfe_rows(here: DfEComparable, area: DfEComparable) -> list[list[dict[str, str]]]:
+    def row(name: str, mine: float | None, theirs: float | None) -> list[dict[str, str]]:
+        difference = None if mine is None or theirs is None else mine - theirs
+        return [
+            {"text": name},
+            {"text": pct(mine), "format": "numeric"},
+            {"text": pct(theirs), "format": "numeric"},
+            {"text": points(difference), "format": "numeric"},
+        ]
+
+    return [
+        row(
+            f"Persistent absence, DfE-comparable ({DEFINITION})",
+            here.persistent_pct,
+            area.persistent_pct,
+        ),
+        row("Severe absence, DfE-comparable (as above)", here.severe_pct, area.severe_pct),
+    ]
 
 
 def _year_name(year: str) -> str:

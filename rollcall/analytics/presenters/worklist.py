@@ -166,6 +166,18 @@ def item_page(*, user: User, item: WorklistItem) -> ItemPage:
         done_at = timezone.localtime(item.done_at)
         summary.append(_pair("Done", f"{done_at:%-d %B %Y at %H:%M} by {item.done_by_label}"))
         summary.append(_pair("What was done", item.note))
+    if item.provisional and item.status == WorklistItem.Status.OPEN:
+        summary.append(
+            _pair(
+                "Provisional",
+                "Met only through N marks: it stands only if they are replaced "
+                "by codes that count (within 5 school days)",
+            )
+        )
+    if item.status == WorklistItem.Status.WITHDRAWN and item.withdrawn_on:
+        summary.append(
+            _pair("Withdrawn", f"{item.withdrawn_on:%-d %B %Y}: {item.withdrawn_reason}")
+        )
     return ItemPage(
         item=item,
         summary=summary,

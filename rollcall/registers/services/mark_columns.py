@@ -22,6 +22,7 @@ import polars as pl
 
 from rollcall.organisations.calendar import SESSIONS
 from rollcall.registers.services.marks import CLOSED_SESSION_CODES, MarkInput
+from rollcall.statutory.code_age import AGE_DEPENDENT_CODES, code_age_problem
 
 if TYPE_CHECKING:
     from rollcall.registers.services.marks import MarkChecker
@@ -133,6 +134,8 @@ def plan_fast(
     marks = columns.frame()
     if not marks["session"].is_in(SESSIONS).all():
         return None
+    if _any_code_for_the_wrong_age(marks, checker):
+        return None
     if _any_bad_code(marks, checker) or _any_off_roll(marks, checker):
         return None
     if _any_closed_session_problem(marks, checker):
@@ -167,6 +170,21 @@ def plan_fast(
         amend=list(changed.select("mark_id", "code_now", "code").iter_rows()),
         unchanged=recorded.height - changed.height,
     )
+
+
+def _any_code_for_the_wrong_age(marks: pl.DataFrame, checker: MarkChecker) -> bool:
+    """X and C2 depend on the pupil's age (REG24 reg 10): checked once per pupil, code and day
+    (the careful road names the problem)."""
+    aged = marks.filter(pl.col("code").is_in(sorted(AGE_DEPENDENT_CODES)))
+    if aged.is_empty():
+        return False
+    for upn, code, day in aged.select("upn", "code", "date").unique().iter_rows():
+        born = checker.born.get(upn)
+        if born is None:
+            return True  # not on roll: the careful road says so
+        if code_age_problem(code=code, day=day, session="AM", date_of_birth=born):
+            return True
+    return False
 
 
 def _any_bad_code(marks: pl.DataFrame, checker: MarkChecker) -> bool:

@@ -21,6 +21,7 @@ from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.statutory.code_age import AGE_DEPENDENT_CODES, code_age_problem
 
 # Codes that may stand on a session the calendar has as closed: a planned closure (#) or an
 # unexpected whole-school closure (Y4; before 2024, Y).
@@ -84,13 +85,16 @@ class MarkChecker:
         # Each pupil's enrolments at the school as (admitted_on, left_on): dates, not models,
         # because a push for a whole school reads them all for every request.
         self._enrolments: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+        # Dates of birth, for the codes that depend on age (REG24 reg 10: X and C2).
+        self.born: dict[str, dt.date] = {}
         enrolments = Enrolment.objects.filter(school=school).order_by()
         if upns is not None:
             enrolments = enrolments.filter(pupil__upn__in=upns)
-        for upn, admitted_on, left_on in enrolments.values_list(
-            "pupil__upn", "admitted_on", "left_on"
+        for upn, admitted_on, left_on, born in enrolments.values_list(
+            "pupil__upn", "admitted_on", "left_on", "pupil__date_of_birth"
         ):
             self._enrolments.setdefault(upn, []).append((admitted_on, left_on))
+            self.born[upn] = born
 
     @property
     def enrolment_spans(self) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
@@ -133,6 +137,15 @@ class MarkChecker:
             return code_problem
         if not self.on_roll(mark.upn, mark.date):
             return f"{mark.upn} is not on roll at {self.school.name} on {mark.date:%-d %B %Y}"
+        if mark.code in AGE_DEPENDENT_CODES:
+            age_problem = code_age_problem(
+                code=mark.code,
+                day=mark.date,
+                session=mark.session,
+                date_of_birth=self.born[mark.upn],
+            )
+            if age_problem:
+                return f"{mark.upn}: {age_problem}"
         closed_reason = self.closed_reason(mark.date, mark.session)
         if closed_reason and mark.code not in CLOSED_SESSION_CODES:
             return f"cannot record {mark.code} for {mark.session}: {closed_reason}"

@@ -35,6 +35,7 @@ class PupilOnRegister:
     default_code: str  # what an arrangement decides, C2 or D, or '' (unmarked)
     mark_id: int | None
     mark_code: str | None
+    date_of_birth: dt.date | None = None
 
 
 def school_calendar_of(*, school_id: int) -> SchoolCalendar:
@@ -70,7 +71,7 @@ def school_calendar_of(*, school_id: int) -> SchoolCalendar:
 # pupils_on_register with a weekday-session column (monday_am … friday_pm), never user input.
 _ROSTER_SQL = """
     SELECT p.id, p.upn, p.preferred_forename, p.legal_forename, p.legal_surname,
-           e.registration, m.id, m.code,
+           e.registration, m.id, m.code, p.date_of_birth,
            EXISTS (
                SELECT 1 FROM registers_otherschoolsessions o
                WHERE o.enrolment_id = e.id AND {other_school}
@@ -124,6 +125,7 @@ def pupils_on_register(
         registration,
         mark_id,
         mark_code,
+        date_of_birth,
         pattern_covers,
         timetable_covers,
     ) in rows:
@@ -141,6 +143,11 @@ def pupils_on_register(
                 ),
                 mark_id=mark_id,
                 mark_code=mark_code,
+                date_of_birth=(
+                    dt.date.fromisoformat(date_of_birth)
+                    if isinstance(date_of_birth, str)
+                    else date_of_birth
+                ),
             )
         )
     return pupils

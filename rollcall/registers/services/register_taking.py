@@ -38,6 +38,7 @@ from rollcall.registers.services.register_reads import (
     taken_register_record,
 )
 from rollcall.registers.services.writer_queue import savers_in_this_process, writers_queue
+from rollcall.statutory.code_age import code_age_problem
 
 REGISTER_CHANGED = (
     "Someone else saved this register while you were filling it in; open it again to see "
@@ -160,6 +161,12 @@ def _check_entries(
                     row.upn,
                 )
             )
+        elif row.date_of_birth and (
+            age_problem := code_age_problem(
+                code=code, day=day, session=session, date_of_birth=row.date_of_birth
+            )
+        ):
+            problems.append(RegisterProblem(where, age_problem, row.upn))
         elif code == "D" and not row.dual_registered:
             problems.append(
                 RegisterProblem(

@@ -10,8 +10,13 @@ from typing import Any
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rollcall.analytics.source import analysis_matrix, history_from_database
+from rollcall.analytics.source import (
+    analysis_matrix,
+    dates_of_birth_from_database,
+    history_from_database,
+)
 from rollcall.engine import FIELDS, MarksInputError, analyse, read_marks
+from rollcall.engine.reading import read_dates_of_birth
 from rollcall.engine.store import StoreError, store_load
 
 
@@ -56,19 +61,30 @@ class Command(BaseCommand):
         if first and last and first > last:
             raise CommandError(f"--from {first} is after --to {last}")
         history = None
+        # Without dates of birth no age rule is applied (school_age_checked says so).
+        dates_of_birth = None
         try:
             if options["marks"]:
                 matrix = read_marks(options["marks"])
+                dates_of_birth = read_dates_of_birth(options["marks"])
             elif options["store"]:
                 matrix = store_load(options["store"])
             else:
                 matrix = analysis_matrix()
                 history = history_from_database()  # the threshold counts earlier schools
+                dates_of_birth = dates_of_birth_from_database()
         except MarksInputError as exc:
             raise CommandError(f"nothing was analysed:\n{exc}") from None
         except StoreError as exc:
             raise CommandError(str(exc)) from None
-        frame = analyse(matrix, as_of=options["as_of"], first=first, last=last, history=history)
+        frame = analyse(
+            matrix,
+            as_of=options["as_of"],
+            first=first,
+            last=last,
+            history=history,
+            dates_of_birth=dates_of_birth,
+        )
         self._write(frame.select(FIELDS), options["format"], options["output"])
 
     def _write(self, frame: pl.DataFrame, fmt: str, output: Path | None) -> None:
@@ -81,10 +97,15 @@ class Command(BaseCommand):
             pl.col("threshold_met_on").dt.strftime("%Y-%m-%d"),
             pl.col("persistent_absence").cast(pl.String).str.to_lowercase(),
             pl.col("severe_absence").cast(pl.String).str.to_lowercase(),
+            pl.col("threshold_provisional").cast(pl.String).str.to_lowercase(),
+            pl.col("school_age_checked").cast(pl.String).str.to_lowercase(),
         )
         if fmt == "json":
             frame = frame.with_columns(
-                pl.col("persistent_absence") == "true", pl.col("severe_absence") == "true"
+                pl.col("persistent_absence") == "true",
+                pl.col("severe_absence") == "true",
+                pl.col("threshold_provisional") == "true",
+                pl.col("school_age_checked") == "true",
             )
             text = frame.write_json()
         else:

@@ -15,7 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.analytics.selectors import SweepSchool, on_roll_pairs, sweep_schools
 from rollcall.analytics.services import worklist_items_record
-from rollcall.analytics.source import analysis_matrix, history_from_database
+from rollcall.analytics.source import (
+    analysis_matrix,
+    dates_of_birth_from_database,
+    history_from_database,
+)
 from rollcall.analytics.sweep import sweep_candidates
 from rollcall.core import clock
 from rollcall.engine.store import StoreError
@@ -65,16 +69,24 @@ class Command(BaseCommand):
             on_roll=on_roll_pairs(on=on),
             since=since,
             history=history_from_database(),
+            dates_of_birth=dates_of_birth_from_database(),
         )
         try:
-            result = worklist_items_record(actor=None, on=on, candidates=findings.candidates)
+            result = worklist_items_record(
+                actor=None,
+                on=on,
+                candidates=findings.candidates,
+                thresholds_met=findings.thresholds_met,
+                since=findings.since,
+            )
         except ValidationError as exc:
             raise CommandError("nothing was recorded:\n" + "\n".join(exc.messages)) from None
         self.stdout.write(
             f"Sweep to {on:%-d %B %Y}: {findings.triggers:,} triggers met "
             f"({findings.earlier:,} before {findings.since:%-d %B %Y}, "
             f"{findings.not_on_roll:,} for pupils no longer on that school's roll); "
-            f"{result.created:,} new worklist items, {result.already_listed:,} already listed."
+            f"{result.created:,} new worklist items, {result.already_listed:,} already listed, "
+            f"{result.withdrawn:,} withdrawn (no longer met)."
         )
         for urn, count in sorted(result.by_school.items()):
             self.stdout.write(f"  {schools[urn].school.name} (URN {urn}): {count:,} new")
