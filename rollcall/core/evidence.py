@@ -18,7 +18,8 @@ which row triggers do not see. On SQLite it is DELETE, which the triggers allow 
 `erasing_evidence()` is active in the process doing it; a connection that does not know the
 function rollcall registers (the sqlite3 shell, another program) is refused too.
 
-Migrations call `create_guards` and `drop_guards`; the SQL lives only here.
+Each table's migration lists what it guards and asks `guards_operation` for the operation; the
+SQL lives only here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import migrations
 
 ERASE_FUNCTION = "rollcall_may_erase_evidence"
 _state = threading.local()
@@ -114,7 +118,9 @@ def guard_sql(vendor: str, table: str, *, fixed_columns: Sequence[str] | None = 
         return _sqlite_sql(table, fixed_columns)
     if vendor == "postgresql":
         return _postgresql_sql(table, fixed_columns)
-    raise NotImplementedError(f"rollcall guards evidence on SQLite and PostgreSQL, not {vendor}")
+    raise ImproperlyConfigured(
+        f"rollcall keeps its evidence on SQLite or PostgreSQL, and cannot guard it on {vendor}"
+    )
 
 
 def drop_sql(vendor: str, table: str) -> list[str]:
@@ -139,3 +145,21 @@ def create_guards(
 def drop_guards(schema_editor: Any, table: str) -> None:
     for statement in drop_sql(schema_editor.connection.vendor, table):
         schema_editor.execute(statement, None)
+
+
+Guarded = Sequence[tuple[str, Sequence[str] | None]]
+
+
+def guards_operation(guarded: Guarded) -> migrations.RunPython:
+    """The migration operation that guards each (table, fixed columns or None) in `guarded`, and
+    drops the guards when the migration is reversed."""
+
+    def guard(apps: Any, schema_editor: Any) -> None:
+        for table, fixed_columns in guarded:
+            create_guards(schema_editor, table, fixed_columns=fixed_columns)
+
+    def unguard(apps: Any, schema_editor: Any) -> None:
+        for table, _ in guarded:
+            drop_guards(schema_editor, table)
+
+    return migrations.RunPython(guard, unguard)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.analytics.selectors import worklist_items
 from rollcall.casework.selectors import follow_up_list, follow_up_schools
+from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.selectors import (
@@ -67,9 +68,17 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
     open worklist items."""
     today = now.date()
     items: list[ToDo] = []
+    calendars: dict[int, SchoolCalendar] = {}
+
+    def calendar_of(school: School) -> SchoolCalendar:
+        # Each school's calendar is read once, whichever kinds of work ask for it.
+        if school.pk not in calendars:
+            calendars[school.pk] = school_calendar(school=school)
+        return calendars[school.pk]
+
     staffed = list(schools_staffed_by(user=user))
     for school in staffed:
-        calendar = school_calendar(school=school)
+        calendar = calendar_of(school)
         # On a day the school does not meet, the latest school day's registers are the ones
         # still to finish.
         day = calendar.latest_school_day(today) or today
@@ -88,7 +97,7 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
             )
     office = list(schools_staffed_by(user=user, roles=OFFICE_ROLES))
     for school in office:
-        calendar = school_calendar(school=school)
+        calendar = calendar_of(school)
         outstanding = n_codes_outstanding(school=school, calendar=calendar, today=today)
         if outstanding:
             overdue = sum(1 for row in outstanding if row.overdue)
@@ -103,7 +112,7 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
             )
     chasing = list(follow_up_schools(user=user))
     for school in chasing:
-        day = school_calendar(school=school).latest_school_day(today) or today
+        day = calendar_of(school).latest_school_day(today) or today
         waiting = [
             row for row in follow_up_list(school=school, day=day, today=today) if not row.contacts
         ]

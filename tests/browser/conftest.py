@@ -9,9 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
-
-from rollcall.organisations.calendar import england_bank_holidays
 
 CHROMIUM = os.environ.get("ROLLCALL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -74,21 +71,6 @@ def screenshot(page):
         return path
 
     return take
-
-
-@pytest.fixture
-def school_day_clock(time_machine):
-    """Stand the clock at 09:30 on the latest weekday that is not a bank holiday, so pages used
-    in the browser see a school day whatever day the suite runs on. The clock keeps ticking and
-    stays within days of the real one, so the browser keeps the session cookie it is given."""
-    day = timezone.localdate()
-    while day.weekday() >= 5 or day in england_bank_holidays(day.year):
-        day -= dt.timedelta(days=1)
-    time_machine.move_to(
-        dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo("Europe/London")),
-        tick=True,
-    )
-    return day
 
 
 @pytest.fixture

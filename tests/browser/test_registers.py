@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from rollcall.organisations.services import registration_group_create
 from rollcall.registers.models import Mark
 from tests.factories import make_pupil, make_school
-from tests.registers.conftest import enrol_in, staff
+from tests.registers.conftest import SCHOOL_DAY, enrol_in, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,8 +24,9 @@ NAMES = (
 
 
 @pytest.fixture
-def school_today(school_day_clock):
-    day = school_day_clock
+def school_today(clock_in_the_past):
+    day = SCHOOL_DAY
+    clock_in_the_past(day, hour=9)
     school = make_school(
         name="Larkspur Primary School",
         terms=((day - dt.timedelta(days=120), day + dt.timedelta(days=120)),),

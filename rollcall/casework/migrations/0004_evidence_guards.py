@@ -3,20 +3,10 @@ PostgreSQL (rollcall.core.evidence)."""
 
 from django.db import migrations
 
-from rollcall.core.evidence import create_guards, drop_guards
+from rollcall.core.evidence import guards_operation
 
 # (table, the columns that may never change; None: the whole row never changes)
 GUARDED = (("casework_chronologyentry", None),)
-
-
-def guard(apps, schema_editor):
-    for table, fixed_columns in GUARDED:
-        create_guards(schema_editor, table, fixed_columns=fixed_columns)
-
-
-def unguard(apps, schema_editor):
-    for table, _ in GUARDED:
-        drop_guards(schema_editor, table)
 
 
 class Migration(migrations.Migration):
@@ -25,4 +15,4 @@ class Migration(migrations.Migration):
         ("casework", "0003_contact_follows_up_an_absence"),
     ]
 
-    operations = [migrations.RunPython(guard, unguard)]
+    operations = [guards_operation(GUARDED)]

@@ -41,6 +41,7 @@ from rollcall.registers.selectors import (
     register_open_until,
 )
 from rollcall.registers.services import register_closed_to
+from rollcall.registers.services.lock import writer_roles
 
 # ------------------------------------------------------------------- a mark's history
 
@@ -378,6 +379,7 @@ def n_codes_page(
     selected = set(form.data.getlist("marks")) if form is not None else set()  # type: ignore[attr-defined]
     law = statutory.on(today).registers
     closed: dict[dt.date, str] = {}
+    roles = writer_roles(actor=user, school=school)  # type: ignore[arg-type]
     lines = []
     for row in shown:
         day = row.mark.date
@@ -388,6 +390,7 @@ def n_codes_page(
                 calendar=calendar,
                 day=day,
                 today=today,
+                roles=roles,
             )
         status, colour = _n_status(row)
         lines.append(

@@ -20,7 +20,7 @@ from rollcall.registers.selectors import (
     marks_with_ids,
     wrong_session_code,
 )
-from rollcall.registers.services.lock import Write, register_write_refusal
+from rollcall.registers.services.lock import Write, register_write_refusal, writer_roles
 from rollcall.registers.services.marks import REASON_REQUIRED, mark_amend
 from rollcall.registers.services.marks_bulk import AmendmentInput, marks_bulk_amend
 
@@ -76,6 +76,7 @@ def n_codes_correct(
         raise ValidationError(errors)
     marks = {mark.pk: mark for mark in marks_with_ids(school=school, mark_ids=ids)}
     calendar = school_calendar(school=school)
+    roles = writer_roles(actor=actor, school=school)
     problems = []
     for mark_id in ids:
         mark = marks.get(mark_id)
@@ -94,6 +95,7 @@ def n_codes_correct(
             today=today,
             write=Write.AMEND,
             reason=reason,
+            roles=roles,
         )
         if refusal:
             problems.append(f"{where}: {refusal}")

@@ -54,57 +54,26 @@ LOCKED_ADMIN = (
 )
 
 
-def register_write_refusal(
-    *,
-    actor: Actor,
-    school: School,
-    calendar: SchoolCalendar,
-    day: dt.date,
-    today: dt.date,
-    write: Write,
-    reason: str = "",
-    override: bool = False,
-) -> str:
-    """Why `actor` may not make this `write` to the school's register for `day` on `today`, or
-    '' if they may. `reason` is the reason given with the write; `override` is an
-    administrator's explicit override of the lock."""
-    if actor is None:
-        return ""
-    roles: set[str] = set()
-    if not actor.is_superuser:
-        roles = set(
-            actor.memberships.filter(school=school, role__in=REGISTER_WRITERS).values_list(
-                "role", flat=True
-            )
+def writer_roles(*, actor: Actor, school: School) -> frozenset[str]:
+    """The roles at `school` through which `actor` writes its registers (none for rollcall
+    itself or an administrator). Read once for a batch of writes, not once per mark."""
+    if actor is None or actor.is_superuser:
+        return frozenset()
+    return frozenset(
+        actor.memberships.filter(school=school, role__in=REGISTER_WRITERS).values_list(
+            "role", flat=True
         )
-        if not roles:
-            return NOT_A_WRITER.format(user=actor, school=school.name)
-    open_until = register_open_until(calendar=calendar, school=school, day=day)
-    if open_until is None or today <= open_until:
-        return ""
-    facts = {"day": day, "open_until": open_until, "days": school.register_lock_days}
-    if actor.is_superuser:
-        if not override:
-            return LOCKED_ADMIN.format(**facts)
-    elif SENIOR not in roles:
-        return (LOCKED_AMEND if write is Write.AMEND else LOCKED_TAKE).format(**facts)
-    if not reason.strip():
-        what = "amending" if write is Write.AMEND else "taking"
-        return LOCKED_REASON.format(what=what, **facts)
-    return ""
-
-
-def register_lock_note(
-    *, school: School, calendar: SchoolCalendar, day: dt.date, today: dt.date
-) -> str:
-    """For someone the lock lets through: that the register has locked and a reason is needed."""
-    open_until = register_open_until(calendar=calendar, school=school, day=day)
-    if open_until is None or today <= open_until:
-        return ""
-    return (
-        f"This register locked after {open_until:%A %-d %B %Y}. You can still change it or "
-        "fill it in, with a reason that is kept with the record"
     )
+
+
+def _lock_facts(
+    *, school: School, calendar: SchoolCalendar, day: dt.date, today: dt.date
+) -> dict[str, object] | None:
+    """The facts of the lock when the register for `day` has locked by `today`, else None."""
+    open_until = register_open_until(calendar=calendar, school=school, day=day)
+    if open_until is None or today <= open_until:
+        return None
+    return {"day": day, "open_until": open_until, "days": school.register_lock_days}
 
 
 def register_closed_to(
@@ -115,15 +84,69 @@ def register_closed_to(
     day: dt.date,
     today: dt.date,
     write: Write = Write.AMEND,
+    override: bool = False,
+    roles: frozenset[str] | None = None,
 ) -> str:
     """Why the register for `day` is closed to `actor` on `today` whatever reason they give, or
-    '': pages show a closed register's marks without controls, and say why."""
-    return register_write_refusal(
+    '': pages show a closed register's marks without controls, and say why. `roles` are the
+    actor's `writer_roles`, when the caller has read them already."""
+    if actor is None:
+        return ""
+    roles = writer_roles(actor=actor, school=school) if roles is None else roles
+    if not actor.is_superuser and not roles:
+        return NOT_A_WRITER.format(user=actor, school=school.name)
+    facts = _lock_facts(school=school, calendar=calendar, day=day, today=today)
+    if facts is None:
+        return ""
+    if actor.is_superuser:
+        return "" if override else LOCKED_ADMIN.format(**facts)
+    if SENIOR not in roles:
+        return (LOCKED_AMEND if write is Write.AMEND else LOCKED_TAKE).format(**facts)
+    return ""
+
+
+def register_write_refusal(
+    *,
+    actor: Actor,
+    school: School,
+    calendar: SchoolCalendar,
+    day: dt.date,
+    today: dt.date,
+    write: Write,
+    reason: str = "",
+    override: bool = False,
+    roles: frozenset[str] | None = None,
+) -> str:
+    """Why `actor` may not make this `write` to the school's register for `day` on `today`, or
+    '' if they may: the register is closed to them, or it has locked and no reason is given.
+    `override` is an administrator's explicit override of the lock."""
+    closed = register_closed_to(
         actor=actor,
         school=school,
         calendar=calendar,
         day=day,
         today=today,
         write=write,
-        reason="a reason the page will ask for",
+        override=override,
+        roles=roles,
+    )
+    if closed or actor is None:
+        return closed
+    facts = _lock_facts(school=school, calendar=calendar, day=day, today=today)
+    if facts is not None and not reason.strip():
+        what = "amending" if write is Write.AMEND else "taking"
+        return LOCKED_REASON.format(what=what, **facts)
+    return ""
+
+
+def register_lock_note(
+    *, school: School, calendar: SchoolCalendar, day: dt.date, today: dt.date
+) -> str:
+    """For someone the lock lets through: that the register has locked and a reason is needed."""
+    facts = _lock_facts(school=school, calendar=calendar, day=day, today=today)
+    if facts is None:
+        return ""
+    return (
+        f"This register locked after {facts['open_until']:%A %-d %B %Y}. You can still change it "
+        "or fill it in, with a reason that is kept with the record"
     )

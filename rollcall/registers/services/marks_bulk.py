@@ -17,7 +17,7 @@ from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 from rollcall.registers.bulk import marks_insert_frame
 from rollcall.registers.models import Mark, MarkAmendment
-from rollcall.registers.services.lock import Write, register_write_refusal
+from rollcall.registers.services.lock import Write, register_write_refusal, writer_roles
 from rollcall.registers.services.mark_columns import (
     BulkPlan,
     MarkColumns,
@@ -163,6 +163,7 @@ def _check_lock(
     writes = [(Write.TAKE, day) for day in set(plan.new["date"].to_list())]
     writes += [(Write.AMEND, day) for day in amended_days]
     refusals = {}
+    roles = writer_roles(actor=actor, school=school) if writes else frozenset()
     for write, day in writes:
         refusal = register_write_refusal(
             actor=actor,
@@ -173,6 +174,7 @@ def _check_lock(
             write=write,
             reason=reason,
             override=override,
+            roles=roles,
         )
         if refusal:
             refusals[(write, day)] = refusal

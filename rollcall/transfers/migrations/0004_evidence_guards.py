@@ -4,7 +4,7 @@ evidence: the database refuses UPDATE and DELETE on them, on SQLite as on Postgr
 
 from django.db import migrations
 
-from rollcall.core.evidence import create_guards, drop_guards
+from rollcall.core.evidence import guards_operation
 
 # (table, the columns that may never change; None: the whole row never changes)
 GUARDED = (
@@ -16,20 +16,10 @@ GUARDED = (
 )
 
 
-def guard(apps, schema_editor):
-    for table, fixed_columns in GUARDED:
-        create_guards(schema_editor, table, fixed_columns=fixed_columns)
-
-
-def unguard(apps, schema_editor):
-    for table, _ in GUARDED:
-        drop_guards(schema_editor, table)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_evidence_guards"),
         ("transfers", "0003_earlier_school_attendance"),
     ]
 
-    operations = [migrations.RunPython(guard, unguard)]
+    operations = [guards_operation(GUARDED)]
