@@ -30,6 +30,7 @@ from rollcall.registers.models import (
     weekday_session_field,
 )
 from rollcall.registers.selectors import n_codes_outstanding, register_locked, register_states
+from rollcall.statutory.school_age import compulsory_school_age_end
 from rollcall.statutory.years import national_curriculum_year as year_group_from_birth
 
 
@@ -311,3 +312,17 @@ def test_year_groups_agree_with_dates_of_birth_and_groups_follow_them(client, to
     assert sorted(pupils_by_group_year, key=YEAR_GROUPS.index) == list(
         ("R", *(str(n) for n in range(1, 12)))
     )
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 12, 5), dt.date(2026, 3, 20)])
+def test_no_part_time_timetable_outlasts_compulsory_school_age(day):
+    # C2 is only for a child of compulsory school age (REG24 reg 10): a Year 11 pupil's
+    # timetable ends on their school leaving date, or the demo could not be loaded.
+    world = build_world(seed=2026, pupils=3000, dates=demo_dates(day))
+    timetables = [
+        (child.date_of_birth, child.profile.part_time_to)
+        for child in world.pupils
+        if child.profile.part_time_to is not None
+    ]
+    assert timetables
+    assert all(ends <= compulsory_school_age_end(born) for born, ends in timetables)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rollcall.demo import names
 from rollcall.demo.terms import DemoDates, school_year_of
 from rollcall.organisations.calendar import ClosureDates, SchoolCalendar, TermDates, calendar_from
+from rollcall.statutory.school_age import compulsory_school_age_end
 from rollcall.statutory.upn import upn_make
 from rollcall.statutory.years import national_curriculum_year
 
@@ -521,11 +522,24 @@ def _child(
     eal = rng.random() < 0.18
     if eal and rng.random() < 0.4:
         profile = AttendanceProfile(**{**profile.__dict__, "observes_eid": True})
+    date_of_birth = _dob_for(rng, year, academic_year)
+    if profile.part_time_to is not None and profile.part_time_from is not None:
+        # C2 is only for a child of compulsory school age (REG24 reg 10): a timetable ends with it.
+        ends = min(profile.part_time_to, compulsory_school_age_end(date_of_birth))
+        profile = AttendanceProfile(
+            **{
+                **profile.__dict__,
+                "part_time_from": profile.part_time_from
+                if ends >= profile.part_time_from
+                else None,
+                "part_time_to": ends if ends >= profile.part_time_from else None,
+            }
+        )
     return PupilSpec(
         upn="",
         forename=forename,
         surname=surname,
-        date_of_birth=_dob_for(rng, year, academic_year),
+        date_of_birth=date_of_birth,
         sex=sex,
         sen_provision=sen,
         free_school_meals=deprived,
