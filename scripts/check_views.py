@@ -29,6 +29,9 @@ SENSITIVE = (
     "Family",
     "ChronologyEntry",
     "WorklistItem",
+    "Case",
+    "CaseEvent",
+    "CaseTask",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

@@ -32,3 +32,32 @@ def test_sessions_between_skips_weekends_and_holidays():
         (dt.date(2025, 5, 27), "AM"),
         (dt.date(2025, 5, 27), "PM"),
     ]
+
+
+AUTUMN = calendar_from(
+    [
+        TermDates("Autumn 1", dt.date(2025, 9, 3), dt.date(2025, 10, 24)),
+        TermDates("Autumn 2", dt.date(2025, 11, 3), dt.date(2025, 12, 19)),
+    ],
+    [ClosureDates(dt.date(2025, 11, 12), dt.date(2025, 11, 12), "both", "inset", "INSET day")],
+)
+
+
+def test_periods_in_school_units_skip_the_half_term_and_closures():
+    start = dt.date(2025, 10, 8)  # a Wednesday, 2 weeks before half term
+    # Calendar units ignore the school's terms.
+    assert AUTUMN.period_end(start, 4, "weeks") == dt.date(2025, 11, 5)
+    assert AUTUMN.period_end(start, 4, "days") == dt.date(2025, 10, 12)
+    assert AUTUMN.period_end(start, 1, "months") == dt.date(2025, 11, 8)
+    # The half term (27-31 October) is not a school week: 4 school weeks end a week later,
+    # and the INSET day on Wednesday 12 November moves the end to the next school day.
+    assert AUTUMN.period_end(start, 4, "school_weeks") == dt.date(2025, 11, 13)
+    assert AUTUMN.period_end(start, 3, "school_weeks") == dt.date(2025, 11, 5)
+    # 12 school days: 12 days to 24 October, skipping the half term and the INSET day.
+    assert AUTUMN.period_end(start, 12, "school_days") == dt.date(2025, 10, 24)
+    assert AUTUMN.period_end(start, 16, "school_days") == dt.date(2025, 11, 6)
+    assert AUTUMN.period_end(start, 19, "school_days") == dt.date(2025, 11, 11)
+    assert AUTUMN.period_end(start, 20, "school_days") == dt.date(2025, 11, 13)
+    # Beyond the last term entered there is no answer yet.
+    assert AUTUMN.period_end(start, 60, "school_days") is None
+    assert AUTUMN.period_end(start, 12, "school_weeks") is None

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from rollcall.casework.models import ChronologyEntry
+from rollcall.accounts.models import Role
+from rollcall.accounts.selectors import memberships_of
+from rollcall.analytics.models import WorklistItem
+from rollcall.casework.models import Case, CaseEvent, CaseTask, ChronologyEntry
 from rollcall.engine.sessions import session_figures, severe_absence
-from rollcall.organisations.models import School
+from rollcall.organisations.models import LocalAuthority, School, Trust
+from rollcall.policies import load_profile
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
 from rollcall.pupils.selectors import (
     WelfareFlags,
@@ -166,3 +170,120 @@ def follow_up_pupil(*, school: School, pupil_id: int) -> Pupil | None:
         .distinct()
         .first()
     )
+
+
+# ------------------------------------------------------------------------------ cases
+
+
+def case_organisation_key(organisation: School | Trust | LocalAuthority) -> str:
+    """ "school:12", "trust:3" or "local_authority:1": who runs or wrote something."""
+    if isinstance(organisation, School):
+        return f"school:{organisation.pk}"
+    if isinstance(organisation, Trust):
+        return f"trust:{organisation.pk}"
+    return f"local_authority:{organisation.pk}"
+
+
+def case_figures(*, pupil: Pupil, school: School, on: dt.date) -> dict[str, object]:
+    """The child's figures at the school this school year up to `on`, as a case records them
+    at each step: attendance %, possible and unauthorised sessions, and the national
+    threshold if met this year (from the sweep's worklist, so the two never disagree)."""
+    first = school_year_start(on)
+    marks = Mark.objects.filter(
+        school=school, pupil=pupil, date__gte=first, date__lte=on
+    ).values_list("date", "code")
+    figures = session_figures(marks)
+    threshold = (
+        WorklistItem.objects.filter(
+            pupil=pupil, kind="national_threshold", met_on__gte=first, met_on__lte=on
+        )
+        .exclude(status=WorklistItem.Status.WITHDRAWN)
+        .order_by("-met_on")
+        .first()
+    )
+    return {
+        "as_of": on.isoformat(),
+        "from": first.isoformat(),
+        "possible": figures.possible,
+        "attendance_pct": figures.attendance_percent,
+        "unauthorised": figures.unauthorised_absence,
+        "authorised": figures.authorised_absence,
+        "persistent": figures.persistent,
+        "severe": figures.severe,
+        "threshold_met_on": threshold.met_on.isoformat() if threshold else None,
+        "threshold_provisional": bool(threshold and threshold.provisional),
+    }
+
+
+CASE_READERS = frozenset({Role.ATTENDANCE_OFFICER, Role.HEADTEACHER})
+CASE_LA_ROLES = frozenset({Role.LA_OFFICER, Role.LA_BUSINESS_SUPPORT})
+
+
+def cases_visible_to(*, user: User) -> QuerySet[Case]:
+    """Cases the user may read: a school's office sees its pupils' cases (including those the
+    LA took over); a trust lead the trust's academies'; an LA officer every case at a school in
+    the LA's area. Teachers and analysts see none."""
+    condition = Q(pk__in=[])
+    for membership in memberships_of(user=user):
+        if membership.school_id and membership.role in CASE_READERS:
+            condition |= Q(school_id=membership.school_id)
+        elif membership.trust_id and membership.role == Role.TRUST_LEAD:
+            condition |= Q(school__trust_id=membership.trust_id) | Q(
+                owner_trust_id=membership.trust_id
+            )
+        elif membership.local_authority_id and membership.role in CASE_LA_ROLES:
+            condition |= Q(school__local_authority_id=membership.local_authority_id)
+    return Case.objects.filter(condition).select_related(
+        "pupil", "school", "owner_school", "owner_trust", "owner_local_authority"
+    )
+
+
+def case_for(*, user: User, case_id: int) -> Case | None:
+    return cases_visible_to(user=user).filter(pk=case_id).first()
+
+
+def acting_for(*, user: User, case: Case) -> School | Trust | LocalAuthority | None:
+    """The organisation the user writes to the case for, or None if they may only read it.
+
+    The organisation running the case writes it; the school that referred it goes on
+    writing where the profile says schools stay involved; an LA officer may write any case
+    at a school in the LA's area (the LA's oversight: it can take a case over)."""
+    for membership in memberships_of(user=user):
+        school_office = bool(membership.school_id) and membership.role in CASE_READERS
+        if school_office and membership.school_id == case.owner_school_id:
+            return membership.school
+        if (
+            school_office
+            and membership.school_id == case.referred_by_school_id
+            and _school_keeps_working(case)
+        ):
+            return membership.school
+        if membership.role == Role.TRUST_LEAD and membership.trust_id == case.owner_trust_id:
+            return membership.trust
+        if (
+            membership.role == Role.LA_OFFICER
+            and membership.local_authority_id == case.school.local_authority_id
+        ):
+            return membership.local_authority
+    return None
+
+
+def _school_keeps_working(case: Case) -> bool:
+    transfer = load_profile(case.profile_key).casework.transfer
+    return transfer is not None and transfer.school_keeps_working
+
+
+def active_case(*, pupil: Pupil, owner_key: str) -> Case | None:
+    return (
+        Case.objects.filter(pupil=pupil, owner_key=owner_key)
+        .exclude(status=Case.Status.CLOSED)
+        .first()
+    )
+
+
+def case_events(*, case: Case) -> list[CaseEvent]:
+    return list(case.events.order_by("recorded_at", "id"))
+
+
+def case_tasks(*, case: Case) -> list[CaseTask]:
+    return list(case.tasks.order_by("status", F("due_on").asc(nulls_last=True), "id"))

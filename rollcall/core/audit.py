@@ -62,6 +62,13 @@ class Verb(models.TextChoices):
     WORKLIST_ITEM_COMPLETE = "worklist_item.complete", "Worklist item completed"
     WORKLIST_ITEM_CONFIRM = "worklist_item.confirm", "Worklist item no longer provisional"
     WORKLIST_ITEM_WITHDRAW = "worklist_item.withdraw", "Worklist item withdrawn"
+    CASE_OPEN = "case.open", "Case opened"
+    CASE_MOVE = "case.move", "Case moved to another stage"
+    CASE_CLOSE = "case.close", "Case closed"
+    CASE_REOPEN = "case.reopen", "Case reopened"
+    CASE_TASK_DONE = "case_task.done", "Case task done"
+    CASE_NOTE_ADD = "case.note_add", "Case note added"
+    CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
 
 
 def actor_label(actor: Actor) -> str:

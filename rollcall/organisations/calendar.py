@@ -6,10 +6,10 @@ Pure Python over plain values, so the register services and the engine can share
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rollcall.statutory.days import england_bank_holidays
+from rollcall.statutory.days import add_months, england_bank_holidays, is_working_day
 
 AM = "AM"
 PM = "PM"
@@ -90,6 +90,73 @@ class SchoolCalendar:
 
     def school_days_between(self, first: dt.date, last: dt.date) -> list[dt.date]:
         return sorted({day for day, _ in self.sessions_between(first, last)})
+
+    def is_school_day(self, day: dt.date) -> bool:
+        return any(self.is_open(day, session) for session in SESSIONS)
+
+    def reaches(self, day: dt.date) -> bool:
+        """Whether the school's term dates have been entered as far as `day`."""
+        return any(term.ends_on >= day for term in self.terms)
+
+    def period_end(self, start: dt.date, amount: int, unit: str) -> dt.date | None:
+        """The day a period of `amount` `unit`s counted from `start` ends: a review "in 4
+        weeks" from 3 March falls on 31 March.
+
+        Calendar units (days, weeks, months) and working days ignore the school's terms.
+        School days and school weeks are the school's own: the 10th day after `start` on
+        which the school met; the same weekday in the 4th week after `start`'s in which the
+        school met at least once, so a half term inside the period moves the end a week later
+        (a day the school is shut moves to its next school day). None when the school's term
+        dates do not reach that far yet.
+        """
+        if amount <= 0:
+            raise ValueError(
+                f"a period must be at least one {unit.removesuffix('s')}, got {amount}"
+            )
+        if unit == "days":
+            return start + dt.timedelta(days=amount)
+        if unit == "weeks":
+            return start + dt.timedelta(weeks=amount)
+        if unit == "months":
+            return add_months(start, amount)
+        if unit == "working_days":
+            return _nth_after(start, amount, is_working_day, limit=None)
+        if unit == "school_days":
+            return _nth_after(start, amount, self.is_school_day, limit=self._last_term_day())
+        if unit == "school_weeks":
+            monday = start - dt.timedelta(days=start.weekday())
+            found = 0
+            last = self._last_term_day()
+            while found < amount:
+                monday += dt.timedelta(weeks=1)
+                if last is None or monday > last:
+                    return None
+                week = (monday + dt.timedelta(days=offset) for offset in range(5))
+                if any(self.is_school_day(day) for day in week):
+                    found += 1
+            due = monday + dt.timedelta(days=min(start.weekday(), 4))
+            if self.is_school_day(due):
+                return due
+            return _nth_after(due, 1, self.is_school_day, limit=last)
+        raise ValueError(f"cannot count a period in {unit!r}")
+
+    def _last_term_day(self) -> dt.date | None:
+        return max((term.ends_on for term in self.terms), default=None)
+
+
+def _nth_after(
+    start: dt.date, count: int, counts: Callable[[dt.date], bool], *, limit: dt.date | None
+) -> dt.date | None:
+    """The `count`-th day after `start` for which `counts` is true; None past `limit`."""
+    day = start
+    found = 0
+    while found < count:
+        day += dt.timedelta(days=1)
+        if limit is not None and day > limit:
+            return None
+        if counts(day):
+            found += 1
+    return day
 
 
 def calendar_from(

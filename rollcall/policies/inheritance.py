@@ -8,7 +8,9 @@ Rules, in the order a reader needs them:
   that lists stages lists all of them;
 - writing ``null`` removes an inherited value (its default then applies);
 - a child that changes any value of a part carrying a ``source`` must cite its own
-  source there, so no value is ever shown with someone else's citation.
+  source there, so no value is ever shown with someone else's citation;
+- the parts of ``casework`` that name stages (first_stage, transfer, stage_work) belong to
+  the stages they name: a child that lists its own stages inherits none of them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rollcall.policies.errors import Loc, Problem, dotted
 from rollcall.policies.yamlfile import YamlFile
 
 OWN_KEYS = ("key", "name", "kind", "based_on", "sources")
+STAGE_BOUND = ("first_stage", "transfer", "stage_work")
 
 
 def merge_chain(chain: Sequence[YamlFile]) -> tuple[dict[str, Any], list[Problem]]:
@@ -29,6 +32,10 @@ def merge_chain(chain: Sequence[YamlFile]) -> tuple[dict[str, Any], list[Problem
     problems: list[Problem] = []
     for child in reversed(children):
         inherited = {k: v for k, v in merged.items() if k not in OWN_KEYS}
+        if "stages" in child.data and isinstance(inherited.get("casework"), dict):
+            inherited["casework"] = {
+                k: v for k, v in inherited["casework"].items() if k not in STAGE_BOUND
+            }
         merged = _merge(inherited, child.data, (), child, problems)
     return merged, problems
 

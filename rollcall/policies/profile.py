@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Protocol
 from pydantic import AfterValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from rollcall.policies.casework import Casework
 from rollcall.policies.documents import Correspondence, Letter, SourceDocument
 from rollcall.policies.enforcement import (
     EducationSupervisionOrders,
@@ -80,6 +81,7 @@ class PolicyProfile(Part):
     reintegration: Reintegration | None = None
     # Seed rules out of date, with the rule that applies now (see superseded.py).
     superseded: tuple[SupersededRule, ...] = ()
+    casework: Casework
 
     @field_validator("sources", "stages")
     @classmethod
@@ -121,6 +123,11 @@ class PolicyProfile(Part):
     @property
     def stage_keys(self) -> tuple[str, ...]:
         return tuple(stage.key for stage in self.stages)
+
+    @property
+    def first_case_stage(self) -> str:
+        """Where a new case starts unless its trigger says otherwise."""
+        return self.casework.first_stage or self.stages[0].key
 
     def stage(self, key: str) -> Stage:
         for stage in self.stages:
@@ -225,6 +232,44 @@ def _problems(profile: PolicyProfile) -> Iterable[tuple[Loc, str]]:
                 f"({', '.join(sorted(tags))}), got {rule.seed_source!r}",
             )
 
+    yield from _casework_problems(profile, stages, triggers)
+
     warning = profile.prosecution.pace_warning
     if warning is not None and warning.letter not in letters:
         yield ("prosecution", "pace_warning", "letter"), _unknown("letter", warning.letter, letters)
+
+
+def _casework_problems(
+    profile: PolicyProfile, stages: set[str], triggers: set[str]
+) -> Iterable[tuple[Loc, str]]:
+    work = profile.casework
+    if work.first_stage is not None and work.first_stage not in stages:
+        yield ("casework", "first_stage"), _unknown("stage", work.first_stage, stages)
+    for kind in work.triggers:
+        name = kind.partition(":")[2]
+        if kind.startswith("attendance:") and name not in triggers:
+            yield ("casework", "triggers", kind), _unknown("attendance trigger", name, triggers)
+    if work.transfer is not None and work.transfer.to_local_authority_at not in stages:
+        yield (
+            ("casework", "transfer", "to_local_authority_at"),
+            _unknown("stage", work.transfer.to_local_authority_at, stages),
+        )
+    seen: dict[str, int] = {}
+    for index, stage_work in enumerate(work.stage_work):
+        if stage_work.stage not in stages:
+            yield (
+                ("casework", "stage_work", index, "stage"),
+                _unknown("stage", stage_work.stage, stages),
+            )
+        if stage_work.stage in seen:
+            yield (
+                ("casework", "stage_work", index, "stage"),
+                f"stage {stage_work.stage!r} already has its work at "
+                f"casework.stage_work.{seen[stage_work.stage]}",
+            )
+        seen.setdefault(stage_work.stage, index)
+        if stage_work.review_every is not None and stage_work.review_source is None:
+            yield (
+                ("casework", "stage_work", index, "review_source"),
+                "give the source of the review interval (review_source)",
+            )

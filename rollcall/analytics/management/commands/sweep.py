@@ -21,6 +21,7 @@ from rollcall.analytics.source import (
     history_from_database,
 )
 from rollcall.analytics.sweep import sweep_candidates
+from rollcall.casework.services.cases import cases_open_from_worklist
 from rollcall.core import clock
 from rollcall.engine.store import StoreError
 from rollcall.policies import PolicyError, load_profile
@@ -90,6 +91,11 @@ class Command(BaseCommand):
         )
         for urn, count in sorted(result.by_school.items()):
             self.stdout.write(f"  {schools[urn].school.name} (URN {urn}): {count:,} new")
+        cases = cases_open_from_worklist(on=on)
+        self.stdout.write(
+            f"Cases: {cases.opened:,} opened by triggers that open one in the school's policy "
+            f"profile; {cases.skipped:,} not opened (the child already has an open case there)."
+        )
 
     def _check_profiles(self, schools: dict[str, SweepSchool]) -> None:
         """Every school's policy profile must load before anything is found or recorded."""
