@@ -17,12 +17,12 @@ _ROW = re.compile(r"^\| ([^|]+?) \|")
 
 @cache
 def listed_tags() -> frozenset[str]:
-    """The tag of every source docs/sources.md lists."""
+    """The tag of every source docs/sources.md lists (a cell may give two spellings: "A, B")."""
     tags = set()
     for line in SOURCES.read_text(encoding="utf-8").splitlines():
         match = _ROW.match(line)
         if match and match.group(1) != "Tag" and set(match.group(1)) - set("- "):
-            tags.add(match.group(1))
+            tags.update(match.group(1).split(", "))
     return frozenset(tags)
 
 
