@@ -1,6 +1,6 @@
 """LA-year: per-pupil figures and the national threshold for a whole local authority's year.
 
-The reference workload of DESIGN.md (Performance): 250,000 pupils x one academic year (about
+The LA-year workload of docs/benchmarks.md: 250,000 pupils x one academic year (about
 95 million session marks) made by the demo generator, kept in var/bench/la-year.parquet and
 generated only when missing. Each step runs in a fresh process, so its time and peak memory are
 its own:

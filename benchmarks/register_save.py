@@ -6,7 +6,7 @@ their own group's register at once (a barrier starts every round together). Each
 whole register: 30 marks with one N and one late arrival, saved in one transaction with its
 audit event. Before and after each save the thread closes stale connections, as Django does
 around a request. Figures: median, 95th percentile and worst latency in milliseconds, against
-the target of 100 ms at the 95th percentile (DESIGN.md), on SQLite (WAL, a temporary database
+the target of 100 ms at p95 (docs/benchmarks.md), on SQLite (WAL, a temporary database
 migrated fresh) and on PostgreSQL.
 
 BENCH_ROUNDS (default 10) sets how many rounds are timed, after one warm-up round.

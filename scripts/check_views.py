@@ -1,7 +1,7 @@
 """Fail if a view, API or presenter module queries children's records directly.
 
 Reads of pupils, marks, families, chronologies and worklists go through selectors scoped to the
-user's organisation (DESIGN.md); this guard keeps it that way. In an entry-point module
+user's organisation (ADR 0001); this guard keeps it that way. In an entry-point module
 (any module or package under rollcall/ whose name starts with views, api or presenters) it flags:
 
 - ``Model.objects`` (or ``_default_manager`` / ``_base_manager``) for a sensitive model;

@@ -25,7 +25,7 @@ from rollcall.registers.models import Mark
 from rollcall.registers.selectors import OFFICE_ROLES, User, schools_staffed_by
 from rollcall.statutory.years import school_year_start
 
-# Severe absence: missing at least half of possible sessions (DfE; RULES §2.1).
+# Severe absence: missing at least half of possible sessions (DFE-STATS).
 
 
 def follow_up_schools(*, user: User) -> QuerySet[School]:

@@ -33,7 +33,7 @@ from rollcall.demo.world import (
 from rollcall.organisations.calendar import SESSIONS
 
 # N codes this many school days old or newer are still waiting for a reason: inside the
-# 5-school-day limit for replacing N (WTISA; RULES §7.2).
+# 5-school-day limit for replacing N (WTISA).
 PENDING_SCHOOL_DAYS = 4
 CORRECTION_REASONS = {
     "I": "Parent phoned: pupil unwell",

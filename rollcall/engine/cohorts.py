@@ -3,7 +3,7 @@ and child-in-need status, and their combinations, compared with the whole author
 
 The unit is the enrolment (a pupil at a school), as in DfE statistics: a pupil who moved school
 counts once at each school. Persistent-absence rate = persistent-absence enrolments ÷
-enrolments; overall absence rate = absent sessions ÷ possible sessions (RULES §2.1).
+enrolments; overall absence rate = absent sessions ÷ possible sessions (DFE-STATS).
 """
 
 from __future__ import annotations

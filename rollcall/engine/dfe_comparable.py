@@ -1,6 +1,6 @@
 """Persistent and severe absence as DfE publishes them, beside rollcall's monitoring figures.
 
-DfE's statistics (Pupil absence in schools in England, methodology; RULES §2.3) count:
+DfE's statistics (DFE-STATS: Pupil absence in schools in England, methodology) count:
 - per enrolment: a pupil who moved school counts once at each school;
 - only pupils aged 5 to 15 at the start of the academic year, i.e. on its 31 August
   (compulsory school age as the statistics approximate it);

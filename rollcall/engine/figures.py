@@ -1,4 +1,4 @@
-"""Per-pupil and per-enrolment attendance figures (RULES §2; DfE methodology).
+"""Per-pupil and per-enrolment attendance figures (DFE-STATS: DfE methodology).
 
 Possible sessions are those coded present, approved educational activity (AEA), authorised or
 unauthorised; attendance is (present + AEA) / possible; absence is (authorised + unauthorised) /

@@ -1,7 +1,7 @@
 """Attendance at earlier schools, counted towards the national threshold only (ADR 0009).
 
 The 10 school weeks of the national threshold may span schools, a previous school in another
-LA included (RULES §3 item 5; WTISA). A pupil's earlier schools reach rollcall in Common
+LA included (WTISA national framework). A pupil's earlier schools reach rollcall in Common
 Transfer Files as history, not as registers of schools rollcall runs, and a current school's
 figures (attendance, persistent absence) must not change because of them. So the history is a
 matrix of its own, laid under the pupil's rows only where the threshold is counted:

@@ -1,4 +1,4 @@
-"""Statutory and local triggers that turn into work for a school (RULES §3, §7.3, §7.5).
+"""Statutory and local triggers that turn into work for a school (WTISA; REG24 regs 9, 13).
 
 - the national threshold (engine.threshold), and a profile's local variant of it;
 - 10 consecutive school days absent without the school's permission: the LA must be told
@@ -281,7 +281,7 @@ def find_triggers(
         hits.append(TriggerHit(pupil, int(school[pupil]), kind, met_on, detail, provisional))
 
     if law.threshold is not None:
-        # The threshold runs across schools, earlier ones included (RULES §3 item 5).
+        # The threshold runs across schools, earlier ones included (WTISA national framework).
         counted = with_history(matrix, history)
         age = dates_of_birth.school_age(counted) if dates_of_birth else None
         rules = [(NATIONAL_THRESHOLD, ThresholdRule.national(counted, as_of), "")]

@@ -14,8 +14,8 @@ class SourceDocument(Part):
     title: Text
     # The tag used in this profile's citations, e.g. "SEF" in "SEF §6.8".
     tag: Text
-    # The seed's file name when the document is one of the five seed procedures (docs/sources.md).
-    seed: Text | None = None
+    # Who issued it: the council, trust or department.
+    publisher: Text | None = None
     # ISO date, or year-month / year when the document gives no day; None when undated.
     date: PartialDate | None = None
     note: Text | None = None

@@ -81,7 +81,7 @@ class NoticeToImprove(Part):
 
 
 class DeemedReceipt(Part):
-    """When a posted penalty notice counts as received (RULES §4.3, §10.4)."""
+    """When a posted penalty notice counts as received (LA-CoC: Lincolnshire, Plymouth)."""
 
     counting: Literal["working_days", "calendar_days"] = "working_days"
     days_after_posting: PositiveInt = 2
@@ -89,7 +89,7 @@ class DeemedReceipt(Part):
 
 
 class ThreeYearLimit(Part):
-    """How the 'no third notice within three years' bar is read (RULES §4.2, §10.5).
+    """How the 'no third notice within three years' bar is read (PNR as amended; WTISA).
 
     ``regulations``: two notices already issued in the three years ending on the
     proposed issue date. ``guidance``: three years running from the first notice's

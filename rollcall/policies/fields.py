@@ -50,12 +50,12 @@ _SECONDARY = re.compile(r"\bRULES\b")
 
 
 def _primary_source(value: str) -> str:
-    # RULES.md restates the law for the project; a profile cites what it restates.
+    # A restatement of the law is not a source: a profile cites the provision itself.
     if _SECONDARY.search(value):
         raise PydanticCustomError(
             "citation",
             "cite the seed section or the Act, regulation or guidance paragraph itself, "
-            "not RULES.md, got {got}",
+            "not a restatement of it, got {got}",
             {"got": repr(value)},
         )
     return value

@@ -13,7 +13,7 @@ from rollcall.policies.periods import Period
 
 
 class RegisterClosing(Part):
-    """When the register closes: arrivals before are L, after are U (RULES §7.2)."""
+    """When the register closes: arrivals before are L, after are U (WTISA)."""
 
     minutes: PositiveInt
     measured_from: Literal["registration_opens", "session_start"]

@@ -359,7 +359,7 @@ def n_codes_outstanding(
     profile: PolicyProfile | None = None,
 ) -> list[OutstandingN]:
     """Every mark at the school still coded N, oldest first, with the date by which it must be
-    replaced: n_code_correction school days after the session (WTISA; RULES §7.2), counted
+    replaced: n_code_correction school days after the session (WTISA), counted
     from the day after the mark unless the school's policy profile counts the mark's own day
     (``registers.n_code_deadline``). ``profile``: the school's own when not given."""
     if profile is None:

@@ -2,7 +2,7 @@
 
 The same letter has meant different things in different years (J was an approved educational
 activity until 18 Aug 2024; X meant Covid absence from Sep 2020 to Mar 2022), so a code is only
-meaningful together with a date. RULES §1.2, §1.3.
+meaningful together with a date. REG24 reg 10; REG06; DfE code guidance 2009 and 2016.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rollcall.statutory.base import (
 
 
 class Category(StrEnum):
-    """How DfE statistics treat a session with this code (RULES §2.1, §2.2)."""
+    """How DfE statistics treat a session with this code (DFE-STATS)."""
 
     PRESENT = "present"
     AEA = "aea"  # approved educational activity: counts as attendance
@@ -91,18 +91,18 @@ class AttendanceCode(StatutoryModel):
         if self.legacy != (self.in_force_to is not None):
             raise ValueError("'legacy' must be true exactly when the entry has a 'to' date")
         if self.counts_for_threshold and self.category is not Category.UNAUTHORISED:
-            # RULES §3 item 2: authorised absence never counts toward the threshold.
+            # WTISA national framework: authorised absence never counts toward the threshold.
             raise ValueError("only unauthorised codes can count toward the threshold")
         return self
 
     @property
     def is_possible(self) -> bool:
-        """A possible session: in the denominator of attendance figures (RULES §2.1)."""
+        """A possible session: in the denominator of attendance figures (DFE-STATS)."""
         return self.category is not Category.NOT_COUNTED
 
     @property
     def is_attendance(self) -> bool:
-        """Present or approved educational activity: counts as attending (RULES §2.1)."""
+        """Present or approved educational activity: counts as attending (DFE-STATS)."""
         return self.category in (Category.PRESENT, Category.AEA)
 
     def in_force_on(self, on: date) -> bool:

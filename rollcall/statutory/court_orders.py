@@ -1,4 +1,7 @@
-"""Periods set by law for court orders and prosecutions (RULES §4.7, §5.2-§5.4)."""
+"""Periods set by law for court orders and prosecutions.
+
+CA89 Sch 3; EA96 s437-s443, s447; CDA98 s8-s9; MCA80 s127.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The statutory defences to the EA96 s444 offences and the codes that evidence them (RULES §5.5).
+"""The statutory defences to the EA96 s444 offences and the codes that evidence them (as listed in
+ESX 'Statutory Defences').
 
 Sessions coded with a defence code (Y1, Y7, Q ...) must never be converted to unauthorised
 codes (ESX "Statutory Defences").

@@ -37,7 +37,7 @@ class Law:
     offences: tuple[Offence, ...] = ()
 
     def defences_for(self, code: str) -> tuple[Defence, ...]:
-        """The statutory defences a session with `code` may evidence (RULES §5.5)."""
+        """The statutory defences a session with `code` may evidence (EA96 s444)."""
         return tuple(defence for defence in self.defences if code in defence.codes)
 
 

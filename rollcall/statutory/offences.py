@@ -1,5 +1,5 @@
 """The school-attendance offences, as dated data: what must be proved, the defences, the most a
-court may impose (EA96 s443, s444; CA89 Sch 3 para 18; RULES §5.3, §5.5).
+court may impose (EA96 s443, s444; CA89 Sch 3 para 18).
 """
 
 from __future__ import annotations

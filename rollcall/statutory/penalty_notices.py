@@ -1,4 +1,4 @@
-"""Penalty-notice amounts, periods and the two-notice limit, as dated data (RULES §4)."""
+"""Penalty-notice amounts, periods and the two-notice limit, as dated data (PNR; WTISA)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class Charge(StatutoryModel):
 
 
 class LimitReading(StrEnum):
-    """How to read 'within 3 years' (RULES §10 item 5). They differ only on the anniversary day."""
+    """How to read 'within 3 years' (PNR as amended by SI 2024/210; WTISA). They differ only on the
+    anniversary day.
+    """
 
     # PNR as amended 2024: the period of three years ending with the proposed issue date.
     PERIOD_ENDING_WITH_ISSUE_DATE = "period_ending_with_issue_date"
@@ -52,7 +54,7 @@ class LimitReading(StrEnum):
 
 
 class EarlierNoticeOutcome(StatutoryModel):
-    """One row of the WTISA table of which earlier notices count toward the limit (RULES §4.2)."""
+    """One row of the WTISA table of earlier notices that count (LA-CoC Manchester §4.3)."""
 
     outcome: Text
     counts: Annotated[bool, Strict()]
@@ -78,7 +80,7 @@ class NoticeLimit(StatutoryModel):
 
 
 class DeemedReceipt(StatutoryModel):
-    """When a posted notice counts as received (RULES §4.3, §10 item 4). A profile may choose."""
+    """When a posted notice counts as received (LA-CoC). A profile may choose."""
 
     default: Duration
     alternatives: tuple[Duration, ...] = ()
@@ -86,7 +88,7 @@ class DeemedReceipt(StatutoryModel):
 
 
 class NoticeToImprovePeriod(StatutoryModel):
-    """WTISA: an improvement period between 3 and 6 weeks; each LA fixes one value (RULES §4.6)."""
+    """WTISA: an improvement period between 3 and 6 weeks; each LA fixes one value (LA-CoC)."""
 
     shortest: Duration
     longest: Duration
@@ -122,7 +124,7 @@ def limit_period_start(proposed_issue: date, reading: LimitReading, years: int =
 
     An earlier notice to the same parent for the same pupil counts when it was issued on or
     after this date (and on or before `proposed_issue`). The clock runs from issue dates, not
-    offence or payment dates (RULES §4.2).
+    offence or payment dates (PNR as amended by SI 2024/210; LA-CoC Buckinghamshire).
     """
     require_date(proposed_issue, "proposed_issue")
     same_day_years_before = _years_before(proposed_issue, years)

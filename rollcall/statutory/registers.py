@@ -1,4 +1,4 @@
-"""Schools' register duties that are a number of minutes, days or years (RULES §7)."""
+"""Schools' register duties that are a number of minutes, days or years (REG24; WTISA)."""
 
 from __future__ import annotations
 

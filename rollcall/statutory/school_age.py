@@ -1,4 +1,4 @@
-"""Compulsory school age: when it starts and ends for a child (EA96 s8; CSAO; RULES §6)."""
+"""Compulsory school age: when it starts and ends for a child (EA96 s8; CSAO)."""
 
 from __future__ import annotations
 
@@ -83,14 +83,14 @@ def _birthday(date_of_birth: date, age: int, rules: SchoolAgeRules) -> date:
     """The day a child reaches `age`; a 29 Feb child has its birthday on 1 Mar in common years."""
     year = date_of_birth.year + age
     if (date_of_birth.month, date_of_birth.day) == (2, 29) and not calendar.isleap(year):
-        return rules.leap_day_birthday.in_year(year)  # RULES §6.1
+        return rules.leap_day_birthday.in_year(year)  # rollcall's reading
     return date_of_birth.replace(year=year)
 
 
 def compulsory_school_age_start(date_of_birth: date) -> date:
     """First day of compulsory school age: the first prescribed day on or after the 5th birthday.
 
-    EA96 s8(2); CSAO 1998 (31 Mar, 31 Aug, 31 Dec); RULES §6.1.
+    EA96 s8(2); CSAO 1998 (31 Mar, 31 Aug, 31 Dec).
     """
     require_date(date_of_birth, "date_of_birth")
     born_under = _rules_for(date_of_birth)
@@ -115,7 +115,7 @@ def school_leaving_date(year: int) -> date:
 def compulsory_school_age_end(date_of_birth: date, autumn_term_start: date | None = None) -> date:
     """Last day of compulsory school age (it ends at the end of this school leaving date).
 
-    EA96 s8(3)-(4) read literally (RULES §6.2): with Y the year of the 16th birthday,
+    EA96 s8(3)-(4) and s579(1) read literally: with Y the year of the 16th birthday,
     (a) a birthday after Y's leaving date but before the next school year starts, or
     (b) a birthday on Y's leaving date -> Y's leaving date;
     (c) otherwise the first leaving date after the birthday.

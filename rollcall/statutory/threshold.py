@@ -1,4 +1,4 @@
-"""The national threshold for considering a penalty notice (RULES §3), as dated data.
+"""The national threshold for considering a penalty notice (WTISA), as dated data.
 
 This module only describes the rule; counting sessions in rolling windows is the engine's job.
 """
@@ -11,7 +11,7 @@ from rollcall.statutory.base import Count, Era, StatutoryModel, StrictDate, Text
 
 
 class SchoolWeekRule(StatutoryModel):
-    """Which weeks count as school weeks when the 10-week window is measured (RULES §3 item 3)."""
+    """Which weeks count as school weeks when the 10-week window is measured (WTISA)."""
 
     definition: Text
     # A week whose every session carries one of these codes is not a school week: `#` by WTISA;
@@ -21,7 +21,7 @@ class SchoolWeekRule(StatutoryModel):
 
 
 class Transition(StatutoryModel):
-    """The framework's 'clocks reset' on 19 Aug 2024 (RULES §3, Transition)."""
+    """The framework's 'clocks reset' on 19 Aug 2024 (ESX 'Transition arrangements')."""
 
     reset_on: StrictDate
     # rollcall's decision: no window combines sessions from before and after reset_on.
@@ -36,7 +36,7 @@ class ThresholdRules(Era):
     sessions: Count = Field(gt=0)
     school_weeks: Count = Field(gt=0)
     codes: tuple[Text, ...] = Field(min_length=1)
-    # RULES §10 item 2: N counts, but only until it is recoded (within 5 school days).
+    # WTISA: N counts, but only until it is recoded (within 5 school days).
     provisional_codes: tuple[Text, ...] = ()
     provisional_note: Text | None = None
     school_week: SchoolWeekRule

@@ -62,7 +62,7 @@ class EarlierSchoolAttendance(AppendOnlyModel):
     """A pupil's attendance at an earlier school, as one CTF `YearData` gave it: the school
     (named by LA and establishment number, since it is usually not one rollcall keeps registers
     for), the totals and the marks. It is the pupil's history, not a register: it counts only
-    towards the national threshold, which runs across schools (RULES §3 item 5; ADR 0009)."""
+    towards the national threshold, which runs across schools (WTISA; ADR 0009)."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")

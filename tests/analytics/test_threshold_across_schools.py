@@ -1,4 +1,4 @@
-"""The national threshold counts a pupil's previous school, known from a CTF (RULES §3 item 5).
+"""The national threshold counts a pupil's previous school, known from a CTF (WTISA).
 
 A pupil leaves Riverside Primary School (another LA, not in rollcall) after a week with 6
 unauthorised sessions (Mon 6 to Wed 8 January 2025, N twice a day), and is admitted here on

@@ -1,4 +1,4 @@
-"""The threshold on the pupil page and in the sweep, in scenarios worked out by hand (RULES §3).
+"""The threshold on the pupil page and in the sweep, in scenarios worked out by hand (WTISA).
 
 School weeks of 2024/25 used below (tests.factories terms): autumn 2 ends Fri 20 Dec 2024;
 spring 1 runs Mon 6 Jan to Fri 14 Feb 2025; half-term 17-21 Feb; spring 2 from Mon 24 Feb.

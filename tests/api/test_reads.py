@@ -141,7 +141,7 @@ def test_figures_count_sessions_by_category(officer_api, pupil, week_of_marks):
 
 
 def test_figures_use_the_meaning_a_code_had_on_its_date(officer, school, pupil):
-    # J was an approved educational activity until 18 August 2024 (RULES §1.3).
+    # J was an approved educational activity until 18 August 2024 (REG06).
     marks = [
         MarkInput(upn=pupil.upn, date=dt.date(2024, 1, 15), session="AM", code="J"),
         MarkInput(upn=pupil.upn, date=dt.date(2025, 1, 13), session="AM", code="J1"),

@@ -9,7 +9,7 @@ the real `.venv/bin/rollcall` in a new process, and checks it answers as the run
 Expected values in the tests are worked out by hand, with the arithmetic in comments, from the
 codes and their categories (REG24 reg 10; DFE-STATS), DfE's attendance and absence rates
 (DFE-STATS methodology) and the national threshold (WTISA national framework); docs/sources.md
-gives their full titles (RULES §1.2, §2.1, §3).
+gives their full titles.
 
 Register notation used by the builders: a string of space-separated codes laid on consecutive
 weekday sessions (Mon AM, Mon PM, Tue AM, ...). "." is a present mark: `/` in the morning and

@@ -1,4 +1,4 @@
-"""Statistical category of every code in force from 19 August 2024 (RULES §1.2, §2.1-2.2).
+"""Statistical category of every code in force from 19 August 2024 (REG24 reg 10; DFE-STATS).
 
 Possible sessions = present + AEA + authorised + unauthorised; not-counted codes are left out of
 both the numerator and the denominator. Attendance = (present + AEA) / possible, absence =
@@ -143,7 +143,7 @@ def test_code_falls_in_its_statistical_category(one_code_each, code):
 )
 def test_late_counts_are_l_and_u(one_code_each, code, before_close, after_close):
     # late_before_close_sessions counts L (a present code), late_after_close_sessions counts U
-    # (an unauthorised code): RULES §1.2 "DfE late_sessions = L + U".
+    # (an unauthorised code): DFE-STATS late_sessions = L + U.
     expected = expect(
         late_before_close_sessions=before_close, late_after_close_sessions=after_close
     )

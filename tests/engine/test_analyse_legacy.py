@@ -1,5 +1,5 @@
-"""Legacy codes keep the meaning they had on their date (RULES §1.3), and absences before
-19 August 2024 never count toward the national threshold (RULES §3, Transition)."""
+"""Legacy codes keep the meaning they had on their date (REG06; DfE code guidance), and absences
+before 19 August 2024 never count toward the national threshold (ESX 'Transition arrangements')."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """--from/--to restrict the session counts but not the threshold fields; pupils registered at
 two schools (dual registration, movers) get one record summing both; school weeks are the
-pupil's own (RULES §2, §3)."""
+pupil's own (DFE-STATS; WTISA national framework)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ ABSENT, PRESENT_ALL = pupil(1), pupil(2)
 def _marks(tmp_path):
     first, second = mondays("2025-03-03", 2)
     # ABSENT: a present week, then 10 G: 20 possible, 10 unauthorised -> 50.00 %, PA and SA,
-    #   threshold met Fri 14 Mar 2025 PM (10 unauthorised sessions in the window, RULES.md §3).
+    #   threshold met Fri 14 Mar 2025 PM (10 unauthorised sessions in the window, WTISA).
     # PRESENT_ALL: two present weeks: 20 possible, 100.00 %, nothing met.
     rows = week(first, upn=ABSENT) + week(second, ["G"] * 10, upn=ABSENT)
     rows += week(first, upn=PRESENT_ALL) + week(second, upn=PRESENT_ALL)

@@ -1,5 +1,5 @@
 """Attendance and absence rates to 2 dp, and the persistent / severe absence boundaries
-(RULES §2.1: PA is absence >= 10 % of possible sessions, SA is absence >= 50 %).
+(DFE-STATS: PA is absence >= 10 % of possible sessions, SA is absence >= 50 %).
 
 Absences here are authorised illness (I) so that the national threshold stays out of the way;
 every register starts on Monday 13 Jan 2025 and runs on weekday sessions.
@@ -45,7 +45,7 @@ RATES = [
     (9, 91, "9.89", "90.11", False, False),
     # just under, rounding to 9.90: 10/101 = 9.90099...% -> 9.90; 91/101 = 90.0990...% -> 90.10
     (10, 101, "9.90", "90.10", False, False),
-    # SA boundary: exactly 50 % is severe absence (DfE >= 50 %, RULES §2.1 / §10 item 11)
+    # SA boundary: exactly 50 % is severe absence (DFE-STATS: >= 50 %)
     # 5/10 = 50.00 %
     (5, 10, "50.00", "50.00", True, True),
     # 49/99 = 49.4949...% -> 49.49; 50/99 = 50.5050...% -> 50.51; SA false

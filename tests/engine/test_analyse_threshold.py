@@ -1,4 +1,4 @@
-"""The national threshold (RULES §3): 10 sessions coded G, N, O or U within a rolling period of
+"""The national threshold (WTISA): 10 sessions coded G, N, O or U within a rolling period of
 10 school weeks. A school week is a Monday-Sunday week with at least one session held for the
 pupil (a week of no marks, only #, or only Y4 is skipped). The threshold is met at the first
 session at which the count of qualifying sessions in the 10 school weeks ending with that
@@ -61,7 +61,7 @@ GAP_WEEK = {
     "half-term, no marks": (None, "2025-03-17", "AM", 10),
     # All # (planned closure): not a school week -> the same as half-term.
     "all #": ("# # # # # # # # # #", "2025-03-17", "AM", 10),
-    # All Y4 (unexpected whole-school closure): not a school week (RULES §3) -> met.
+    # All Y4 (unexpected whole-school closure): not a school week (rollcall's reading) -> met.
     "all Y4": ("Y4 Y4 Y4 Y4 Y4 Y4 Y4 Y4 Y4 Y4", "2025-03-17", "AM", 10),
     # A mix of # and Y4: still no session held -> met.
     "# and Y4": ("# # # # # # Y4 Y4 Y4 Y4", "2025-03-17", "AM", 10),
@@ -148,7 +148,7 @@ def _dfe_summer_then_autumn(upn):
     return rows
 
 
-# DfE's own illustrations (RULES §3 item 8): (register, met on, session, unauthorised, U count)
+# DfE's own illustrations (WTISA): (register, met on, session, unauthorised, U count)
 DFE_ILLUSTRATIONS = {
     "4 holiday + 6 after register closed": (_dfe_four_holiday_six_late, "2025-03-12", "AM", 6),
     "10 holiday sessions in one week": (_dfe_ten_in_one_week, "2025-03-14", "PM", 0),

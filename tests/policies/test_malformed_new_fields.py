@@ -95,18 +95,18 @@ def test_it_rejects_a_superseded_rule_quoting_a_seed_the_profile_does_not_cite(
     )
 
 
-def test_it_rejects_a_citation_of_rules_md_instead_of_the_source(tmp_path: Path) -> None:
+def test_it_rejects_a_citation_of_a_restatement_instead_of_the_source(tmp_path: Path) -> None:
     path = write(tmp_path, "secondary", SUPERSEDED.format(seed_source="TST §4", year=2024))
     path.write_text(
         path.read_text(encoding="utf-8").replace(
-            "PNR reg 4 as amended by SI 2024/210", '"RULES §4.1"'
+            "PNR reg 4 as amended by SI 2024/210", '"RULES 4.1"'
         ),
         encoding="utf-8",
     )
 
     assert error_for(path) == (
         "secondary.yaml: superseded.0.source: cite the seed section or the Act, regulation or "
-        "guidance paragraph itself, not RULES.md, got 'RULES §4.1' (line 13)"
+        "guidance paragraph itself, not a restatement of it, got 'RULES 4.1' (line 13)"
     )
 
 

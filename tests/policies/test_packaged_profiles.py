@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from datetime import date
@@ -17,6 +16,7 @@ from rollcall.policies import (
 )
 from rollcall.policies.loading import PACKAGED_DIR
 from rollcall.policies.periods import Period
+from tests.citations import listed_tags
 
 EXPECTED = [
     "national",
@@ -56,13 +56,21 @@ def test_load_profile_is_cached() -> None:
 
 
 @pytest.mark.parametrize("key", EXPECTED[1:])
-def test_local_profiles_are_based_on_national_and_cite_their_seed(key: str) -> None:
+def test_local_profiles_are_based_on_national_and_name_the_document_they_implement(
+    key: str,
+) -> None:
     profile = load_profile(key)
 
     assert profile.based_on == "national"
-    seeds = [source.seed for source in profile.sources if source.seed]
-    assert len(seeds) == 1
-    assert re.fullmatch(r"00[0-4]_[0-9a-f]{16}\.txt", seeds[0])
+    (document,) = profile.sources
+    assert document.title and document.publisher
+    assert document.tag in listed_tags()
+
+
+@pytest.mark.parametrize("key", EXPECTED)
+def test_every_source_a_profile_cites_is_listed_in_the_sources_page(key: str) -> None:
+    for source in load_profile(key).sources:
+        assert source.tag in listed_tags(), f"{key}: {source.tag} is not in docs/sources.md"
 
 
 def test_national_defaults() -> None:
@@ -282,7 +290,7 @@ def test_every_profile_counts_the_n_deadline_from_the_day_after_the_mark(key: st
     assert "Working together to improve school attendance" in " ".join(deadline.source.split())
 
 
-def test_no_packaged_value_cites_rules_md_instead_of_its_source() -> None:
+def test_no_packaged_value_cites_a_restatement_instead_of_its_source() -> None:
     for path in PACKAGED_DIR.glob("*.yaml"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "source:" in line:

@@ -68,7 +68,7 @@ def test_an_arrival_time_uses_the_afternoon_register_times_in_the_afternoon(grou
 
 
 def test_an_arrival_time_does_not_override_another_chosen_code(group, pupils, teacher):
-    # A pupil back from a medical appointment keeps M (RULES §7.2: unless another code applies).
+    # A pupil back from a medical appointment keeps M (WTISA: U unless another code applies).
     take(group, pupils, teacher, {pupils[0]: "M"}, arrivals={pupils[0]: dt.time(10, 30)})
     assert codes_saved(pupils[:1]) == ["M"]
 

@@ -1,4 +1,4 @@
-"""Attendance codes by date: RULES §1.2, §1.3, §2.2."""
+"""Attendance codes by date (REG24 reg 10; REG06; DfE code guidance; DFE-STATS)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rollcall.statutory import (
     code_on,
     codes_on,
 )
+from tests.citations import citation_parts, unlisted
 
 AFTER_2024 = date(2025, 1, 15)
 BEFORE_2024 = date(2024, 1, 15)
@@ -30,7 +31,7 @@ def categories_on(day: date) -> dict[Category, set[str]]:
 
 
 def test_2024_categories_are_exactly_those_of_dfe_statistics() -> None:
-    # RULES §2.2, checked arithmetically against DfE's published year-to-date file.
+    # DFE-STATS, checked arithmetically against DfE's published year-to-date file.
     assert categories_on(AFTER_2024) == {
         Category.PRESENT: {"/", "\\", "L"},
         Category.AEA: {"K", "V", "P", "W", "B"},
@@ -58,7 +59,7 @@ def test_pre_2024_categories_follow_the_legacy_table() -> None:
         ("H", BEFORE_2024, Category.AUTHORISED),
         ("L", AFTER_2024, Category.PRESENT),
         ("D", AFTER_2024, Category.NOT_COUNTED),
-        ("Q", AFTER_2024, Category.NOT_COUNTED),  # RULES §10 item 1
+        ("Q", AFTER_2024, Category.NOT_COUNTED),  # DFE-STATS groups Q with D, Y1-Y7, Z and #
         ("X", date(2021, 1, 4), Category.NOT_COUNTED),  # Covid meaning, still not counted
     ],
 )
@@ -150,9 +151,10 @@ def test_history_is_oldest_first_and_eras_do_not_touch() -> None:
             assert earlier.in_force_to < later.in_force_from
 
 
-def test_every_entry_cites_its_source_and_says_what_it_means() -> None:
+def test_every_entry_cites_listed_sources_and_says_what_it_means() -> None:
     for entry in all_code_eras():
-        assert "RULES §" in entry.citation, entry
+        assert citation_parts(entry.citation), entry
+        assert not unlisted(entry.citation), f"{entry.code} from {entry.in_force_from}"
         assert entry.meaning.strip() and len(entry.meaning) <= 70
         assert entry.legacy == (entry.in_force_to is not None)
 

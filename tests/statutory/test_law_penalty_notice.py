@@ -1,6 +1,6 @@
 """`rollcall law penalty-notice`: may it be issued, how much, which earlier notices count.
 
-The limit as the regulations read it (PNR as amended by SI 2024/210; RULES §4.2): no notice
+The limit as the regulations read it (PNR as amended by SI 2024/210): no notice
 where two counting notices were issued in the three years ending with the new issue date.
 """
 

@@ -1,7 +1,7 @@
 """`rollcall law receipt`: deemed receipt, the 21 and 28 days, and when proceedings may start.
 
 The periods begin with the day of receipt (PNR reg 4 as amended by SI 2024/210); a posted notice
-is received on the second working day after posting (RULES §4.3), bank holidays excluded.
+is received on the second working day after posting (LA-CoC Lincolnshire), bank holidays excluded.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_before_september_2013_the_periods_were_28_and_42_days() -> None:
 
 
 def test_a_profile_may_count_calendar_days_after_posting() -> None:
-    # Plymouth's reading (RULES §10 item 4): two calendar days, bank holidays or not.
+    # Plymouth's reading (LA-CoC): two calendar days, bank holidays or not.
     rule = DeemedReceiptRule(counting="calendar_days", days_after_posting=2)
     answer = receipt_answer(served_on=date(2025, 4, 17), served_by=ServedBy.POST, rule=rule)
     assert answer.received_on == date(2025, 4, 19)

@@ -1,4 +1,4 @@
-"""Which earlier notices fall in the 3-year limit period (RULES §4.2, §10 item 5)."""
+"""Which earlier notices fall in the 3-year limit period (PNR as amended by SI 2024/210; WTISA)."""
 
 from __future__ import annotations
 

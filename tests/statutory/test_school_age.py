@@ -1,4 +1,4 @@
-"""Compulsory school age: start and end (EA96 s8; CSAO; RULES §6)."""
+"""Compulsory school age: start and end (EA96 s8; CSAO)."""
 
 from __future__ import annotations
 

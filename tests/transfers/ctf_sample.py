@@ -1,4 +1,4 @@
-"""A Common Transfer File written by hand from the structure in RULES §8.1, for tests.
+"""A Common Transfer File written by hand from the structure in docs/ctf.md, for tests.
 
 Two pupils leave Riverside Primary School (LA 888, another authority) for a school in rollcall.
 Everyone in it is made up.

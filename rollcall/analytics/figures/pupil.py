@@ -2,7 +2,7 @@
 
 Figures and marks come from the schools the reader may see. The national threshold is the
 pupil's, counted over every school they attended, because the law counts it that way
-(RULES §3.5: the window spans schools); the page says when sessions elsewhere were counted.
+(WTISA: the window spans schools); the page says when sessions elsewhere were counted.
 """
 
 from __future__ import annotations

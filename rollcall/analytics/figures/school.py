@@ -2,7 +2,7 @@
 
 Session counts are the pupil's enrolment at this school (the DfE unit for persistent absence).
 The national threshold, continuous absence and uncorrected N are the pupil's, over every
-school: the law counts the threshold across schools (RULES §3.5) and a dual-registered pupil's
+school: the law counts the threshold across schools (WTISA) and a dual-registered pupil's
 day is only a whole day's absence if they missed both places.
 """
 

@@ -1,4 +1,4 @@
-"""When the national threshold was met on or after a date (RULES §3; WTISA).
+"""When the national threshold was met on or after a date (WTISA national framework).
 
 A pupil who met the threshold in an earlier school year can meet it again, and that is the
 time the school must consider now: engine.threshold finds the first session on or after

@@ -88,7 +88,7 @@ def arrival_code(*, school: School, session: str, arrived_at: dt.time) -> tuple[
     """The code for a pupil who arrived at `arrived_at`, and minutes after the register opened.
 
     Arriving by the time the register closes is L (present); after it, U (unauthorised):
-    WTISA; RULES §7.2. Arriving before the register opened is simply present.
+    WTISA. Arriving before the register opened is simply present.
     """
     opens, closes = register_times(school, session)
     if arrived_at <= opens:

@@ -1,5 +1,5 @@
 """`rollcall law penalty-notice`: may a notice be issued, what it costs, which earlier notices
-count (EA96 s444A; EIA 2006 s105; PNR as amended by SI 2024/210; RULES §4.1-§4.2).
+count (EA96 s444A; EIA 2006 s105; PNR as amended by SI 2024/210; WTISA).
 
 The limit, read as the regulations read it: no notice where two counting notices were issued to
 the same parent for the same child in the period of three years ending with the new notice's
@@ -100,7 +100,7 @@ def _amount(payment_pence: int, within_days: int) -> Amount:
 def read_earlier(
     notice: EarlierNotice, period_start: date | None, limit_applies: bool
 ) -> EarlierNoticeReading:
-    """Whether one earlier notice counts toward the limit, and why (RULES §4.2)."""
+    """Whether one earlier notice counts toward the limit, and why (the WTISA table; ESX)."""
 
     def reading(counts: bool, reason: str) -> EarlierNoticeReading:
         return EarlierNoticeReading(
@@ -119,7 +119,7 @@ def read_earlier(
     if notice.outcome is Outcome.WITHDRAWN:
         return reading(False, "withdrawn: does not count")
     if notice.outcome is Outcome.ACQUITTED:
-        return reading(False, "parent acquitted: does not count (RULES §10 item 6, unverified)")
+        return reading(False, "parent acquitted: does not count (inferred from WTISA, unverified)")
     assert period_start is not None
     if notice.issued_on < period_start:
         return reading(False, f"issued before the three-year period began on {period_start}")
@@ -197,7 +197,7 @@ def penalty_notice_answer(
                 f"the child was not of compulsory school age throughout the offence{remains}"
                 " (EA96 s444A, s8)"
             )
-            sources.append(Source("EA96 s8, s444A(1); RULES §4.5, §6"))
+            sources.append(Source("EA96 s8, s444A(1)"))
     may_issue = not reasons
     return PenaltyNoticeAnswer(
         may_issue=may_issue,

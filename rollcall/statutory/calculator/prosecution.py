@@ -1,4 +1,4 @@
-"""`rollcall law prosecution`: the last day to lay an information (MCA80 s127; RULES §4.7).
+"""`rollcall law prosecution`: the last day to lay an information (MCA80 s127).
 
 Six calendar months "from the time when the offence was committed": the day itself is excluded
 and the period ends on the corresponding date six months later, or on the last day of that
@@ -38,7 +38,7 @@ def prosecution_answer(
     offence_from: date,
     offence_to: date,
     counted_from: CountedFrom = "offence",
-    local_source: str = "MCA80 s127 (RULES §4.7)",
+    local_source: str = "MCA80 s127",
     first_absence: date | None = None,
 ) -> ProsecutionAnswer:
     if offence_from > offence_to:

@@ -3,7 +3,8 @@
 PNR reg 4 as amended: the 21 and 28 days are periods "beginning with the date on which the
 notice is received" (SI 2024/210 reg 4), so the day of receipt is day 1. Proceedings may not
 start until the payment period has ended (PNR reg 7). A posted notice is deemed received on the
-second working day after posting unless the profile chooses calendar days (RULES §4.3, §10.4).
+second working day after posting unless the profile chooses calendar days (LA-CoC: Lincolnshire's
+second working day, Plymouth's two calendar days).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class ServedBy(StrEnum):
 class DeemedReceiptRule:
     counting: Counting = "working_days"
     days_after_posting: int = 2
-    source: str = "RULES §4.3, §10 item 4 (Lincolnshire CoC; rollcall's default)"
+    source: str = "LA-CoC (Lincolnshire: the second working day after posting; rollcall's default)"
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def receipt_answer(
         sources=(
             Source(rule.source),
             Source(charge.citation, notices.verified),
-            Source("PNR reg 7 (no proceedings before the payment period ends); RULES §4.3"),
+            Source("PNR reg 7 (no proceedings before the payment period ends)"),
         ),
     )
 

@@ -24,7 +24,7 @@ class SchoolAgeAnswer:
 def school_age_answer(
     date_of_birth: date, autumn_term_starts: date | None = None
 ) -> SchoolAgeAnswer:
-    """EA96 s8(2)-(4), s579; CSAO 1998; School Leaving Date Order 1997 (RULES §6)."""
+    """EA96 s8(2)-(4), s579(1); CSAO (the 1998 and 1997 Orders)."""
     return SchoolAgeAnswer(
         date_of_birth=date_of_birth,
         starts_on=compulsory_school_age_start(date_of_birth),
@@ -33,12 +33,11 @@ def school_age_answer(
         sources=(
             Source(
                 "EA96 s8(2); Education (Start of Compulsory School Age) Order 1998: the first of "
-                "31 March, 31 August, 31 December on or after the 5th birthday (RULES §6.1)"
+                "31 March, 31 August, 31 December on or after the 5th birthday"
             ),
             Source(
                 "EA96 s8(3)-(4); Education (School Leaving Date) Order 1997 (last Friday in "
-                "June); EA96 s579 (the school year begins with the first term after July) "
-                "(RULES §6.2, §10 item 14)"
+                "June); EA96 s579(1) (the school year begins with the first term after July)"
             ),
         ),
     )

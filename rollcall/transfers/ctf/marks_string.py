@@ -1,4 +1,4 @@
-"""The CTF `AttendanceMarks` string (RULES §8.1; decisions in docs/adr/0005).
+"""The CTF `AttendanceMarks` string (structure and sources in docs/ctf.md; decisions in ADR 0005).
 
 The string starts on `AttendanceStartDate` and holds two sessions for every calendar date,
 morning then afternoon, weekends and holidays included. `#` is a session the pupil did not have
@@ -10,7 +10,7 @@ attendance code in force that day.
 Two-character codes (C1, C2, J1, Y1-Y7 since 19 Aug 2024) are written as their two characters.
 That cannot be ambiguous: no code is a lone digit, so a letter followed by a digit is always
 one two-character code. This is rollcall's convention pending the DfE CTF 25 specification
-(RULES §10.13); a reader that assumes one character per session would misread such a string,
+(not yet read); a reader that assumes one character per session would misread such a string,
 and the SessionsPossible totals written alongside let an importer notice that.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rollcall import statutory
 
 NO_SESSION = "#"
-NO_MARK = "-"  # a session held without a mark recorded (MIS files write it; RULES §1.3)
+NO_MARK = "-"  # a session held without a mark recorded (MIS files write it; not a national code)
 SESSIONS = ("AM", "PM")
 TOTALS = ("possible", "attended", "authorised", "unauthorised")
 
@@ -133,7 +133,7 @@ def unmarked_sessions(text: str) -> int:
 
 def session_totals(marks: Iterable[tuple[dt.date, str]]) -> dict[str, int]:
     """Sessions possible, attended, authorised and unauthorised from (date, code) marks, by
-    each code's statistical category on its own date (RULES §2.1). The CTF's
+    each code's statistical category on its own date (DFE-STATS). The CTF's
     SessionsPossible, SessionsAttended, SessionsAuthorised and SessionsUnauthorised."""
     counts = dict.fromkeys(TOTALS, 0)
     for day, code in marks:

@@ -1,4 +1,4 @@
-"""Reading a CTF into plain data, checking every element rollcall uses (RULES §8.1).
+"""Reading a CTF into plain data, checking every element rollcall uses (docs/ctf.md).
 
 Nothing here touches the database. Every problem names the element by an XPath-like path and
 its line, and the whole file is refused if there is any.

@@ -1,4 +1,4 @@
-"""Writing a CTF with pupils' details, contacts and attendance (RULES §8.1, docs/ctf.md)."""
+"""Writing a CTF with pupils' details, contacts and attendance (docs/ctf.md)."""
 
 from __future__ import annotations
 
