@@ -34,6 +34,7 @@ def follow_up_schools(*, user: User) -> QuerySet[School]:
 class AbsenceSoFar:
     possible: int
     absent: int
+    before: dt.date  # the day being chased: the measures in force then
 
     @property
     def percent(self) -> float:
@@ -41,7 +42,7 @@ class AbsenceSoFar:
 
     @property
     def severe(self) -> bool:
-        return severe_absence(absent=self.absent, possible=self.possible)
+        return severe_absence(absent=self.absent, possible=self.possible, on=self.before)
 
 
 def absence_so_far(
@@ -56,7 +57,7 @@ def absence_so_far(
     for pupil_id, date, code in rows:
         marks[pupil_id].append((date, code))
     counted = {pid: session_figures(pupil_marks) for pid, pupil_marks in marks.items()}
-    return {pid: AbsenceSoFar(f.possible, f.absent) for pid, f in counted.items()}
+    return {pid: AbsenceSoFar(f.possible, f.absent, day) for pid, f in counted.items()}
 
 
 @dataclass(frozen=True)
