@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rollcall.accounts.forms import SignInForm
 from rollcall.web import views
 
 admin.site.site_header = "rollcall administration"
@@ -14,7 +15,9 @@ urlpatterns = [
     path(
         "sign-in",
         auth_views.LoginView.as_view(
-            template_name="sign_in.html", redirect_authenticated_user=True
+            template_name="sign_in.html",
+            redirect_authenticated_user=True,
+            authentication_form=SignInForm,
         ),
         name="login",
     ),

@@ -15,11 +15,11 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from rollcall.accounts.forms import SignInForm
 from rollcall.accounts.selectors import sign_in_locked_since
 from rollcall.accounts.services import sign_in_lockout_record
 from rollcall.core import clock
@@ -82,7 +82,7 @@ def locked_out_page(
     until = since + cool_off if since is not None else None
     if until is not None and until < clock.now():
         until = None
-    form = AuthenticationForm(request, initial={"username": username})
+    form = SignInForm(request, initial={"username": username})
     context = {
         "form": form,
         "locked_out": lockout_message(until=until, minutes=int(cool_off.total_seconds() // 60)),

@@ -34,6 +34,7 @@ from rollcall.analytics.source import analysis_matrix
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix
 from rollcall.pupils.selectors import pupil_for
+from rollcall.web.forms import add_errors
 from rollcall.web.pupil_links import ATTENDANCE, pupil_record_links
 
 NOT_YOURS = (
@@ -180,7 +181,7 @@ def worklist_item(request: HttpRequest, item_id: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as refused:
-                _add_errors(form, refused)
+                add_errors(form, refused)
             else:
                 messages.success(
                     request, f"Marked done: {item.label} for {item.pupil.display_name}"
@@ -188,11 +189,3 @@ def worklist_item(request: HttpRequest, item_id: int) -> HttpResponse:
                 return redirect(item_page(user=request.user, item=item).back_href)
     page = item_page(user=request.user, item=item)
     return render(request, "analytics/worklist_item.html", {"page": page, "form": form})
-
-
-def _add_errors(form: DoneForm, refused: ValidationError) -> None:
-    if hasattr(refused, "error_dict"):
-        for name, errors in refused.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, refused)

@@ -11,7 +11,7 @@ from django.forms import Form
 from django.urls import reverse
 from django.utils import timezone
 
-from rollcall.casework.models import ChronologyEntry
+from rollcall.casework.forms import ContactForm
 from rollcall.casework.selectors import FollowUpPupil, chronology_for, follow_up_list
 from rollcall.organisations.models import School
 from rollcall.pupils.models import CarerLink, Pupil
@@ -19,9 +19,8 @@ from rollcall.registers.presenters.common import (
     DASH,
     SESSION_NAMES,
     ErrorItem,
-    Option,
     day_label,
-    field_error,
+    error_items,
     meaning,
     time_label,
 )
@@ -52,19 +51,6 @@ class ContactLine:
 
 
 @dataclass(frozen=True)
-class ContactFormData:
-    prefix: str
-    carer_options: list[Option]
-    kind_options: list[Option]
-    outcome_options: list[Option]
-    reason: str
-    note: str
-    errors: list[ErrorItem]
-    outcome_error: str
-    reason_error: str
-
-
-@dataclass(frozen=True)
 class FollowUpCard:
     anchor: str
     pupil_id: int
@@ -78,7 +64,8 @@ class FollowUpCard:
     absence: str
     carers: list[CarerLine]
     contacts: list[ContactLine]
-    form: ContactFormData
+    form: ContactForm  # the one just sent for this pupil, or an empty one
+    errors: list[ErrorItem]  # the form's, each named with the pupil
 
 
 @dataclass(frozen=True)
@@ -93,7 +80,7 @@ class FollowUpSchool:
 class FollowUpPage:
     day_label: str
     day_value: str
-    day_error: str
+    day_form: Form
     schools: list[FollowUpSchool]
     total: int
     errors: list[ErrorItem]
@@ -136,51 +123,17 @@ def _carer(link: CarerLink) -> CarerLine:
     )
 
 
-def _form(row: FollowUpPupil, bound: Form | None) -> ContactFormData:
-    prefix = f"c{row.pupil.pk}"
-    mine = bound is not None and bound.data.get("pupil") == str(row.pupil.pk)
-    data = bound.data if bound is not None and mine else {}
-    first_carer = str(row.carer_links[0].carer_id) if row.carer_links else ""
-    carer = data.get("carer", first_carer)
-    kind = data.get("kind", ChronologyEntry.Kind.PHONE_CALL)
-    outcome = data.get("outcome", "")
-    carer_options = [
-        Option(
-            str(link.carer_id),
-            f"{link.carer.full_name} ({link.get_relationship_display().lower()})",
-            str(link.carer_id) == carer,
-        )
-        for link in row.carer_links
-    ] + [Option("", "Someone else", carer == "")]
-    errors: list[ErrorItem] = []
-    if bound is not None and mine:
-        ids = {"outcome": f"{prefix}-outcome", "reason": f"{prefix}-reason"}
-        for name, messages in bound.errors.items():
-            href = "#" + ids.get(name, f"{prefix}-outcome")
-            errors.extend(
-                ErrorItem(f"{row.pupil.display_name}: {message}", href) for message in messages
-            )
-    return ContactFormData(
-        prefix=prefix,
-        carer_options=carer_options,
-        kind_options=[Option(v, str(t), v == kind) for v, t in ChronologyEntry.Kind.choices],
-        outcome_options=[
-            Option(v, str(t), v == outcome) for v, t in ChronologyEntry.Outcome.choices
-        ],
-        reason=data.get("reason", ""),
-        note=data.get("note", ""),
-        errors=errors,
-        outcome_error=(
-            " ".join(filter(None, [field_error(bound, "outcome"), field_error(bound, "__all__")]))
-            if bound is not None and mine
-            else ""
-        ),
-        reason_error=field_error(bound, "reason") if bound is not None and mine else "",
-    )
+def _form(row: FollowUpPupil, bound: ContactForm | None) -> ContactForm:
+    if bound is not None and bound.data.get("pupil") == str(row.pupil.pk):
+        return bound
+    return ContactForm(pupil_id=row.pupil.pk, carers=row.carer_links)
 
 
-def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) -> FollowUpCard:
+def _card(
+    row: FollowUpPupil, school: School, day: dt.date, bound: ContactForm | None
+) -> FollowUpCard:
     pupil = row.pupil
+    form = _form(row, bound)
     group = row.enrolment.registration_group if row.enrolment else None
     absence = row.absence
     return FollowUpCard(
@@ -214,7 +167,11 @@ def _card(row: FollowUpPupil, school: School, day: dt.date, bound: Form | None) 
             )
             for entry in row.contacts
         ],
-        form=_form(row, bound),
+        form=form,
+        errors=[
+            ErrorItem(f"{pupil.display_name}: {error.text}", error.href)
+            for error in error_items(form)
+        ],
     )
 
 
@@ -231,7 +188,7 @@ def follow_up_page(
     schools: Sequence[School],
     day: dt.date,
     day_form: Form,
-    bound: Form | None,
+    bound: ContactForm | None,
     today: dt.date | None = None,
 ) -> FollowUpPage:
     """`today` decides whose welfare flags show (pupils still on roll today); without it, the
@@ -252,10 +209,10 @@ def follow_up_page(
     return FollowUpPage(
         day_label=day_label(day),
         day_value=day.isoformat(),
-        day_error=field_error(day_form, "date"),
+        day_form=day_form,
         schools=found,
         total=sum(len(s.cards) for s in found),
-        errors=[error for s in found for card in s.cards for error in card.form.errors],
+        errors=[error for s in found for card in s.cards for error in card.errors],
     )
 
 

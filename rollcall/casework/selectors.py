@@ -38,6 +38,7 @@ def follow_up_schools(*, user: User) -> QuerySet[School]:
 class AbsenceSoFar:
     possible: int
     absent: int
+    before: dt.date  # the day being chased: the measures in force then
 
     @property
     def percent(self) -> float:
@@ -45,7 +46,7 @@ class AbsenceSoFar:
 
     @property
     def severe(self) -> bool:
-        return severe_absence(absent=self.absent, possible=self.possible)
+        return severe_absence(absent=self.absent, possible=self.possible, on=self.before)
 
 
 def absence_so_far(
@@ -60,7 +61,7 @@ def absence_so_far(
     for pupil_id, date, code in rows:
         marks[pupil_id].append((date, code))
     counted = {pid: session_figures(pupil_marks) for pid, pupil_marks in marks.items()}
-    return {pid: AbsenceSoFar(f.possible, f.absent) for pid, f in counted.items()}
+    return {pid: AbsenceSoFar(f.possible, f.absent, day) for pid, f in counted.items()}
 
 
 @dataclass(frozen=True)

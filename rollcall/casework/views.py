@@ -22,7 +22,8 @@ from rollcall.core import clock
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers import presenters as registers_present
 from rollcall.registers.selectors import pupil_at, schools_staffed_by
-from rollcall.web.pages import add_errors, chosen_day, refused
+from rollcall.web.forms import add_errors
+from rollcall.web.pages import chosen_day, refused
 from rollcall.web.pupil_links import MARKS, pupil_record_links
 
 OFFICE_ONLY = (
@@ -52,8 +53,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         found = follow_up_pupil(school=school, pupil_id=_int(request.POST.get("pupil")))
         if found is None:
             raise Http404("No such pupil at your school")
-        carer_ids = [link.carer_id for link in found.carer_links.all()]
-        bound = ContactForm(request.POST, carer_ids=carer_ids)
+        bound = ContactForm(request.POST, pupil_id=found.pk, carers=list(found.carer_links.all()))
         if bound.is_valid():
             data = bound.cleaned_data
             links = {link.carer_id: link.carer for link in found.carer_links.all()}

@@ -2,17 +2,20 @@
 
 Possible sessions are those coded present, approved educational activity (AEA), authorised or
 unauthorised; attendance is (present + AEA) / possible; absence is (authorised + unauthorised) /
-possible. Persistent absence is absence of at least 10 % of possible sessions, severe absence at
-least 50 % (DFE-STATS). L counts as present; late_before_close counts L and late_after_close U.
+possible. Persistent and severe absence are absence of at least the shares DFE-STATS sets, read
+from the statutory data in force on the period's last day (`statutory.on(day).absence`). L counts
+as present; late_before_close counts L and late_after_close U.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
+from rollcall import statutory
 from rollcall.engine.codes import AEA, AUTHORISED, NOT_COUNTED, PRESENT, UNAUTHORISED
 from rollcall.engine.kernels import by_rows, count_lanes
 from rollcall.engine.matrix import MarkMatrix
@@ -76,6 +79,8 @@ class Figures:
     late_before_close: np.ndarray
     late_after_close: np.ndarray
     code_counts: np.ndarray | None  # (n, n_ids) when asked for: sessions per code id
+    # The persistent and severe absence shares for the period (None: no session to measure).
+    measures: statutory.AbsenceMeasures | None = None
 
     @property
     def absent(self) -> np.ndarray:
@@ -95,12 +100,21 @@ class Figures:
 
     @property
     def persistent_absence(self) -> np.ndarray:
-        # Whole numbers, so 10 % exactly is caught without floating-point doubt.
-        return (self.possible > 0) & (10 * self.absent >= self.possible)
+        if self.measures is None:
+            return np.zeros(len(self.possible), dtype=bool)
+        return np.asarray(self.measures.persistent(absent=self.absent, possible=self.possible))
 
     @property
     def severe_absence(self) -> np.ndarray:
-        return (self.possible > 0) & (2 * self.absent >= self.possible)
+        if self.measures is None:
+            return np.zeros(len(self.possible), dtype=bool)
+        return np.asarray(self.measures.severe(absent=self.absent, possible=self.possible))
+
+    def measured(self, matrix: MarkMatrix, last: dt.date | None) -> Figures:
+        """These figures with the absence measures in force on the period's last day."""
+        day = last if last is not None else matrix.last_date()
+        measures = statutory.on(day).absence if day is not None else None
+        return dataclasses.replace(self, measures=measures)
 
 
 def figures_from_histogram(matrix: MarkMatrix, histogram: np.ndarray) -> Figures:
@@ -151,8 +165,10 @@ def pupil_figures(
     with_code_counts also counts sessions per code (slower)."""
     columns = matrix.columns_between(first, last)
     if with_code_counts:
-        return figures_from_histogram(matrix, by_pupil(matrix, code_histogram(matrix, columns)))
-    return figures_from_counts(by_pupil(matrix, category_counts(matrix, columns)))
+        figures = figures_from_histogram(matrix, by_pupil(matrix, code_histogram(matrix, columns)))
+    else:
+        figures = figures_from_counts(by_pupil(matrix, category_counts(matrix, columns)))
+    return figures.measured(matrix, last)
 
 
 def enrolment_figures(
@@ -165,5 +181,7 @@ def enrolment_figures(
     """Figures per row (a pupil at one school): the unit for persistent-absence rates."""
     columns = matrix.columns_between(first, last)
     if with_code_counts:
-        return figures_from_histogram(matrix, code_histogram(matrix, columns))
-    return figures_from_counts(category_counts(matrix, columns))
+        figures = figures_from_histogram(matrix, code_histogram(matrix, columns))
+    else:
+        figures = figures_from_counts(category_counts(matrix, columns))
+    return figures.measured(matrix, last)

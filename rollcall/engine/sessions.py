@@ -4,9 +4,9 @@ answer holds. Everything that counts a pupil's sessions outside the matrix asks 
 
 The category of each session is the one its code had on the session's date (the School
 Attendance (Pupil Registration) (England) Regulations 2024, Schedule; J was attendance before 19
-August 2024 and is authorised absence after). Persistent and severe absence are the DfE's: at
-least 10 % and at least 50 % of possible sessions missed ("Pupil absence in schools in England",
-methodology), as engine.figures counts them in whole numbers.
+August 2024 and is authorised absence after). Persistent and severe absence are the DfE's
+(DFE-STATS), their shares read from the statutory data in force on the last session counted, as
+engine.figures reads them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class SessionFigures:
     authorised_absence: int
     unauthorised_absence: int
     not_counted: int
+    last_day: dt.date | None = None  # of the sessions counted: the day the measures are read
 
     @property
     def absent(self) -> int:
@@ -35,11 +36,15 @@ class SessionFigures:
 
     @property
     def persistent(self) -> bool:
-        return persistent_absence(absent=self.absent, possible=self.possible)
+        if self.last_day is None:
+            return False
+        return persistent_absence(absent=self.absent, possible=self.possible, on=self.last_day)
 
     @property
     def severe(self) -> bool:
-        return severe_absence(absent=self.absent, possible=self.possible)
+        if self.last_day is None:
+            return False
+        return severe_absence(absent=self.absent, possible=self.possible, on=self.last_day)
 
     @property
     def attendance_percent(self) -> float | None:
@@ -49,20 +54,31 @@ class SessionFigures:
         return round(100 * (self.present + self.approved_educational_activity) / self.possible, 1)
 
 
-def persistent_absence(*, absent: int, possible: int) -> bool:
-    # Whole numbers, so 10 % exactly is caught without floating-point doubt (as engine.figures).
-    return possible > 0 and 10 * absent >= possible
+def _measures(on: dt.date) -> statutory.AbsenceMeasures:
+    measures = statutory.on(on).absence
+    if measures is None:
+        raise ValueError(f"rollcall holds no persistent absence measure for {on}")
+    return measures
 
 
-def severe_absence(*, absent: int, possible: int) -> bool:
-    return possible > 0 and 2 * absent >= possible
+def persistent_absence(*, absent: int, possible: int, on: dt.date) -> bool:
+    """Whether `absent` of `possible` sessions is persistent absence by the measure of `on`."""
+    return bool(_measures(on).persistent(absent=absent, possible=possible))
+
+
+def severe_absence(*, absent: int, possible: int, on: dt.date) -> bool:
+    """Whether `absent` of `possible` sessions is severe absence by the measure of `on`."""
+    return bool(_measures(on).severe(absent=absent, possible=possible))
 
 
 def session_figures(marks: Iterable[tuple[dt.date, str]]) -> SessionFigures:
     """Count sessions by category. Possible = present + AEA + authorised + unauthorised."""
     categories: dict[tuple[str, dt.date], Category] = {}
     counts: Counter[Category] = Counter()
+    last_day: dt.date | None = None
     for day, code in marks:
+        if last_day is None or day > last_day:
+            last_day = day
         key = (code, day)
         category = categories.get(key)
         if category is None:
@@ -79,4 +95,5 @@ def session_figures(marks: Iterable[tuple[dt.date, str]]) -> SessionFigures:
         authorised_absence=authorised,
         unauthorised_absence=unauthorised,
         not_counted=counts[Category.NOT_COUNTED],
+        last_day=last_day,
     )

@@ -44,7 +44,8 @@ from rollcall.registers.services import (
     register_lock_note,
     register_take,
 )
-from rollcall.web.pages import DayForm, add_errors, chosen_day, refused
+from rollcall.web.forms import add_errors
+from rollcall.web.pages import DayForm, chosen_day, refused
 
 NO_SCHOOL_ROLE = (
     "Registers are kept by a school's teachers, attendance officers and headteachers. Your "
@@ -212,9 +213,7 @@ def mark(request: HttpRequest, mark_id: int) -> HttpResponse:
         else:
             messages.success(request, "Mark changed. The original and the change are kept below.")
             return redirect("registers:mark", mark_id=found.pk)
-    page = present.mark_page(
-        user=request.user, mark=found, codes=codes, form=form, today=clock.today()
-    )
+    page = present.mark_page(user=request.user, mark=found, form=form, today=clock.today())
     return render(request, "registers/mark.html", {"page": page})
 
 

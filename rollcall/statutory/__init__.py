@@ -11,6 +11,7 @@ Every attendance code, figure and period rollcall applies is read from the YAML 
 Pure Python: no Django, and no function here ever takes today's date itself.
 """
 
+from rollcall.statutory.absence import AbsenceMeasures
 from rollcall.statutory.base import Bound, Duration, TimeUnit
 from rollcall.statutory.codes import AttendanceCode, Category, RegisterTable
 from rollcall.statutory.court_orders import CourtOrderRules
@@ -35,6 +36,7 @@ from rollcall.statutory.school_age import (
 from rollcall.statutory.threshold import ThresholdRules
 
 __all__ = [
+    "AbsenceMeasures",
     "AttendanceCode",
     "BeforeStatutoryData",
     "Bound",

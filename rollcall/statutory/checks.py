@@ -161,6 +161,7 @@ def check_statutory_data(data: StatutoryData) -> None:
         ("defences.yaml", "defences", data.defences),
         ("school_age.yaml", "school_age", data.school_age),
         ("offences.yaml", "offences", data.offences),
+        ("absence_measures.yaml", "absence_measures", data.absence_measures),
     ):
         check_eras_do_not_overlap(file_name, topic, eras)
     _check_threshold(data)

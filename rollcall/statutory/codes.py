@@ -73,6 +73,9 @@ class AttendanceCode(StatutoryModel):
     in_force_from: StrictDate = Field(alias="from")
     in_force_to: StrictDate | None = Field(default=None, alias="to")
     citation: Text
+    # Whether the code may be recorded only for a pupil of compulsory school age (true), only for
+    # one who is not (false), or for any pupil (absent: the default).
+    of_compulsory_school_age: Annotated[bool, Strict()] | None = None
     # A meaning that has an end date is one no longer in force (the instrument that set it was
     # revoked or amended). Derived, so the data file cannot contradict itself.
     legacy: Annotated[bool, Strict()]

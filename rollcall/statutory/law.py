@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from rollcall.statutory.absence import AbsenceMeasures
 from rollcall.statutory.base import in_force_on, require_date
 from rollcall.statutory.codes import AttendanceCode
 from rollcall.statutory.court_orders import CourtOrderRules
@@ -35,6 +36,7 @@ class Law:
     defences: tuple[Defence, ...]
     school_age: SchoolAgeRules | None
     offences: tuple[Offence, ...] = ()
+    absence: AbsenceMeasures | None = None  # persistent and severe absence (DFE-STATS)
 
     def defences_for(self, code: str) -> tuple[Defence, ...]:
         """The statutory defences a session with `code` may evidence (EA96 s444)."""
@@ -68,4 +70,5 @@ def on(day: date) -> Law:
         defences=defences,
         school_age=in_force_on(data.school_age, day),
         offences=offence_era.offences if offence_era is not None else (),
+        absence=in_force_on(data.absence_measures, day),
     )

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from rollcall.statutory.absence import AbsenceFile, AbsenceMeasures
 from rollcall.statutory.checks import check_statutory_data
 from rollcall.statutory.codes import AttendanceCode, CodesFile
 from rollcall.statutory.court_orders import CourtOrderRules, CourtOrdersFile
@@ -45,6 +46,7 @@ class StatutoryData:
     defences: tuple[DefenceRules, ...]
     school_age: tuple[SchoolAgeRules, ...]
     offences: tuple[OffenceRules, ...]
+    absence_measures: tuple[AbsenceMeasures, ...]
 
     @functools.cached_property
     def code_histories(self) -> Mapping[str, tuple[AttendanceCode, ...]]:
@@ -133,6 +135,9 @@ def load_statutory_data(directory: Path = DATA_DIR) -> StatutoryData:
         defences=validate_file(directory / "defences.yaml", DefencesFile).defences,
         school_age=validate_file(directory / "school_age.yaml", SchoolAgeFile).school_age,
         offences=validate_file(directory / "offences.yaml", OffencesFile).offences,
+        absence_measures=validate_file(
+            directory / "absence_measures.yaml", AbsenceFile
+        ).absence_measures,
     )
     check_statutory_data(data)
     return data

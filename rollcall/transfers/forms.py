@@ -3,7 +3,6 @@ the rest (and say why, naming the row or element)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,51 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 
 from rollcall.pupils.services import YEAR_GROUPS
 from rollcall.statutory.upn import InvalidUPN, upn_validate
+from rollcall.web.forms import CharField, ChoiceField, DateField, FileField, GovukForm, RegexField
 
 MB = 1024 * 1024
 MARKS_FILE_LIMIT = 256 * MB  # about seven million rows of CSV
 CTF_FILE_LIMIT = 32 * MB
-DATE_PARTS = ("day", "month", "year")
-
-
-class DatePartsWidget(forms.Widget):
-    """Reads GOV.UK date inputs: NAME-day, NAME-month and NAME-year."""
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
-        return [str(data.get(f"{name}-{part}", "")).strip() for part in DATE_PARTS]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}-{part}" in data for part in DATE_PARTS)
-
-
-class DatePartsField(forms.Field):
-    widget = DatePartsWidget
-
-    def __init__(self, *, what: str, **kwargs: Any):
-        self.what = what  # "the first day of the period": used in messages
-        kwargs.setdefault("error_messages", {"required": f"Enter {what}"})
-        super().__init__(**kwargs)
-
-    def govuk_anchor(self, name: str) -> str:
-        """The error summary links to the day input."""
-        return f"{name}-day"
-
-    def to_python(self, value: Any) -> dt.date | None:
-        if isinstance(value, dt.date):
-            return value
-        parts = list(value or ["", "", ""])
-        if not any(parts):
-            return None
-        missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
-        if missing:
-            raise forms.ValidationError(f"{self.what.capitalize()} must include a {missing[0]}")
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
-            return dt.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(f"{self.what.capitalize()} must be a real date") from None
 
 
 def _checked_upload(
@@ -73,9 +32,24 @@ def _checked_upload(
     return upload
 
 
-class MarksImportForm(forms.Form):
-    file = forms.FileField(required=False)
-    reason = forms.CharField(required=False, max_length=500, strip=True)
+class MarksImportForm(GovukForm):
+    file = FileField(
+        label="Marks file",
+        label_size="s",
+        hint="A .csv or .parquet file, up to 256 MB",
+        accept=".csv,.parquet",
+        required=False,
+    )
+    reason = CharField(
+        label="Reason for changing marks already recorded (if any)",
+        label_size="s",
+        hint="Needed only when the file corrects marks rollcall already holds. For example: "
+        "register corrected after the MIS migration.",
+        rows=2,
+        required=False,
+        max_length=500,
+        strip=True,
+    )
 
     def clean_file(self) -> UploadedFile:
         return _checked_upload(
@@ -83,28 +57,57 @@ class MarksImportForm(forms.Form):
         )
 
 
-class CtfImportForm(forms.Form):
-    school = forms.ChoiceField(error_messages={"required": "Select the school importing the CTF"})
-    file = forms.FileField(required=False)
-    admitted_on = DatePartsField(what="the date the pupils join the school")
-    year_group = forms.ChoiceField(
+class CtfImportForm(GovukForm):
+    school = ChoiceField(
+        label="School importing the CTF",
+        label_size="s",
+        error_messages={"required": "Select the school importing the CTF"},
+    )
+    file = FileField(
+        label="CTF file",
+        label_size="s",
+        hint="The .xml file from the previous school or from the DfE's School to School service",
+        accept=".xml",
+        required=False,
+    )
+    admitted_on = DateField(
+        what="the date the pupils join the school",
+        label="Date the pupils join the school",
+        label_size="s",
+        hint="Pupils already on your roll that day are left as they are. For example, 3 9 2025",
+    )
+    year_group = ChoiceField(
+        label="Year group",
+        label_size="s",
         required=False,
         choices=[("", "From the CTF or the pupil's age")] + [(g, g) for g in YEAR_GROUPS],
     )
 
     def __init__(self, *args: Any, school_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = school_choices  # type: ignore[attr-defined]
-        if len(school_choices) == 1:
-            self.fields["school"].initial = school_choices[0][0]
+        school: Any = self.fields["school"]
+        self.only_school = school_choices[0] if len(school_choices) == 1 else None
+        if self.only_school is not None:
+            # One school: nothing to choose, so the page names it and the form carries it.
+            school.choices = school_choices
+            school.initial = self.only_school[0]
+            school.widget = forms.HiddenInput()
+        else:
+            school.choices = [("", "Select a school"), *school_choices]
 
     def clean_file(self) -> UploadedFile:
         return _checked_upload(self.cleaned_data.get("file"), CTF_FILE_LIMIT, (".xml",))
 
 
-class PeriodForm(forms.Form):
-    first = DatePartsField(what="the first day", required=False)
-    last = DatePartsField(what="the last day", required=False)
+class PeriodForm(GovukForm):
+    first = DateField(
+        what="the first day",
+        label="From",
+        label_size="s",
+        hint="For example, 1 9 2025",
+        required=False,
+    )
+    last = DateField(what="the last day", label="To", label_size="s", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,18 +118,40 @@ class PeriodForm(forms.Form):
 
 
 class CertificateForm(PeriodForm):
-    upn = forms.ChoiceField(error_messages={"required": "Select the pupil"})
-    first = DatePartsField(what="the first day of the period")
-    last = DatePartsField(what="the last day of the period")
+    upn = ChoiceField(
+        label="Pupil", label_size="s", error_messages={"required": "Select the pupil"}
+    )
+    first = DateField(
+        what="the first day of the period",
+        label="First day of the period",
+        label_size="s",
+        hint="For example, 1 9 2025",
+    )
+    last = DateField(
+        what="the last day of the period", label="Last day of the period", label_size="s"
+    )
+
+    field_order = ("upn", "first", "last")
 
     def __init__(self, *args: Any, pupil_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["upn"].choices = [("", "Select a pupil"), *pupil_choices]  # type: ignore[attr-defined]
 
 
-class CtfExportForm(forms.Form):
-    upn = forms.ChoiceField(error_messages={"required": "Select the pupil who is leaving"})
-    dest_urn = forms.RegexField(
+class CtfExportForm(GovukForm):
+    upn = ChoiceField(
+        label="Pupil",
+        label_size="s",
+        hint="Everyone who has been on roll here, leavers included, by surname",
+        error_messages={"required": "Select the pupil who is leaving"},
+    )
+    dest_urn = RegexField(
+        label="URN of the school they are going to (optional)",
+        label_size="s",
+        hint="Leave blank if the destination is not known; the CTF is then addressed to MMM "
+        "(not known)",
+        classes="govuk-input--width-10",
+        inputmode="numeric",
         regex=r"^\d{6}$",
         required=False,
         strip=True,

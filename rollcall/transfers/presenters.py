@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -14,10 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
-from rollcall.transfers.forms import DATE_PARTS
 from rollcall.transfers.models import Certificate, ImportBatch
 from rollcall.transfers.problems import ImportRefused
-from rollcall.web.forms import error_summary as govuk_error_summary
 
 PROBLEMS_SHOWN = 1000  # the command line lists every one
 
@@ -39,32 +36,6 @@ class BatchRow:
     imported: str
     by: str
     summary: str
-
-
-def error_summary(form: forms.Form) -> list[dict[str, str]]:
-    return [error.item for error in govuk_error_summary(form)]
-
-
-def field_error(form: forms.Form, name: str) -> dict[str, str] | None:
-    messages = form.errors.get(name)
-    return {"text": str(messages[0])} if messages else None
-
-
-def date_items(form: forms.Form, name: str) -> list[dict[str, str]]:
-    """Day, month and year inputs with what was typed (or the initial date)."""
-    if form.is_bound:
-        values = [str(form.data.get(f"{name}-{part}", "")) for part in DATE_PARTS]
-    else:
-        initial = form.initial.get(name) or form.fields[name].initial
-        values = (
-            [str(initial.day), str(initial.month), str(initial.year)] if initial else ["", "", ""]
-        )
-    error = " govuk-input--error" if form.errors.get(name) else ""
-    widths = {"day": "2", "month": "2", "year": "4"}
-    return [
-        {"name": part, "value": value, "classes": f"govuk-input--width-{widths[part]}{error}"}
-        for part, value in zip(DATE_PARTS, values, strict=True)
-    ]
 
 
 def _breakable_path(where: str) -> SafeString:

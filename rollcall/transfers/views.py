@@ -102,7 +102,7 @@ def marks_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfers/marks_import.html",
-        {"form": form, "errors": presenters.error_summary(form), "problems": problems},
+        {"form": form, "problems": problems},
     )
 
 
@@ -139,10 +139,7 @@ def ctf_import_page(request: HttpRequest) -> HttpResponse:
         "transfers/ctf_import.html",
         {
             "form": form,
-            "errors": presenters.error_summary(form),
             "problems": problems,
-            "schools": presenters.school_choices(schools),
-            "admitted_on": presenters.date_items(form, "admitted_on"),
         },
     )
 
@@ -176,9 +173,6 @@ def marks_export_page(request: HttpRequest, urn: str) -> HttpResponseBase:
         {
             "school": school,
             "form": form,
-            "errors": presenters.error_summary(form),
-            "first": presenters.date_items(form, "first"),
-            "last": presenters.date_items(form, "last"),
         },
     )
 
@@ -222,8 +216,6 @@ def ctf_export_page(request: HttpRequest, urn: str) -> HttpResponse:
         {
             "school": school,
             "form": form,
-            "errors": presenters.error_summary(form),
-            "pupils": choices,
         },
     )
 
@@ -271,10 +263,6 @@ def certificate_page(request: HttpRequest, urn: str) -> HttpResponse:
         {
             "school": school,
             "form": form,
-            "errors": presenters.error_summary(form),
-            "pupils": choices,
-            "first": presenters.date_items(form, "first"),
-            "last": presenters.date_items(form, "last"),
             "certificates": presenters.certificate_rows(certificates_for(school=school)[:20]),
         },
     )

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
+from rollcall.web.forms import error_summary, field_html
 from rollcall.web.navigation import navigation
 
 
@@ -37,6 +38,8 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "service_name": "rollcall",
             "navigation": navigation,
+            "govuk_field": field_html,
+            "error_summary": error_summary,
         }
     )
     return env

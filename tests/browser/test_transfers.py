@@ -63,8 +63,23 @@ def test_a_headteacher_downloads_a_certificate_and_sees_a_ctf_refusal(
     marks_file_import(actor=None, data=marks_csv(week_rows(school, pupil)), name="m.csv")
     _sign_in(page, live_server, head)
     page.goto(f"{live_server.url}/transfers/schools/{school.urn}/certificate")
-    page.get_by_label("Pupil", exact=True).select_option(pupil.upn)
     first = page.get_by_role("group", name="First day of the period")
+    first.get_by_label("Day").fill("31")
+    first.get_by_label("Month").fill("2")
+    page.get_by_role("button", name="Download the certificate (PDF)").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.inner_text().splitlines()[-2:] == [
+        "Select the pupil",
+        "The first day of the period must be a real date",
+    ]
+    assert page.title().startswith("Error: ")
+    assert page.locator("#upn-error").inner_text().split() == ["Error:", "Select", "the", "pupil"]
+    assert first.get_by_label("Day").input_value() == "31"  # what was typed is kept
+    screenshot("transfers-certificate-errors")
+    summary.get_by_role("link", name="The first day of the period must be a real date").click()
+    assert page.evaluate("document.activeElement.id") == "first-day"
+
+    page.get_by_label("Pupil", exact=True).select_option(pupil.upn)
     first.get_by_label("Day").fill("13")
     first.get_by_label("Month").fill("1")
     first.get_by_label("Year").fill("2025")

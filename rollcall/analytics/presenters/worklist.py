@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.forms import Form
 from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
@@ -15,7 +14,6 @@ from rollcall.accounts.selectors import User
 from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.analytics.presenters.common import count, link, query_string, short_date
 from rollcall.analytics.selectors import Scope, may_complete, worklist_items, worklist_kinds
-from rollcall.web.forms import error_summary
 
 PER_PAGE = 50
 
@@ -145,11 +143,6 @@ class ItemPage:
     may_complete: bool
     pupil_href: str
     back_href: str
-
-    @staticmethod
-    def error_list(form: Form) -> list[dict[str, str]]:
-        """The form's errors for the error summary, each linking to its field."""
-        return [error.item for error in error_summary(form, whole_form="#note")]
 
 
 def item_page(*, user: User, item: WorklistItem) -> ItemPage:

@@ -1,20 +1,18 @@
-"""Helpers shared by the register pages: dates, links and form errors as plain text."""
+"""Helpers shared by the register pages: dates, links and choices."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.forms import Form
 from django.urls import reverse
 from django.utils import timezone
 
 from rollcall import statutory
 from rollcall.organisations.models import RegistrationGroup
-from rollcall.web.forms import ErrorItem, error_summary, field_error
+from rollcall.web.forms import ErrorItem, error_items, field_error
 
-__all__ = ["ErrorItem", "field_error", "form_errors"]
+__all__ = ["ErrorItem", "error_items", "field_error"]
 
 SESSION_NAMES = {"AM": "morning", "PM": "afternoon"}
 DASH = "\u2013"  # between a code and its meaning
@@ -38,11 +36,6 @@ def meaning(code: str, day: dt.date) -> str:
     return entry.meaning if entry else "not a code in force on this date"
 
 
-def form_errors(form: Form, ids: Mapping[str, str] | None = None) -> list[ErrorItem]:
-    """The error summary for a form (rollcall.web.forms)."""
-    return error_summary(form, anchors=ids)
-
-
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -51,7 +44,7 @@ class Option:
 
     @property
     def item(self) -> dict[str, object]:
-        """As an item for the GOV.UK select, radios and checkboxes macros."""
+        """As an item for the GOV.UK select macro (a page's filters, which are no form)."""
         return {
             "value": self.value,
             "text": self.text,

@@ -7,14 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from django.forms import Form
 from django.urls import reverse
 
 from rollcall import statutory
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Pupil
-from rollcall.registers.forms import code_choices
+from rollcall.registers.forms import MarkCorrectionForm, NCorrectionForm
 from rollcall.registers.models import Mark, MarkAmendment
 from rollcall.registers.presenters.common import (
     DASH,
@@ -23,8 +22,8 @@ from rollcall.registers.presenters.common import (
     Link,
     Option,
     day_label,
+    error_items,
     field_error,
-    form_errors,
     meaning,
     register_url,
     time_label,
@@ -96,11 +95,7 @@ class MarkPage:
     register_href: str
     summary: list[tuple[str, str]]
     history: list[HistoryLine]
-    options: list[Option]
-    reason: str
-    errors: list[ErrorItem]
-    code_error: str
-    reason_error: str
+    form: MarkCorrectionForm
     lock_message: str
     can_amend: bool
 
@@ -109,8 +104,7 @@ def mark_page(
     *,
     user: User,
     mark: Mark,
-    codes: Sequence[statutory.AttendanceCode],
-    form: Form,
+    form: MarkCorrectionForm,
     today: dt.date,
 ) -> MarkPage:
     school = mark.school
@@ -134,7 +128,6 @@ def mark_page(
         lock_message = f"Staff at {school.name} can amend this mark until {day_label(open_until)}."
     else:
         lock_message = ""
-    chosen = form.data.get("new_code", mark.code) if form.is_bound else mark.code
     enrolment = pupil_enrolment(pupil=mark.pupil, school=school)
     group = enrolment.registration_group if enrolment else None
     return MarkPage(
@@ -153,11 +146,7 @@ def mark_page(
             ),
         ],
         history=mark_history(mark, mark_amendments(mark=mark)),
-        options=[Option(v, t, v == chosen) for v, t in code_choices(codes)],
-        reason=form.data.get("reason", "") if form.is_bound else "",
-        errors=form_errors(form, {"new_code": "new_code", "reason": "reason"}),
-        code_error=field_error(form, "new_code") + field_error(form, "__all__"),
-        reason_error=field_error(form, "reason"),
+        form=form,
         lock_message=lock_message,
         can_amend=not refusal,
     )
@@ -298,12 +287,9 @@ class NCodesPage:
     caption: str
     locked_note: str
     limit: str
-    options: list[Option]
-    reason: str
+    form: NCorrectionForm  # the one that failed, or an empty one
     errors: list[ErrorItem]
     marks_error: str
-    code_error: str
-    reason_error: str
 
 
 def _n_status(row: OutstandingN) -> tuple[str, str]:
@@ -365,7 +351,7 @@ def n_codes_page(
     school: School,
     schools: Sequence[School],
     today: dt.date,
-    form: Form | None,
+    form: NCorrectionForm | None,
     filters: NFilters,
 ) -> NCodesPage:
     calendar = school_calendar(school=school)
@@ -407,8 +393,6 @@ def n_codes_page(
                 locked=closed[day],
             )
         )
-    chosen = form.data.get("new_code", "") if form is not None else ""
-    codes = [c for c in register_codes(today) if c.code != "N"]
     return NCodesPage(
         school_name=school.name,
         school_links=[
@@ -441,11 +425,7 @@ def n_codes_page(
             else ""
         ),
         limit=f"{law.n_code_correction.amount} school days" if law else "the time allowed",
-        options=[Option("", "Choose a code", not chosen)]
-        + [Option(v, t, v == chosen) for v, t in code_choices(codes)],
-        reason=form.data.get("reason", "") if form is not None else "",
-        errors=form_errors(form, {"marks": "marks"}) if form is not None else [],
-        marks_error=field_error(form, "marks") if form is not None else "",
-        code_error=field_error(form, "new_code") if form is not None else "",
-        reason_error=field_error(form, "reason") if form is not None else "",
+        form=form or NCorrectionForm(mark_ids=[], codes=register_codes(today)),
+        errors=error_items(form) if form is not None else [],
+        marks_error=field_error(form, "marks"),
     )

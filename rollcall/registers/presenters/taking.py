@@ -15,7 +15,7 @@ from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.registers.forms import (
-    NOT_MARKED_YET,
+    PickRegisterForm,
     RegisterForm,
     arrival_field,
     code_choices,
@@ -27,10 +27,8 @@ from rollcall.registers.presenters.common import (
     SESSION_NAMES,
     ErrorItem,
     Link,
-    Option,
     day_label,
     field_error,
-    form_errors,
     meaning,
     register_url,
     time_label,
@@ -147,7 +145,6 @@ class RegisterLine:
     notes: list[str]
     code_name: str
     arrival_name: str
-    options: list[Option]
     arrival: str
     error: str
     mark_href: str
@@ -169,9 +166,8 @@ class RegisterPage:
     taken_line: str
     locked_message: str
     lines: list[RegisterLine]
+    form: RegisterForm  # what the teacher entered after a failed save, or what is saved
     needs_reason: bool
-    reason: str
-    reason_error: str
     errors: list[ErrorItem]
     present_code: str
     back_href: str
@@ -221,7 +217,7 @@ def register_page(
     taken: TakenRegister | None,
     closed_reason: str,
     locked_message: str,
-    form: Form | None,
+    form: RegisterForm | None,
     problems: Mapping[str, list[str]],
     general_problems: Sequence[str],
     notice: str = "",
@@ -231,20 +227,28 @@ def register_page(
     """`problems` are the service's messages by UPN; `form` is the bound form after a failed
     save (so the page shows what the teacher entered), or None to show what is saved."""
     choices = code_choices(codes)
+    if form is None:
+        form = RegisterForm(
+            rows=rows,
+            codes=codes,
+            initial={
+                name: value
+                for row in rows
+                for name, value in (
+                    (code_field(row), row.mark.code if row.mark else row.default_code),
+                    (arrival_field(row), _arrival_text(school, session, row.mark)),
+                )
+            },
+        )
     lines = []
     errors: list[ErrorItem] = [ErrorItem(text, "#register") for text in general_problems]
     for row in rows:
         name = row.pupil.display_name
         code_name, arrival_name = code_field(row), arrival_field(row)
-        if form is not None and form.is_bound:
-            chosen = form.data.get(code_name, row.default_code)
-            arrival = form.data.get(arrival_name, "")
-        else:
-            chosen = row.mark.code if row.mark else row.default_code
-            arrival = _arrival_text(school, session, row.mark)
+        chosen = str(form[code_name].value() or "")
+        arrival = str(form[arrival_name].value() or "")
         messages = [*(problems.get(row.pupil.upn, []))]
-        if form is not None:
-            messages += [field_error(form, code_name), field_error(form, arrival_name)]
+        messages += [field_error(form, code_name), field_error(form, arrival_name)]
         messages = [m for m in messages if m]
         errors.extend(
             ErrorItem(f"{name}: {m}" if name not in m else m, f"#{code_name}") for m in messages
@@ -256,14 +260,6 @@ def register_page(
                 notes=_notes(row),
                 code_name=code_name,
                 arrival_name=arrival_name,
-                options=[
-                    *([Option("", NOT_MARKED_YET, not chosen)] if row.mark is None else []),
-                    *(
-                        Option(value, text, value == chosen)
-                        for value, text in choices
-                        if value != "D" or row.dual_registered
-                    ),
-                ],
                 chosen_text=next((text for value, text in choices if value == chosen), ""),
                 arrival=arrival,
                 error=" ".join(messages),
@@ -271,7 +267,7 @@ def register_page(
                 amended=bool(row.mark and getattr(row.mark, "amendment_count", 0)),
             )
         )
-    if form is not None and form.errors.get("reason"):
+    if form.errors.get("reason"):
         errors.append(ErrorItem(field_error(form, "reason"), "#reason"))
     opens, closes = register_times(school, session)
     saved = [row.mark for row in rows if row.mark is not None]
@@ -297,9 +293,8 @@ def register_page(
         taken_line=taken_line,
         locked_message=locked_message,
         lines=lines,
+        form=form,
         needs_reason=bool(saved) or bool(lock_note and not locked_message),
-        reason=(form.data.get("reason", "") if form is not None and form.is_bound else ""),
-        reason_error=field_error(form, "reason") if form is not None else "",
         errors=errors,
         present_code=present_code(session),
         back_href=reverse("registers:index") + f"?date={day.isoformat()}",
@@ -358,14 +353,9 @@ def saved_message(
 class IndexPage:
     day_label: str
     day_value: str
-    day_error: str
+    day_form: Form
     schools: list[SchoolRegisters]
-    group_options: list[Option]
-    session_options: list[Option]
-    pick_errors: list[ErrorItem]
-    group_error: str
-    date_error: str
-    session_error: str
+    pick_form: PickRegisterForm
     office_links: list[Link]
 
 
@@ -387,19 +377,19 @@ def index_page(
     day: dt.date,
     now: dt.datetime,
     day_form: Form,
-    pick_form: Form | None,
+    pick_form: PickRegisterForm | None,
 ) -> IndexPage:
-    groups = list(groups_for(user=user).order_by("school__name", "name"))
-    several = len(schools) > 1
-    data = pick_form.data if pick_form is not None else {}
-    chosen_group = data.get("group", "")
-    # Before the afternoon register opens, the morning one is the one to take.
-    session = "AM" if day != now.date() or now.time() < schools[0].pm_register_opens else "PM"
-    session = data.get("session", session)
+    if pick_form is None:
+        # Before the afternoon register opens, the morning one is the one to take.
+        late = day == now.date() and now.time() >= schools[0].pm_register_opens
+        pick_form = PickRegisterForm(
+            groups=groups_for(user=user), initial={"date": day, "session": "PM" if late else "AM"}
+        )
+    data = pick_form.data if pick_form.is_bound else {}
     return IndexPage(
         day_label=day_label(day),
         day_value=data.get("date", day.isoformat()),
-        day_error=field_error(day_form, "date"),
+        day_form=day_form,
         schools=[
             school_registers(
                 school=school,
@@ -409,22 +399,7 @@ def index_page(
             )
             for school, calendar in ((s, school_calendar(school=s)) for s in schools)
         ],
-        group_options=[
-            Option(
-                str(g.pk),
-                f"{g.name} ({g.school.name})" if several else g.name,
-                str(g.pk) == chosen_group,
-            )
-            for g in groups
-        ],
-        session_options=[
-            Option(value, SESSION_NAMES[value].capitalize(), value == session)
-            for value in ("AM", "PM")
-        ],
-        pick_errors=form_errors(pick_form) if pick_form is not None else [],
-        group_error=field_error(pick_form, "group") if pick_form is not None else "",
-        date_error=field_error(pick_form, "date") if pick_form is not None else "",
-        session_error=field_error(pick_form, "session") if pick_form is not None else "",
+        pick_form=pick_form,
         office_links=_office_links(user, day),
     )
 
@@ -433,7 +408,7 @@ def index_page(
 class MissingPage:
     day_label: str
     day_value: str
-    day_error: str
+    day_form: Form
     schools: list[SchoolRegisters]
     missing_count: int
 
@@ -451,7 +426,7 @@ def missing_page(*, schools: Sequence[School], day: dt.date, day_form: Form) -> 
     return MissingPage(
         day_label=day_label(day),
         day_value=day.isoformat(),
-        day_error=field_error(day_form, "date"),
+        day_form=day_form,
         schools=found,
         missing_count=sum(s.missing_count for s in found),
     )

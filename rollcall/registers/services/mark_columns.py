@@ -22,7 +22,7 @@ import polars as pl
 
 from rollcall.organisations.calendar import SESSIONS
 from rollcall.registers.services.marks import CLOSED_SESSION_CODES, MarkInput
-from rollcall.statutory.code_age import AGE_DEPENDENT_CODES, code_age_problem
+from rollcall.statutory.code_age import age_dependent_codes, code_age_problem
 
 if TYPE_CHECKING:
     from rollcall.registers.services.marks import MarkChecker
@@ -175,7 +175,7 @@ def plan_fast(
 def _any_code_for_the_wrong_age(marks: pl.DataFrame, checker: MarkChecker) -> bool:
     """X and C2 depend on the pupil's age (REG24 reg 10): checked once per pupil, code and day
     (the careful road names the problem)."""
-    aged = marks.filter(pl.col("code").is_in(sorted(AGE_DEPENDENT_CODES)))
+    aged = marks.filter(pl.col("code").is_in(sorted(age_dependent_codes())))
     if aged.is_empty():
         return False
     for upn, code, day in aged.select("upn", "code", "date").unique().iter_rows():

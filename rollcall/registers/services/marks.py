@@ -21,7 +21,7 @@ from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.registers.models import Mark, MarkAmendment
-from rollcall.statutory.code_age import AGE_DEPENDENT_CODES, code_age_problem
+from rollcall.statutory.code_age import age_dependent_codes, code_age_problem
 
 # Codes that may stand on a session the calendar has as closed: a planned closure (#) or an
 # unexpected whole-school closure (Y4; before 2024, Y).
@@ -137,7 +137,7 @@ class MarkChecker:
             return code_problem
         if not self.on_roll(mark.upn, mark.date):
             return f"{mark.upn} is not on roll at {self.school.name} on {mark.date:%-d %B %Y}"
-        if mark.code in AGE_DEPENDENT_CODES:
+        if mark.code in age_dependent_codes():
             age_problem = code_age_problem(
                 code=mark.code,
                 day=mark.date,
