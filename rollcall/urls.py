@@ -26,6 +26,7 @@ urlpatterns = [
     path("registers/", include("rollcall.casework.urls")),
     path("transfers/", include("rollcall.transfers.urls")),
     path("analytics/", include("rollcall.analytics.urls")),
+    path("cases/", include("rollcall.casework.case_urls")),
     path("api/", include("rollcall.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.accounts.selectors import school_for
 from rollcall.analytics.forms import DoneForm
+from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.presenters.authority import SchoolsOrder, authority_page, schools_csv
 from rollcall.analytics.presenters.cohorts import choice_from, cohort_page
 from rollcall.analytics.presenters.common import AsOf, as_of_from
@@ -31,6 +32,8 @@ from rollcall.analytics.selectors import (
 )
 from rollcall.analytics.services import worklist_item_complete
 from rollcall.analytics.source import analysis_matrix
+from rollcall.casework.selectors import case_links
+from rollcall.casework.worklist import children_page
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix
 from rollcall.pupils.selectors import pupil_for
@@ -157,6 +160,10 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("status") not in (WorklistItem.Status.DONE, WorklistItem.Status.WITHDRAWN):
+        # The morning page: children, with their triggers and cases together.
+        children = children_page(user=request.user, query=request.GET, today=clock.today())
+        return render(request, "casework/worklist.html", {"page": children})
     page = worklist_page(
         user=request.user, scope=analytics_scope(user=request.user), query=request.GET
     )
@@ -188,4 +195,12 @@ def worklist_item(request: HttpRequest, item_id: int) -> HttpResponse:
                 )
                 return redirect(item_page(user=request.user, item=item).back_href)
     page = item_page(user=request.user, item=item)
-    return render(request, "analytics/worklist_item.html", {"page": page, "form": form})
+    cases = case_links(
+        user=request.user,
+        pupil=item.pupil,
+        school=item.school,
+        item_id=item.pk if item.status == WorklistItem.Status.OPEN else None,
+    )
+    return render(
+        request, "analytics/worklist_item.html", {"page": page, "form": form, "cases": cases}
+    )

@@ -6,11 +6,11 @@ from ninja import NinjaAPI
 
 from rollcall.api.auth import BearerToken
 from rollcall.api.docs import LocalSwagger
-from rollcall.api.endpoints import pupils, schools
+from rollcall.api.endpoints import cases, pupils, schools
 from rollcall.api.errors import install_error_handlers
 
 DESCRIPTION = """\
-Read pupils, marks and attendance figures, and push register marks from a school's management
+Read pupils, marks, attendance figures and cases, and push register marks from a school's management
 information system (MIS). Every request sends `Authorization: Bearer <token>` and sees only
 what the token's user may see. Every error is `{"detail": ..., "errors": [{"loc", "msg"}]}`.
 """
@@ -26,3 +26,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", schools.router)
 api.add_router("", pupils.router)
+api.add_router("", cases.router)

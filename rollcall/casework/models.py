@@ -78,7 +78,7 @@ class Case(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         # Taken over by the local authority from the school that opened it.
-        REFERRED = "referred", "Referred to the local authority"
+        REFERRED = "referred", "Referred to the LA"
         CLOSED = "closed", "Closed"
 
     class Outcome(models.TextChoices):

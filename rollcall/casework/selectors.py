@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from rollcall.accounts.models import Role
 from rollcall.accounts.selectors import memberships_of
@@ -13,6 +15,7 @@ from rollcall.analytics.models import WorklistItem
 from rollcall.casework.models import Case, CaseEvent, CaseTask, ChronologyEntry
 from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import LocalAuthority, School, Trust
+from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import load_profile
 from rollcall.pupils.models import CarerLink, Enrolment, Pupil
 from rollcall.pupils.selectors import (
@@ -288,3 +291,164 @@ def case_events(*, case: Case) -> list[CaseEvent]:
 
 def case_tasks(*, case: Case) -> list[CaseTask]:
     return list(case.tasks.order_by("status", F("due_on").asc(nulls_last=True), "id"))
+
+
+@dataclass(frozen=True)
+class CaseWeek:
+    monday: dt.date
+    possible: int
+    attended: int
+
+    @property
+    def attendance_pct(self) -> float | None:
+        return 100.0 * self.attended / self.possible if self.possible else None
+
+
+def case_weeks(*, case: Case, first: dt.date, last: dt.date) -> list[CaseWeek]:
+    """The child's attendance at the case's school for each week the school met, from the
+    week of `first` to the week of `last` (counted by the engine's categories)."""
+    calendar = school_calendar(school=case.school)
+    first_monday = first - dt.timedelta(days=first.weekday())
+    by_week: dict[dt.date, list[tuple[dt.date, str]]] = {}
+    for day in calendar.school_days_between(first_monday, last):
+        by_week.setdefault(day - dt.timedelta(days=day.weekday()), [])
+    rows = Mark.objects.filter(
+        school=case.school, pupil=case.pupil, date__gte=first_monday, date__lte=last
+    ).values_list("date", "code")
+    for day, code in rows:
+        by_week.setdefault(day - dt.timedelta(days=day.weekday()), []).append((day, code))
+    weeks = []
+    for monday in sorted(by_week):
+        figures = session_figures(by_week[monday])
+        weeks.append(
+            CaseWeek(
+                monday,
+                figures.possible,
+                figures.present + figures.approved_educational_activity,
+            )
+        )
+    return weeks
+
+
+def case_contacts(*, case: Case) -> list[ChronologyEntry]:
+    """The school's contacts with the family since the school year the case opened in."""
+    return list(
+        ChronologyEntry.objects.filter(
+            pupil=case.pupil,
+            school=case.school,
+            occurred_at__date__gte=school_year_start(case.opened_on),
+        ).order_by("occurred_at", "id")
+    )
+
+
+def opening_organisation(*, user: User, school: School) -> School | Trust | LocalAuthority | None:
+    """The organisation a user opens a case for, for a child at `school`: the school's own
+    office, the trust of an academy, or the school's LA; None if they may not."""
+    for membership in memberships_of(user=user):
+        if membership.school_id == school.pk and membership.role in CASE_READERS:
+            return membership.school
+    for membership in memberships_of(user=user):
+        if membership.role == Role.TRUST_LEAD and membership.trust_id == school.trust_id:
+            return membership.trust
+        if (
+            membership.role == Role.LA_OFFICER
+            and membership.local_authority_id == school.local_authority_id
+        ):
+            return membership.local_authority
+    return None
+
+
+def case_pupil(*, school: School, pupil_id: int, on: dt.date) -> Pupil | None:
+    """A child on roll at the school on the day, for opening a case."""
+    return Pupil.objects.filter(
+        pk=pupil_id, enrolments__in=Enrolment.objects.filter(on_roll_on(on), school=school)
+    ).first()
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    next_due: dt.date | None
+    open_tasks: int
+    overdue: int
+
+
+def case_rows(
+    *,
+    user: User,
+    today: dt.date,
+    status: str = "active",
+    stage: str = "",
+    urn: str = "",
+    overdue_only: bool = False,
+) -> list[CaseRow]:
+    """The cases the user may read, with their next due task and overdue count."""
+    cases = cases_visible_to(user=user)
+    if status == "active":
+        cases = cases.exclude(status=Case.Status.CLOSED)
+    elif status in Case.Status.values:
+        cases = cases.filter(status=status)
+    if stage:
+        cases = cases.filter(stage_key=stage)
+    if urn:
+        cases = cases.filter(school__urn=urn)
+    open_tasks = Q(tasks__status=CaseTask.Status.OPEN)
+    cases = cases.annotate(
+        next_due=Min("tasks__due_on", filter=open_tasks),
+        open_tasks=Count("tasks", filter=open_tasks),
+        overdue=Count("tasks", filter=open_tasks & Q(tasks__due_on__lt=today)),
+    )
+    if overdue_only:
+        cases = cases.filter(overdue__gt=0)
+    return [
+        CaseRow(case, case.next_due, case.open_tasks, case.overdue)
+        for case in cases.order_by("-overdue", F("next_due").asc(nulls_last=True), "opened_at")
+    ]
+
+
+def case_task_for(*, case: Case, task_id: int) -> CaseTask | None:
+    return case.tasks.filter(pk=task_id).first()
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    text: str
+    href: str
+
+
+def case_links(
+    *, user: User, pupil: Pupil, school: School, item_id: int | None = None
+) -> list[CaseLink]:
+    """For a page about a child at a school: the child's active cases the user may read, and
+    a link to open one where the user may open one and runs none for the child yet (from the
+    worklist item `item_id`, whose trigger then says the stage and the reason)."""
+    links = [
+        CaseLink(
+            f"See the case run by {case.owner.name} ({_stage_name(case)})",
+            reverse("cases:detail", args=[case.pk]),
+        )
+        for case in cases_visible_to(user=user)
+        .filter(pupil=pupil)
+        .exclude(status=Case.Status.CLOSED)
+    ]
+    owner = opening_organisation(user=user, school=school)
+    if (
+        owner is not None
+        and active_case(pupil=pupil, owner_key=case_organisation_key(owner)) is None
+    ):
+        links.append(
+            CaseLink(
+                "Open a case",
+                reverse("cases:new")
+                + "?"
+                + urlencode(
+                    {"school": school.urn, "pupil": pupil.pk}
+                    | ({"item": item_id} if item_id else {})
+                ),
+            )
+        )
+    return links
+
+
+def _stage_name(case: Case) -> str:
+    return load_profile(case.profile_key).stage(case.stage_key).name

@@ -71,11 +71,16 @@ class DemoSummary:
 Progress = Callable[[str], None]
 
 
-def load_world(world: World, *, progress: Progress = lambda message: None) -> DemoSummary:
+def load_world(
+    world: World, *, profile: str | None = None, progress: Progress = lambda message: None
+) -> DemoSummary:
+    """Load the world; with `profile`, the LA and every trust run under that policy profile."""
     with transaction.atomic():
-        la = local_authority_create(actor=None, code=world.la_code, name=world.la_name)
+        la = local_authority_create(
+            actor=None, code=world.la_code, name=world.la_name, policy_profile=profile or "national"
+        )
         trusts = {
-            t.key: trust_create(actor=None, name=t.name, policy_profile=t.policy_profile)
+            t.key: trust_create(actor=None, name=t.name, policy_profile=profile or t.policy_profile)
             for t in world.trusts
         }
         schools = _load_schools(world, la, trusts)

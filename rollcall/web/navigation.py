@@ -28,6 +28,11 @@ ITEMS = (
     NavItem("Registers", "registers:index", frozenset(SCHOOL_ROLES), administrators=False),
     NavItem("First-day follow-up", "casework:follow_up", OFFICE, administrators=False),
     NavItem("Attendance", "analytics:index", ALL_ROLES),
+    NavItem(
+        "Cases",
+        "cases:index",
+        OFFICE | frozenset({Role.TRUST_LEAD, Role.LA_OFFICER, Role.LA_BUSINESS_SUPPORT}),
+    ),
     NavItem("Imports and exports", "transfers:index", OFFICE | frozenset(LA_ROLES)),
 )
 

@@ -4,12 +4,13 @@ a text alternative (title, description and the data as a table)."""
 from rollcall.analytics.charts.bars import Bar, bar_chart
 from rollcall.analytics.charts.heatmap import calendar_heatmap
 from rollcall.analytics.charts.svg import Chart, DataTable
-from rollcall.analytics.charts.trend import Reference, TrendWeek, Window, weekly_trend
+from rollcall.analytics.charts.trend import Marker, Reference, TrendWeek, Window, weekly_trend
 
 __all__ = [
     "Bar",
     "Chart",
     "DataTable",
+    "Marker",
     "Reference",
     "TrendWeek",
     "Window",

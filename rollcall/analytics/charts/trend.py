@@ -57,6 +57,15 @@ class Window:
     label: str  # what the shading is, e.g. "Threshold met 12 Mar 2025 (PM): 10 sessions…"
 
 
+@dataclass(frozen=True)
+class Marker:
+    """Something that happened in a week, drawn as a numbered line: a stage change or an
+    intervention on a case, so anyone can see whether the support worked."""
+
+    day: dt.date
+    label: str
+
+
 REFERENCES = (
     Reference(96, "96%", "8 4"),
     Reference(90, "90%: below it means: persistent absence", "3 3"),
@@ -70,6 +79,7 @@ def weekly_trend(
     subject: str,
     window: Window | None = None,
     references: Sequence[Reference] = REFERENCES,
+    markers: Sequence[Marker] = (),
 ) -> Chart:
     values = [w.attendance_pct for w in weeks if w.attendance_pct is not None]
     low = 0 if values and min(values) < 50 else 50
@@ -89,6 +99,8 @@ def weekly_trend(
     body += _x_labels(weeks, x_of)
     for reference, label_y in zip(references, _label_positions(references, y_of), strict=True):
         body += _reference(reference, y_of, label_y)
+    placed = _place_markers(weeks, markers)
+    body += _markers(placed, x_of, plot_h)
     body += _line(weeks, x_of, y_of)
     if window is not None:
         body += _window_counts(weeks, window, x_of)
@@ -108,7 +120,7 @@ def weekly_trend(
             height=HEIGHT,
             body=body,
         ),
-        table=_table(weeks, window, title),
+        table=_table(weeks, window, title, placed if markers else None),
     )
 
 
@@ -374,9 +386,71 @@ def _describe(
     return words
 
 
-def _table(weeks: Sequence[TrendWeek], window: Window | None, title: str) -> DataTable:
+def _place_markers(
+    weeks: Sequence[TrendWeek], markers: Sequence[Marker]
+) -> dict[int, list[tuple[int, Marker]]]:
+    """Each marker, numbered in date order, under the index of the school week it falls in
+    (a marker in a holiday goes to the next school week)."""
+    placed: dict[int, list[tuple[int, Marker]]] = {}
+    for number, marker in enumerate(sorted(markers, key=lambda m: m.day), start=1):
+        monday = marker.day - dt.timedelta(days=marker.day.weekday())
+        index = next((i for i, week in enumerate(weeks) if week.monday >= monday), None)
+        if index is not None:
+            placed.setdefault(index, []).append((number, marker))
+    return placed
+
+
+def _markers(placed: dict[int, list[tuple[int, Marker]]], x_of: Place, plot_h: float) -> list[str]:
+    parts = []
+    for index, numbered in placed.items():
+        x = round(x_of(index), 1)
+        parts.append(
+            tag(
+                "line",
+                x1=x,
+                y1=TOP,
+                x2=x,
+                y2=TOP + plot_h,
+                stroke=BLACK,
+                stroke_width=1.5,
+                stroke_dasharray="2 3",
+            )
+        )
+        label = ",".join(str(number) for number, _ in numbered)
+        width = 10 + 8 * len(label)
+        parts.append(
+            tag(
+                "rect",
+                x=round(x - width / 2, 1),
+                y=TOP - 20,
+                width=width,
+                height=18,
+                rx=4,
+                fill=BLACK,
+            )
+        )
+        parts.append(
+            text(
+                x,
+                TOP - 6,
+                label,
+                text_anchor="middle",
+                font_size=12,
+                font_weight="bold",
+                fill=WHITE,
+            )
+        )
+    return parts
+
+
+def _table(
+    weeks: Sequence[TrendWeek],
+    window: Window | None,
+    title: str,
+    placed: dict[int, list[tuple[int, Marker]]] | None = None,
+) -> DataTable:
     rows = []
-    for week in weeks:
+    for index, week in enumerate(weeks):
         in_window = window is not None and week.monday in window.mondays
         rows.append(
             [
@@ -384,7 +458,19 @@ def _table(weeks: Sequence[TrendWeek], window: Window | None, title: str) -> Dat
                 percent(week.attendance_pct),
                 str(week.qualifying) if in_window else "",
                 "Yes" if in_window else "",
+                *(
+                    [
+                        "; ".join(
+                            f"{number}. {long_date(marker.day)}: {marker.label}"
+                            for number, marker in (placed or {}).get(index, [])
+                        )
+                    ]
+                    if placed is not None
+                    else []
+                ),
             ]
         )
     head = ["Week beginning", "Attendance", "Unauthorised sessions counted", "In threshold window"]
+    if placed is not None:
+        head.append("On the case")
     return DataTable(caption=title, head=head, rows=rows, numeric=frozenset({1, 2}))

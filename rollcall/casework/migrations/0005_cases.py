@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("open", "Open"),
-                            ("referred", "Referred to the local authority"),
+                            ("referred", "Referred to the LA"),
                             ("closed", "Closed"),
                         ],
                         default="open",

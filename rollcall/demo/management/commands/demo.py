@@ -16,11 +16,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.core import clock
+from rollcall.demo.cases import load_demo_cases
 from rollcall.demo.files import write_marks_file
 from rollcall.demo.load import load_world
 from rollcall.demo.terms import DemoDates, demo_dates
 from rollcall.demo.world import build_world
 from rollcall.organisations.models import School
+from rollcall.policies import available_profiles
 from rollcall.statutory.years import school_year_start
 
 
@@ -70,6 +72,12 @@ class Command(BaseCommand):
             help="leave the worklist empty, as before the nightly sweep has run",
         )
         parser.add_argument(
+            "--profile",
+            choices=available_profiles(),
+            help="run the whole authority (its trusts too) under this policy profile "
+            "(default: national, with one trust under its own)",
+        )
+        parser.add_argument(
             "--marks-file",
             type=Path,
             help="write long-format marks here instead (.csv or .parquet)",
@@ -103,7 +111,11 @@ class Command(BaseCommand):
             f"Building the demo local authority (seed {options['seed']}) for "
             f"{dates.today:%A %-d %B %Y} …"
         )
-        summary = load_world(world, progress=lambda message: self.stdout.write(f"  {message}"))
+        summary = load_world(
+            world,
+            profile=options["profile"],
+            progress=lambda message: self.stdout.write(f"  {message}"),
+        )
         if options["sweep"]:
             # The nightly sweep, as of the load date; events count from the start of the
             # latest school day's school year (the default when the load date is in term).
@@ -115,6 +127,11 @@ class Command(BaseCommand):
                 "--since",
                 since.isoformat(),
                 stdout=self.stdout,
+            )
+            cases = load_demo_cases(today=dates.today, seed=options["seed"])
+            self.stdout.write(
+                f"  {cases.opened} cases walked through their stages by the demo's officers, "
+                f"{cases.closed} closed"
             )
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,115 @@
+"""Forms for running a case: each asks for the reason, because the reason is the record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+
+from rollcall.casework.models import Case, CaseEvent
+from rollcall.web.forms import BooleanField, CharField, ChoiceField, DateField, GovukForm
+
+RATIONALE_HINT = (
+    "Say what happened and why this is the right step now. This is part of the case's record: "
+    "a magistrate may read it."
+)
+
+
+def _rationale(label: str) -> CharField:
+    return CharField(
+        label=label,
+        hint=RATIONALE_HINT,
+        rows=5,
+        max_length=4000,
+        label_size="m",
+        error_messages={"required": "Say why: the reason is part of the record a court may read"},
+    )
+
+
+class _Stages(GovukForm):
+    def __init__(self, *args: Any, stages: Sequence[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = list(stages)  # type: ignore[attr-defined]
+
+
+class OpenCaseForm(_Stages):
+    stage = ChoiceField(
+        label="Stage to open the case at",
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the stage the case starts at"},
+    )
+    rationale = _rationale("Why open a case?")
+    lead_is_me = BooleanField(label="I am the lead practitioner for this case", required=False)
+
+
+class MoveForm(_Stages):
+    stage = ChoiceField(
+        label="Move the case to",
+        widget=forms.RadioSelect,
+        label_size="m",
+        hint="A case can move back as attendance improves.",
+        error_messages={"required": "Choose the stage to move the case to"},
+    )
+    rationale = _rationale("Why move it?")
+
+
+class ReopenForm(_Stages):
+    stage = ChoiceField(
+        label="Reopen at the stage",
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the stage to reopen the case at"},
+    )
+    rationale = _rationale("Why reopen it?")
+
+
+class CloseForm(GovukForm):
+    outcome = ChoiceField(
+        label="Outcome",
+        choices=Case.Outcome.choices,
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the outcome"},
+    )
+    rationale = _rationale("Why close it now?")
+
+
+class NoteForm(GovukForm):
+    occurred_on = DateField(
+        what="the date it happened",
+        label="When did it happen?",
+        hint="For example, 27 3 2025",
+        label_size="s",
+    )
+    summary = CharField(
+        label="Summary",
+        max_length=500,
+        label_size="s",
+        error_messages={"required": "Give the note a one-line summary"},
+    )
+    text = CharField(label="Details", rows=6, max_length=8000, required=False, label_size="s")
+    nature = ChoiceField(
+        label="Does this record fact or a professional opinion?",
+        choices=CaseEvent.Nature.choices,
+        widget=forms.RadioSelect,
+        label_size="s",
+        error_messages={"required": "Say whether this records fact or a professional opinion"},
+    )
+    consultation = BooleanField(label="This was a consultation with another agency", required=False)
+
+
+class TaskDoneForm(GovukForm):
+    note = CharField(
+        label="What was done?",
+        rows=4,
+        max_length=4000,
+        label_size="m",
+        hint="For example: letter posted first class to both parents on 3 March.",
+        error_messages={"required": "Write down what was done"},
+    )
+
+
+class FastTrackForm(GovukForm):
+    rationale = _rationale("Why put the family on the Fast Track?")

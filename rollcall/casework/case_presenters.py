@@ -1,0 +1,412 @@
+"""A case as the officer reads it: where it stands in the profile's pathway, what is due, the
+chronology as a timeline and attendance week by week with every step marked on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
+from rollcall.analytics.presenters.common import ChartBlock, chart_block
+from rollcall.analytics.presenters.pupil_list import safe_cell
+from rollcall.casework.models import Case, CaseEvent, CaseTask
+from rollcall.casework.selectors import (
+    User,
+    acting_for,
+    case_contacts,
+    case_events,
+    case_rows,
+    case_tasks,
+    case_weeks,
+)
+from rollcall.policies import PolicyProfile, load_profile
+from rollcall.statutory.years import school_year_start
+
+# Events drawn on the attendance chart: the steps of the case, not every note.
+MARKED = frozenset(
+    {
+        CaseEvent.Kind.OPENED,
+        CaseEvent.Kind.STAGE_CHANGED,
+        CaseEvent.Kind.TRANSFERRED,
+        CaseEvent.Kind.CLOSED,
+        CaseEvent.Kind.REOPENED,
+        CaseEvent.Kind.TASK_DONE,
+    }
+)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class StageStep:
+    name: str
+    description: str
+    led_by: str
+    state: str  # "done", "current" or "ahead"
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: int
+    label: str
+    due: str
+    period: str
+    overdue: bool
+    due_today: bool
+    status: str
+    source: str
+    note: str
+    done_href: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: dt.datetime
+    day: str
+    title: str
+    summary: str
+    rationale: str
+    who: str
+    nature: str
+    figures: str
+    tag: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case
+    profile: PolicyProfile
+    title: str
+    summary: list[dict[str, dict[str, str]]]
+    stages: list[StageStep]
+    needed_before_next: list[str]
+    tasks: list[TaskLine]
+    done_tasks: list[TaskLine]
+    timeline: list[TimelineEntry]
+    chart: ChartBlock | None
+    may_write: bool
+    actions: list[dict[str, str]]
+    back_href: str
+
+
+def figures_text(figures: dict[str, object]) -> str:
+    if not figures:
+        return ""
+    parts = []
+    pct = figures.get("attendance_pct")
+    if pct is not None:
+        parts.append(f"attendance {pct}% this school year")
+    parts.append(f"{figures.get('unauthorised', 0)} unauthorised sessions")
+    met = figures.get("threshold_met_on")
+    if met:
+        provisional = " (provisional: N marks)" if figures.get("threshold_provisional") else ""
+        parts.append(
+            f"national threshold met {long_date(dt.date.fromisoformat(str(met)))}{provisional}"
+        )
+    else:
+        parts.append("national threshold not met")
+    return "Figures then: " + "; ".join(parts)
+
+
+def _row(key: str, value: str) -> dict[str, dict[str, str]]:
+    return {"key": {"text": key}, "value": {"text": value or "—"}}
+
+
+def _task_line(case: Case, task: CaseTask, today: dt.date, writable: bool) -> TaskLine:
+    due = long_date(task.due_on) if task.due_on else (task.undated_reason or "No date")
+    period = (
+        f"{task.period} from {long_date(task.counted_from)}"
+        if task.period
+        else f"Set {long_date(task.counted_from)}"
+    )
+    is_open = task.status == CaseTask.Status.OPEN
+    return TaskLine(
+        id=task.pk,
+        label=task.label,
+        due=due,
+        period=period,
+        overdue=bool(is_open and task.due_on and task.due_on < today),
+        due_today=bool(is_open and task.due_on == today),
+        status=task.get_status_display(),
+        source=task.source,
+        note=task.note,
+        done_href=(
+            reverse("cases:task_done", args=[case.pk, task.pk]) if is_open and writable else None
+        ),
+    )
+
+
+def _stage_name(profile: PolicyProfile, key: str) -> str:
+    try:
+        return profile.stage(key).name
+    except KeyError:
+        return key
+
+
+def _timeline(case: Case, profile: PolicyProfile) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(
+            when=event.recorded_at,
+            day=long_date(event.occurred_on),
+            title=event.get_kind_display(),
+            summary=event.summary,
+            rationale=event.rationale,
+            who=f"{event.recorded_by_label}, {event.organisation_label}",
+            nature=event.get_nature_display(),
+            figures=figures_text(event.figures),
+            tag="opinion" if event.nature == CaseEvent.Nature.OPINION else event.kind,
+        )
+        for event in case_events(case=case)
+    ]
+    entries += [
+        TimelineEntry(
+            when=contact.occurred_at,
+            day=long_date(timezone.localtime(contact.occurred_at).date()),
+            title=contact.get_kind_display(),
+            summary=contact.summary,
+            rationale=contact.note,
+            who=f"{contact.recorded_by_label}, {case.school.name}",
+            nature=CaseEvent.Nature.FACT.label,
+            figures="",
+            tag="contact",
+        )
+        for contact in case_contacts(case=case)
+    ]
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def _chart(case: Case, today: dt.date) -> Chart | None:
+    first = min(school_year_start(case.opened_on), case.opened_on - dt.timedelta(weeks=10))
+    weeks = case_weeks(case=case, first=first, last=today)
+    if not weeks:
+        return None
+    markers = [
+        Marker(event.occurred_on, event.summary)
+        for event in case_events(case=case)
+        if event.kind in MARKED
+    ]
+    return weekly_trend(
+        [TrendWeek(week.monday, week.attendance_pct, 0) for week in weeks],
+        chart_id="case-attendance",
+        subject=f"{case.pupil.display_name} at {case.school.name}",
+        markers=markers,
+    )
+
+
+def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
+    profile = load_profile(case.profile_key)
+    writable = acting_for(user=user, case=case) is not None
+    keys = profile.stage_keys
+    current = keys.index(case.stage_key) if case.stage_key in keys else -1
+    stages = [
+        StageStep(
+            name=stage.name,
+            description=stage.description,
+            led_by=(stage.led_by or "").replace("_", " "),
+            state="done" if index < current else "current" if index == current else "ahead",
+        )
+        for index, stage in enumerate(profile.stages)
+    ]
+    stage = profile.stage(case.stage_key)
+    tasks = case_tasks(case=case)
+    status = case.get_status_display()
+    if case.status == Case.Status.CLOSED:
+        status += (
+            f" on {long_date(case.closed_on)}: {case.get_outcome_display().lower()}"
+            if (case.closed_on)
+            else ""
+        )
+    summary = [
+        _row("Child", f"{case.pupil.display_name} (UPN {case.pupil.upn})"),
+        _row("School", case.school.name),
+        _row("Status", status),
+        _row("Stage", f"{stage.name} since {long_date(case.stage_entered_on)}"),
+        _row("Run by", case.owner.name),
+        _row("Policy", profile.name),
+        _row("Lead practitioner", case.lead_practitioner_label or "Not named yet"),
+        _row("Opened", f"{long_date(case.opened_on)} by {case.opened_by_label}"),
+    ]
+    if case.referred_by_school_id and case.referred_by_school is not None:
+        summary.append(_row("Referred by", case.referred_by_school.name))
+    if case.home_local_authority_id and case.home_local_authority is not None:
+        summary.append(_row("Home local authority (consulted)", case.home_local_authority.name))
+    chart = _chart(case, today)
+    actions: list[dict[str, str]] = []
+    if writable and case.active:
+        actions = [
+            {"text": "Move to another stage", "href": reverse("cases:move", args=[case.pk])},
+            {"text": "Add a note", "href": reverse("cases:note", args=[case.pk])},
+            {"text": "Close the case", "href": reverse("cases:close", args=[case.pk])},
+        ]
+        if profile.fast_track is not None:
+            actions.append(
+                {"text": "Start Fast Track", "href": reverse("cases:fast_track", args=[case.pk])}
+            )
+    elif writable:
+        actions = [{"text": "Reopen the case", "href": reverse("cases:reopen", args=[case.pk])}]
+    return CasePage(
+        case=case,
+        profile=profile,
+        title=f"{case.pupil.display_name}: {stage.name}",
+        summary=summary,
+        stages=stages,
+        needed_before_next=list(stage.required_before_next.values()),
+        tasks=[
+            _task_line(case, task, today, writable)
+            for task in tasks
+            if task.status == CaseTask.Status.OPEN
+        ],
+        done_tasks=[
+            _task_line(case, task, today, writable)
+            for task in tasks
+            if task.status != CaseTask.Status.OPEN
+        ],
+        timeline=_timeline(case, profile),
+        chart=chart_block(chart) if chart else None,
+        may_write=writable,
+        actions=actions,
+        back_href=reverse("cases:index"),
+    )
+
+
+@dataclass(frozen=True)
+class CaseListRow:
+    href: str
+    child: str
+    upn: str
+    school: str
+    stage: str
+    status: str
+    run_by: str
+    next_due: str
+    overdue: int
+    open_tasks: int
+    opened: str
+
+
+@dataclass(frozen=True)
+class CaseListPage:
+    rows: list[CaseListRow]
+    counts: dict[str, int]
+    status: str
+    stage: str
+    school: str
+    overdue_only: bool
+    status_options: list[dict[str, object]]
+    stage_options: list[dict[str, object]]
+    school_options: list[dict[str, object]]
+    csv_href: str
+    csv_head: list[str]
+    csv_rows: list[list[str]]
+
+
+STATUS_FILTERS = (
+    ("active", "Open or referred"),
+    ("open", "Open"),
+    ("referred", "Referred to the LA"),
+    ("closed", "Closed"),
+    ("all", "All"),
+)
+
+
+def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> CaseListPage:
+    status = query.get("status") or "active"
+    if status not in dict(STATUS_FILTERS):
+        status = "active"
+    stage = query.get("stage", "")
+    school = query.get("school", "")
+    overdue_only = query.get("overdue") == "1"
+    everything = case_rows(user=user, today=today, status="all")
+    found = case_rows(
+        user=user, today=today, status=status, stage=stage, urn=school, overdue_only=overdue_only
+    )
+    profiles: dict[str, PolicyProfile] = {}
+
+    def profile_of(case: Case) -> PolicyProfile:
+        key = case.profile_key
+        return profiles.get(key) or profiles.setdefault(key, load_profile(key))
+
+    rows = [
+        CaseListRow(
+            href=reverse("cases:detail", args=[row.case.pk]),
+            child=row.case.pupil.display_name,
+            upn=row.case.pupil.upn,
+            school=row.case.school.name,
+            stage=_stage_name(profile_of(row.case), row.case.stage_key),
+            status=row.case.get_status_display(),
+            run_by=row.case.owner.name,
+            next_due=long_date(row.next_due) if row.next_due else "",
+            overdue=row.overdue,
+            open_tasks=row.open_tasks,
+            opened=long_date(row.case.opened_on),
+        )
+        for row in found
+    ]
+    stages: dict[str, str] = {}
+    schools: dict[str, str] = {}
+    for row in everything:
+        stages.setdefault(row.case.stage_key, _stage_name(profile_of(row.case), row.case.stage_key))
+        schools.setdefault(row.case.school.urn, row.case.school.name)
+    counts = {
+        "active": sum(1 for row in everything if row.case.active),
+        "overdue": sum(1 for row in everything if row.case.active and row.overdue),
+        "closed": sum(1 for row in everything if not row.case.active),
+    }
+    csv_query = {k: v for k, v in query.items() if k != "format"} | {"format": "csv"}
+    return CaseListPage(
+        rows=rows,
+        counts=counts,
+        status=status,
+        stage=stage,
+        school=school,
+        overdue_only=overdue_only,
+        status_options=[
+            {"value": value, "text": text, "selected": value == status}
+            for value, text in STATUS_FILTERS
+        ],
+        stage_options=[{"value": "", "text": "Any stage", "selected": not stage}]
+        + [
+            {"value": key, "text": name, "selected": key == stage}
+            for key, name in sorted(stages.items(), key=lambda item: item[1])
+        ],
+        school_options=[{"value": "", "text": "Any school", "selected": not school}]
+        + [
+            {"value": urn, "text": name, "selected": urn == school}
+            for urn, name in sorted(schools.items(), key=lambda item: item[1])
+        ],
+        csv_href="?" + urlencode(csv_query),
+        csv_head=[
+            "child",
+            "upn",
+            "school",
+            "stage",
+            "status",
+            "run_by",
+            "next_task_due",
+            "overdue_tasks",
+            "open_tasks",
+            "opened_on",
+        ],
+        csv_rows=[
+            [
+                safe_cell(row.case.pupil.display_name),
+                row.case.pupil.upn,
+                safe_cell(row.case.school.name),
+                safe_cell(_stage_name(profile_of(row.case), row.case.stage_key)),
+                row.case.status,
+                safe_cell(row.case.owner.name),
+                row.next_due.isoformat() if row.next_due else "",
+                str(row.overdue),
+                str(row.open_tasks),
+                row.case.opened_on.isoformat(),
+            ]
+            for row in found
+        ],
+    )

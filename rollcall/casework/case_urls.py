@@ -1,0 +1,17 @@
+from django.urls import path
+
+from rollcall.casework import case_views as views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new", views.new, name="new"),
+    path("<int:case_id>", views.detail, name="detail"),
+    path("<int:case_id>/move", views.move, name="move"),
+    path("<int:case_id>/note", views.note, name="note"),
+    path("<int:case_id>/close", views.close, name="close"),
+    path("<int:case_id>/reopen", views.reopen, name="reopen"),
+    path("<int:case_id>/fast-track", views.fast_track, name="fast_track"),
+    path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
+]

@@ -1,0 +1,352 @@
+"""The morning worklist: children, not triggers.
+
+One line per child at a school, with every open trigger the sweep found for them, their case
+(stage and next task) if they have one, ranked so the officer starts at the top: severely
+absent children first (HAC 'Severely absent children'; MAT App. B1), then overdue tasks, tasks
+due today, new triggers with no case yet, then the rest by date. Looked-after children, children
+in need and those on a protection plan are flagged beside their names (WTISA: they are followed
+up first).
+
+The lists are built from two grouped queries (open trigger items, active cases with their next
+task) and merged in memory, then only the page shown is read in detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+
+from rollcall.accounts.selectors import User, schools_visible_to
+from rollcall.analytics.models import WorklistItem, kind_label
+from rollcall.casework.models import Case, CaseTask
+from rollcall.casework.selectors import cases_visible_to, opening_organisation
+from rollcall.organisations.models import School
+from rollcall.policies import load_profile
+from rollcall.pupils.models import Pupil
+from rollcall.pupils.selectors import pupils_with_visible_welfare, welfare_flags
+
+PER_PAGE = 50
+SEVERE = "severe_absence"
+VIEWS = (
+    ("all", "Every child"),
+    ("overdue", "Overdue"),
+    ("today", "Due today"),
+    ("new", "No case yet"),
+    ("severe", "Severely absent"),
+)
+
+
+@dataclass
+class ChildWork:
+    pupil_id: int
+    school_id: int
+    kinds: list[tuple[str, dt.date, int, bool]] = field(default_factory=list)
+    case_id: int | None = None
+    next_due: dt.date | None = None
+    overdue: int = 0
+    due_today: int = 0
+
+    @property
+    def severe(self) -> bool:
+        return any(kind in (SEVERE, f"attendance:{SEVERE}") for kind, *_ in self.kinds)
+
+    @property
+    def first_date(self) -> dt.date:
+        dates = [met_on for _, met_on, _, _ in self.kinds]
+        if self.next_due is not None:
+            dates.append(self.next_due)
+        return min(dates) if dates else dt.date.max
+
+    def rank(self) -> tuple[int, int, int, int, dt.date, int]:
+        return (
+            0 if self.severe else 1,
+            0 if self.overdue else 1,
+            0 if self.due_today else 1,
+            0 if self.kinds and self.case_id is None else 1,
+            self.first_date,
+            self.pupil_id,
+        )
+
+
+def children_to_act_on(*, user: User, today: dt.date, urn: str | None = None) -> list[ChildWork]:
+    """Every child at the user's schools with an open trigger or an active case, ranked."""
+    items = WorklistItem.objects.filter(
+        school__in=schools_visible_to(user=user), status=WorklistItem.Status.OPEN
+    )
+    cases = cases_visible_to(user=user).exclude(status=Case.Status.CLOSED)
+    if urn:
+        items = items.filter(school__urn=urn)
+        cases = cases.filter(school__urn=urn)
+    children: dict[tuple[int, int], ChildWork] = {}
+    for pupil_id, school_id, kind, met_on, item_id, provisional in items.values_list(
+        "pupil_id", "school_id", "kind", "met_on", "id", "provisional"
+    ).order_by("met_on", "id"):
+        child = children.setdefault((pupil_id, school_id), ChildWork(pupil_id, school_id))
+        child.kinds.append((kind, met_on, item_id, provisional))
+    open_task = Q(tasks__status=CaseTask.Status.OPEN)
+    for case_id, pupil_id, school_id, next_due, overdue, due_today in (
+        cases.order_by()
+        .annotate(
+            next_due=Min("tasks__due_on", filter=open_task),
+            overdue=Count("tasks", filter=open_task & Q(tasks__due_on__lt=today)),
+            due_today=Count("tasks", filter=open_task & Q(tasks__due_on=today)),
+        )
+        .values_list("id", "pupil_id", "school_id", "next_due", "overdue", "due_today")
+    ):
+        child = children.setdefault((pupil_id, school_id), ChildWork(pupil_id, school_id))
+        if child.case_id is None or (
+            next_due and (not child.next_due or next_due < child.next_due)
+        ):
+            child.case_id, child.next_due = case_id, next_due
+        child.overdue += overdue
+        child.due_today += due_today
+    return sorted(children.values(), key=ChildWork.rank)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One kind of trigger for the child: how many times it is open and the latest."""
+
+    label: str
+    met_on: dt.date  # the latest
+    times: int
+    href: str  # the latest item
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class WorklistLine:
+    child: str
+    upn: str
+    pupil_href: str
+    school: str
+    flags: list[str]
+    severe: bool
+    triggers: list[Trigger]
+    case_text: str
+    case_href: str | None
+    open_case_href: str | None
+    next_task: str
+    next_due: dt.date | None
+    overdue: int
+    due_today: int
+
+
+@dataclass(frozen=True)
+class ChildrenPage:
+    lines: list[WorklistLine]
+    counts: dict[str, int]
+    by_school: list[dict[str, object]]
+    view: str
+    school: str
+    view_links: list[dict[str, object]]
+    school_options: list[dict[str, object]]
+    total: int
+    pagination: dict[str, object]
+    today: dt.date
+
+
+def _keep(child: ChildWork, view: str, today: dt.date) -> bool:
+    if view == "overdue":
+        return child.overdue > 0
+    if view == "today":
+        return child.due_today > 0
+    if view == "new":
+        return child.case_id is None
+    if view == "severe":
+        return child.severe
+    return True
+
+
+def _flags(pupil: Pupil) -> list[str]:
+    flags = welfare_flags(pupil)
+    return [
+        text
+        for shown, text in (
+            (flags.looked_after, "Looked after"),
+            (flags.child_protection_plan, "Child protection plan"),
+            (flags.child_in_need, "Child in need"),
+            (flags.has_social_worker, "Social worker"),
+            (flags.young_carer, "Young carer"),
+        )
+        if shown
+    ]
+
+
+def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> ChildrenPage:
+    schools = {school.pk: school for school in schools_visible_to(user=user).order_by("name")}
+    urns = {school.urn: school for school in schools.values()}
+    school = query.get("school", "")
+    school = school if school in urns else ""
+    view = query.get("view", "all")
+    view = view if view in dict(VIEWS) else "all"
+    everyone = children_to_act_on(user=user, today=today, urn=school or None)
+    shown = [child for child in everyone if _keep(child, view, today)]
+    paginator = Paginator(shown, PER_PAGE)
+    page = paginator.get_page(query.get("page"))
+    rows: list[ChildWork] = list(page.object_list)
+    pupils = Pupil.objects.in_bulk([row.pupil_id for row in rows])
+    welfare_shown = pupils_with_visible_welfare(
+        schools=list(schools.values()), pupil_ids=list(pupils), on=today
+    )
+    cases = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in=[row.case_id for row in rows if row.case_id])
+    }
+    next_tasks = _next_tasks([row.case_id for row in rows if row.case_id])
+    lines = [
+        _line(
+            user,
+            row,
+            pupils[row.pupil_id],
+            schools[row.school_id],
+            cases.get(row.case_id) if row.case_id else None,
+            next_tasks.get(row.case_id) if row.case_id else None,
+            row.pupil_id in welfare_shown,
+            today,
+        )
+        for row in rows
+    ]
+    base = {"school": school, "view": view}
+    per_school: dict[int, dict[str, int]] = {}
+    for child in everyone:
+        counts = per_school.setdefault(child.school_id, {"children": 0, "overdue": 0, "new": 0})
+        counts["children"] += 1
+        counts["overdue"] += 1 if child.overdue else 0
+        counts["new"] += 1 if child.case_id is None else 0
+    return ChildrenPage(
+        lines=lines,
+        counts={
+            "children": len(everyone),
+            "overdue": sum(1 for c in everyone if c.overdue),
+            "today": sum(1 for c in everyone if c.due_today),
+            "new": sum(1 for c in everyone if c.case_id is None),
+            "severe": sum(1 for c in everyone if c.severe),
+        },
+        by_school=[
+            {
+                "name": schools[school_id].name,
+                "href": "?" + urlencode({"school": schools[school_id].urn}),
+                **counts,
+            }
+            for school_id, counts in sorted(
+                per_school.items(), key=lambda pair: schools[pair[0]].name
+            )
+        ]
+        if len(schools) > 1
+        else [],
+        view=view,
+        school=school,
+        view_links=[
+            {
+                "text": text,
+                "href": "?" + urlencode(base | {"view": value}),
+                "current": value == view,
+            }
+            for value, text in VIEWS
+        ],
+        school_options=[{"value": "", "text": "All schools", "selected": not school}]
+        + [
+            {"value": urn, "text": found.name, "selected": urn == school}
+            for urn, found in sorted(urns.items(), key=lambda pair: pair[1].name)
+        ],
+        total=paginator.count,
+        pagination=_pagination(page.number, paginator.num_pages, base),
+        today=today,
+    )
+
+
+def _next_tasks(case_ids: list[int]) -> dict[int, CaseTask]:
+    found: dict[int, CaseTask] = {}
+    tasks = CaseTask.objects.filter(case_id__in=case_ids, status=CaseTask.Status.OPEN).order_by(
+        "due_on", "id"
+    )
+    for task in tasks:
+        current = found.get(task.case_id)
+        if current is None or (current.due_on is None and task.due_on is not None):
+            found[task.case_id] = task
+    return found
+
+
+def _line(
+    user: User,
+    row: ChildWork,
+    pupil: Pupil,
+    school: School,
+    case: Case | None,
+    task: CaseTask | None,
+    show_welfare: bool,
+    today: dt.date,
+) -> WorklistLine:
+    by_kind: dict[str, list[tuple[dt.date, int, bool]]] = {}
+    for kind, met_on, item_id, provisional in row.kinds:
+        by_kind.setdefault(kind, []).append((met_on, item_id, provisional))
+    triggers = []
+    for kind, found in by_kind.items():
+        met_on, item_id, provisional = max(found)
+        triggers.append(
+            Trigger(
+                kind_label(kind),
+                met_on,
+                len(found),
+                reverse("analytics:worklist_item", args=[item_id]),
+                provisional,
+            )
+        )
+    triggers.sort(key=lambda trigger: trigger.met_on, reverse=True)
+    if case is not None:
+        stage = load_profile(case.profile_key).stage(case.stage_key).name
+        case_text = f"{stage} ({case.owner.name})" if case.owner_school_id != school.pk else stage
+        case_href: str | None = reverse("cases:detail", args=[case.pk])
+        open_href = None
+    else:
+        case_text, case_href = "No case", None
+        may_open = opening_organisation(user=user, school=school) is not None
+        first_item = row.kinds[0][2] if row.kinds else None
+        open_href = (
+            reverse("cases:new")
+            + "?"
+            + urlencode({"school": school.urn, "pupil": pupil.pk, "item": first_item})
+            if may_open and first_item
+            else None
+        )
+    return WorklistLine(
+        child=pupil.display_name,
+        upn=pupil.upn,
+        pupil_href=reverse("analytics:pupil", args=[pupil.upn]),
+        school=school.name,
+        flags=_flags(pupil) if show_welfare else [],
+        severe=row.severe,
+        triggers=triggers,
+        case_text=case_text,
+        case_href=case_href,
+        open_case_href=open_href,
+        next_task=task.label if task else "",
+        next_due=task.due_on if task else None,
+        overdue=row.overdue,
+        due_today=row.due_today,
+    )
+
+
+def _pagination(number: int, pages: int, base: Mapping[str, str]) -> dict[str, object]:
+    result: dict[str, object] = {}
+
+    def href(page: int) -> str:
+        return "?" + urlencode(dict(base) | {"page": str(page)})
+
+    if number > 1:
+        result["previous"] = {"href": href(number - 1)}
+    if number < pages:
+        result["next"] = {"href": href(number + 1)}
+    if pages > 1:
+        result["items"] = [
+            {"number": page, "href": href(page), "current": page == number}
+            for page in range(max(1, number - 3), min(pages, number + 3) + 1)
+        ]
+    return result
