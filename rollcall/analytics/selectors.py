@@ -316,6 +316,20 @@ def existing_items(*, pupil_ids: Collection[int]) -> set[tuple[int, str, dt.date
     return found
 
 
+def withdrawn_items(*, pupil_ids: Collection[int]) -> dict[tuple[int, str, dt.date], WorklistItem]:
+    """Withdrawn items of these pupils by (pupil id, kind, met on), for the sweep to reopen
+    any whose trigger holds again."""
+    found: dict[tuple[int, str, dt.date], WorklistItem] = {}
+    for chunk in _chunks(pupil_ids):
+        items = (
+            WorklistItem.objects.select_related("pupil", "school")
+            .filter(pupil_id__in=chunk, status=WorklistItem.Status.WITHDRAWN)
+            .select_for_update(of=("self",))
+        )
+        found.update(((item.pupil_id, item.kind, item.met_on), item) for item in items)
+    return found
+
+
 def open_threshold_items(*, since: dt.date, until: dt.date) -> list[WorklistItem]:
     """Open threshold items met from `since` to `until`, for the sweep to check again."""
     return list(

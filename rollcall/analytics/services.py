@@ -17,6 +17,7 @@ from rollcall.analytics.selectors import (
     open_threshold_items,
     pupils_by_upn,
     sweep_schools,
+    withdrawn_items,
 )
 from rollcall.analytics.sweep import Candidate
 from rollcall.core import clock
@@ -50,6 +51,7 @@ class SweepResult:
     already_listed: int
     by_school: dict[str, int]  # URN -> items created
     withdrawn: int = 0
+    reopened: int = 0  # withdrawn items whose trigger holds again
 
 
 def recurs_yearly(kind: str) -> bool:
@@ -86,7 +88,8 @@ def worklist_items_record(
     thresholds_met: Collection[tuple[str, str, dt.date]] | None = None,
     since: dt.date | None = None,
 ) -> SweepResult:
-    """Add an item for each trigger not listed before (open or done): all or nothing.
+    """Add an item for each trigger not listed before (open or done), and reopen a withdrawn
+    one whose trigger holds again: all or nothing.
 
     Given `thresholds_met` (every threshold occasion the sweep found from `since` to `on`, as
     (UPN, kind, met on)), an open threshold item in that period that is no longer among them
@@ -102,13 +105,18 @@ def worklist_items_record(
         for pupil_id, kind, met_on in listed
         if recurs_yearly(kind)
     }
+    withdrawn_before = withdrawn_items(pupil_ids={p.pk for p in pupils.values()})
     created: Counter[str] = Counter()
-    already = 0
+    already = reopened = 0
     now = clock.now()
     for candidate in sorted(candidates, key=lambda c: (c.urn, c.upn, c.kind, c.met_on)):
         pupil, school = pupils[candidate.upn], schools[candidate.urn]
         key = (pupil.pk, candidate.kind, candidate.met_on)
         year_key = (pupil.pk, candidate.kind, school_year_start(candidate.met_on))
+        if key in withdrawn_before:
+            _reopen(actor=actor, on=on, item=withdrawn_before.pop(key), candidate=candidate)
+            reopened += 1
+            continue
         if key in listed or (recurs_yearly(candidate.kind) and year_key in listed_this_year):
             already += 1
             continue
@@ -143,7 +151,39 @@ def worklist_items_record(
             still_met=set(thresholds_met),
             candidates=candidates,
         )
-    return SweepResult(sum(created.values()), already, dict(created), withdrawn)
+    return SweepResult(sum(created.values()), already, dict(created), withdrawn, reopened)
+
+
+def _reopen(*, actor: Actor, on: dt.date, item: WorklistItem, candidate: Candidate) -> None:
+    """A withdrawn item whose trigger holds again (the Ns are back, say) is work again: the
+    same item, open, with what the sweep finds now; its withdrawal stays in the audit trail."""
+    was = f"withdrawn on {item.withdrawn_on:%-d %B %Y}" if item.withdrawn_on else "withdrawn"
+    item.status = WorklistItem.Status.OPEN
+    item.withdrawn_on = None
+    item.withdrawn_reason = ""
+    item.detail = candidate.detail
+    item.provisional = candidate.provisional
+    item.found_on = on
+    item.save(
+        update_fields=[
+            "status",
+            "withdrawn_on",
+            "withdrawn_reason",
+            "detail",
+            "provisional",
+            "found_on",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        verb=Verb.WORKLIST_ITEM_REOPEN,
+        target=item,
+        summary=f"Reopened ({was}; the trigger holds again): {kind_label(item.kind)} for "
+        f"{item.pupil.display_name} ({item.pupil.upn}) on {item.met_on:%-d %B %Y}: "
+        f"{item.detail}",
+        school_urn=item.school.urn,
+        payload={"kind": item.kind, "met_on": str(item.met_on), "found_on": str(on)},
+    )
 
 
 def _withdraw_or_confirm(

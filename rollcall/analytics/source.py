@@ -11,6 +11,7 @@ elsewhere, or does not add up (its mark count, plus the marks since, is not the 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from rollcall.analytics.figures.threshold import LawInputs
+from rollcall.analytics.selectors import dates_of_birth
 from rollcall.engine import MarkMatrix, marks_from_table
 from rollcall.engine.history import history_matrix
 from rollcall.engine.matrix import overlay
@@ -267,3 +270,11 @@ def history_from_database() -> MarkMatrix | None:
 def dates_of_birth_from_database() -> DatesOfBirth:
     """Every pupil's date of birth by UPN, for the compulsory-school-age rule (EA96 s8)."""
     return DatesOfBirth(dict(Pupil.objects.values_list("upn", "date_of_birth")))
+
+
+def law_inputs(*, upns: Collection[str] | None = None) -> LawInputs:
+    """What the threshold needs beyond the registers, as the sweep reads it: every earlier
+    school's history (their calendars come from it) and the dates of birth of these pupils
+    (default: every pupil)."""
+    born = dates_of_birth_from_database() if upns is None else dates_of_birth(upns=upns)
+    return LawInputs(history_from_database(), born)

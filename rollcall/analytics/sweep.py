@@ -6,8 +6,9 @@ letters apply to its academies only. A trigger becomes work only while the pupil
 that school's roll. Events (a threshold met, an unauthorised holiday) become work from the
 start of the school year, unless asked for from an earlier date; every occasion on which the
 national threshold is met is work of its own (engine.threshold). School weeks are the
-schools' own, worked out once over every pupil (engine.threshold.school_calendar), so a group
-of pupils sees the whole calendar of the schools they were at.
+schools' own, worked out once over every pupil (figures.threshold.threshold_calendar), so a
+group of pupils sees the whole calendar of the schools they were at; the attendance pages count
+the threshold through the same definition (figures.threshold.group_threshold).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ import numpy as np
 
 from rollcall import statutory
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
+from rollcall.analytics.figures.threshold import threshold_calendar
 from rollcall.engine import MarkMatrix
-from rollcall.engine.history import with_history
 from rollcall.engine.school_age import DatesOfBirth
-from rollcall.engine.threshold import ThresholdRule, school_calendar
 from rollcall.engine.triggers import (
     HOLIDAY,
     LOCAL_THRESHOLD,
@@ -89,12 +89,7 @@ def sweep_candidates(
     groups: dict[str, list[int]] = defaultdict(list)
     for pupil, urn in enumerate(now_at.tolist()):
         groups[profile_of.get(urn, default_profile)].append(pupil)
-    everyone = with_history(matrix, history)
-    calendar = (
-        school_calendar(everyone, as_of=on, rule=ThresholdRule.national(everyone, on))
-        if _threshold_in_force(on)
-        else None
-    )
+    calendar = threshold_calendar(matrix, history, as_of=on) if _threshold_in_force(on) else None
     candidates: list[Candidate] = []
     found = left = earlier = 0
     for key, pupils in sorted(groups.items()):

@@ -62,6 +62,7 @@ class Verb(models.TextChoices):
     WORKLIST_ITEM_COMPLETE = "worklist_item.complete", "Worklist item completed"
     WORKLIST_ITEM_CONFIRM = "worklist_item.confirm", "Worklist item no longer provisional"
     WORKLIST_ITEM_WITHDRAW = "worklist_item.withdraw", "Worklist item withdrawn"
+    WORKLIST_ITEM_REOPEN = "worklist_item.reopen", "Worklist item reopened"
     CASE_OPEN = "case.open", "Case opened"
     CASE_MOVE = "case.move", "Case moved to another stage"
     CASE_CLOSE = "case.close", "Case closed"

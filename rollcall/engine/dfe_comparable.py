@@ -97,6 +97,15 @@ def dfe_comparable_by_school(
     return found
 
 
+def dfe_comparable_per_enrolment(
+    matrix: MarkMatrix, *, as_of: dt.date, dates_of_birth: DatesOfBirth
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row (an enrolment): counted in the published-style figures, and if so whether
+    persistently and severely absent over the academic year from 1 August to as_of."""
+    counted, persistent, severe, _ = _counted(matrix, as_of, dates_of_birth)
+    return counted, persistent & counted, severe & counted
+
+
 def _counted(
     matrix: MarkMatrix, as_of: dt.date, dates_of_birth: DatesOfBirth
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dt.date]:

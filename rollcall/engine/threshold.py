@@ -143,6 +143,20 @@ class _Weeks:
     bounds: np.ndarray  # per pupil + 1
 
 
+def pupils_school_weeks(
+    matrix: MarkMatrix, *, as_of: dt.date, rule: ThresholdRule, calendar: SchoolCalendar | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The week numbers up to as-of (engine.matrix.week_numbers) and, per pupil, which of them
+    are school weeks as the threshold counts them (ADR 0012): for a page to show the window."""
+    columns = matrix.columns_between(None, as_of)
+    n = matrix.n_pupils
+    lo = np.zeros(n, dtype=np.int64)
+    hi = np.full(n, NO_LIMIT, dtype=np.int64)
+    found, _ = _weeks(matrix, columns, rule, lo, hi, calendar)
+    weeks = week_numbers(matrix.days[found.column_starts // 2])
+    return weeks, found.school_weeks
+
+
 def _rows_by_pupil(matrix: MarkMatrix) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(matrix.row_pupil, kind="stable").astype(np.int64)
     bounds = np.searchsorted(matrix.row_pupil[order], np.arange(matrix.n_pupils + 1))

@@ -5,10 +5,12 @@
   (REG24 reg 13; WTISA);
 - 20 consecutive school days with every session coded G, N or O: deletion Ground I may apply
   once enquiries fail (REG24 reg 9);
-- N marks still N more than 5 school days later (WTISA: correct N within 5 school days);
+- N marks still N after the 5 school days to replace them (WTISA: correct N within 5 school
+  days), counted from the day after the mark or, where the profile says so, the day itself;
 - persistent (≥ 10 %) and severe (≥ 50 %) absence over the academic year to date;
 - a policy profile's attendance triggers (e.g. a trust's letters below 96 % and 90 %,
-  Hackney's below 90 % over 12 school weeks) and holiday variant (Essex: 10 consecutive G).
+  Hackney's below 90 %, counting back 12 school weeks early in the year, and below 93 % while
+  still falling) and holiday variant (Essex: 10 consecutive G).
 
 Days are the pupil's own: a day counts when one of their schools held a session; the
 threshold's school weeks are the school's (engine.threshold). Only the thresholds also count
@@ -41,6 +43,7 @@ from rollcall.engine.threshold import (
     national_threshold,
 )
 from rollcall.policies import PolicyProfile
+from rollcall.policies.pathway import AttendanceTrigger
 from rollcall.statutory.years import school_year_start
 
 NATIONAL_THRESHOLD = "national_threshold"
@@ -166,12 +169,18 @@ def nth_school_day(picture: DailyPicture, start_day: np.ndarray, nth: int) -> np
     return np.asarray(np.argmax(held_rank >= rank[:, None], axis=1))
 
 
-def uncorrected_n(picture: DailyPicture, *, school_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per pupil: how many days still carry an N more than `school_days` school days after it
-    was entered (up to as-of), and the earliest such day (-1 if none)."""
+def uncorrected_n(
+    picture: DailyPicture, *, school_days: int, counts_mark_day: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pupil: how many days still carry an N past the deadline to replace it (up to
+    as-of), and the earliest such day (-1 if none). The deadline is the `school_days`th
+    school day after the mark's day, counted from the day after it (WTISA, "N code"), or
+    from the day itself where a policy profile says so (`counts_mark_day`: the profile's
+    registers.n_code_deadline.counted_from is mark_day), which is one school day earlier."""
     held_rank = np.cumsum(picture.held, axis=1)
     total = held_rank[:, -1:] if held_rank.shape[1] else np.zeros((held_rank.shape[0], 1))
-    overdue = picture.n_code & ((total - held_rank) > school_days)
+    after = school_days - 1 if counts_mark_day else school_days
+    overdue = picture.n_code & ((total - held_rank) > after)
     return overdue.sum(axis=1), np.where(overdue.any(axis=1), np.argmax(overdue, axis=1), -1)
 
 
@@ -211,6 +220,61 @@ def rolling_attendance(
     return pct, possible_total
 
 
+def school_weeks_passed(matrix: MarkMatrix, first: dt.date, last: dt.date) -> int:
+    """School weeks (weeks with a session held at any of the matrix's schools) from first to
+    last."""
+    return len(_held_weeks(matrix, matrix.columns_between(first, last)))
+
+
+def _held_weeks(matrix: MarkMatrix, columns: slice) -> np.ndarray:
+    held_lut = np.ones(matrix.codes.size, dtype=bool)
+    held_lut[0] = False
+    held_lut &= ~matrix.codes.ids_for({"#", "Y4"})
+    days = matrix.days[columns.start // 2 : columns.stop // 2]
+    if not len(days):
+        return np.array([], dtype=np.int64)
+    held = held_lut[matrix.ids[:, columns]].any(axis=0).reshape(len(days), 2).any(axis=1)
+    return np.unique(week_numbers(days)[held])
+
+
+def school_weeks_back(matrix: MarkMatrix, as_of: dt.date, weeks: int) -> dt.date | None:
+    """The last day of the school week `weeks` school weeks before the one holding as_of (or
+    the last before it): the date to compare attendance with. None if there is none."""
+    columns = matrix.columns_between(None, as_of)
+    held = _held_weeks(matrix, columns)
+    if len(held) <= weeks:
+        return None
+    target = held[-1 - weeks]
+    days = matrix.days[columns.start // 2 : columns.stop // 2]
+    return days[week_numbers(days) == target][-1].astype(dt.date)
+
+
+def attendance_measure(
+    matrix: MarkMatrix, trigger: AttendanceTrigger, *, as_of: dt.date
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Per pupil: attendance % and possible sessions as a profile's attendance trigger takes
+    them (policies.pathway.AttendanceTrigger.measure), and the period in words.
+    year_to_date_with_count_back: while fewer than `school_weeks` school weeks of the year
+    have passed, the last `school_weeks` school weeks, reaching into the previous year when
+    `crosses_academic_years` (HAC 'Stage 2: Early Help & Support': "count back 12 school
+    weeks (and use the previous academic year if necessary)"); after that the year to date."""
+    year_start = school_year_start(as_of)
+    weeks = trigger.school_weeks
+    count_back = (
+        trigger.measure == "year_to_date_with_count_back"
+        and weeks is not None
+        and school_weeks_passed(matrix, year_start, as_of) < weeks
+    )
+    if weeks and (trigger.measure == "rolling_school_weeks" or count_back):
+        look_from = None if trigger.crosses_academic_years else year_start
+        pct, possible = rolling_attendance(
+            matrix, matrix.columns_between(look_from, as_of), school_weeks=weeks
+        )
+        return pct, possible, f"over the last {weeks} school weeks"
+    figures = pupil_figures(matrix, first=year_start, last=as_of)
+    return figures.attendance_pct, figures.possible, "this school year"
+
+
 def holiday_runs(
     matrix: MarkMatrix, columns: slice, *, sessions: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -224,6 +288,13 @@ def holiday_runs(
     runs = run_lengths(g_lut[block], held_lut[block])
     hit, column = _first_reaching(runs, sessions)
     return hit, columns.start + column
+
+
+def counts_mark_day(profile: PolicyProfile | None) -> bool:
+    """Whether the profile counts the day of an N mark as the first of the school days to
+    replace it (registers.n_code_deadline.counted_from: mark_day); nationally it does not."""
+    setting = profile.registers.n_code_deadline if profile is not None else None
+    return setting is not None and setting.counts_mark_day
 
 
 def threshold_detail(
@@ -240,16 +311,52 @@ def threshold_detail(
         f"{session_label(matrix, met)}"
     )
     if occasions.provisional_sessions[occasion]:
-        pupil = int(occasions.pupil[occasion])
-        rows = np.flatnonzero(matrix.row_pupil == pupil)
-        block = matrix.ids[np.ix_(rows, np.arange(first, met + 1))]
-        columns = first + np.flatnonzero(rule.provisional[block].any(axis=0))
+        columns = provisional_columns(matrix, result, occasion, rule)
         listed = ", ".join(session_label(matrix, int(c)) for c in columns[:12])
         more = f" and {columns.size - 12} more" if columns.size > 12 else ""
         text += (
             f". PROVISIONAL until the N marks are replaced (within 5 school days): {listed}{more}"
         )
     return text
+
+
+def provisional_columns(
+    matrix: MarkMatrix, result: ThresholdResult, occasion: int, rule: ThresholdRule
+) -> np.ndarray:
+    """The sessions of an occasion, from its first to its last, that carry a mark counting
+    only until it is replaced (N; WTISA, "N code")."""
+    occasions = result.occasions
+    first = int(occasions.first_column[occasion])
+    met = int(occasions.met_column[occasion])
+    rows = np.flatnonzero(matrix.row_pupil == int(occasions.pupil[occasion]))
+    block = matrix.ids[np.ix_(rows, np.arange(first, met + 1))]
+    return first + np.flatnonzero(rule.provisional[block].any(axis=0))
+
+
+def threshold_occasions(
+    matrix: MarkMatrix,
+    *,
+    as_of: dt.date,
+    codes: set[str] | None = None,
+    history: MarkMatrix | None = None,
+    dates_of_birth: DatesOfBirth | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> tuple[MarkMatrix, ThresholdRule, ThresholdResult]:
+    """The threshold as the law counts it, the one definition the sweep's worklist and the
+    attendance pages share: across schools, earlier ones included (`history`; WTISA national
+    framework), only sessions of compulsory school age (`dates_of_birth`; EA96 s8, s444A), school
+    weeks from the schools' calendars (`calendar`; ADR 0012), every occasion. `codes`: a
+    profile's local choice of codes (default: the national ones). Returns the matrix counted
+    (read dates from it: earlier schools may add columns), the rule and the result."""
+    counted = with_history(matrix, history)
+    rule = (
+        ThresholdRule.for_codes(counted, as_of, codes)
+        if codes is not None
+        else ThresholdRule.national(counted, as_of)
+    )
+    age = dates_of_birth.school_age(counted) if dates_of_birth else None
+    result = national_threshold(counted, as_of=as_of, rule=rule, school_age=age, calendar=calendar)
+    return counted, rule, result
 
 
 def session_label(matrix: MarkMatrix, column: int) -> str:
@@ -282,19 +389,21 @@ def find_triggers(
 
     if law.threshold is not None:
         # The threshold runs across schools, earlier ones included (WTISA national framework).
-        counted = with_history(matrix, history)
-        age = dates_of_birth.school_age(counted) if dates_of_birth else None
-        rules = [(NATIONAL_THRESHOLD, ThresholdRule.national(counted, as_of), "")]
+        rules: list[tuple[str, set[str] | None]] = [(NATIONAL_THRESHOLD, None)]
         local_codes = set(profile.threshold_codes) if profile else set(law.threshold.codes)
         if local_codes != set(law.threshold.codes):
-            rule = ThresholdRule.for_codes(counted, as_of, local_codes)
-            rules.append((LOCAL_THRESHOLD, rule, ", ".join(sorted(local_codes))))
-        for kind, rule, codes in rules:
-            result = national_threshold(
-                counted, as_of=as_of, rule=rule, school_age=age, calendar=calendar
+            rules.append((LOCAL_THRESHOLD, local_codes))
+        for kind, codes in rules:
+            counted, rule, result = threshold_occasions(
+                matrix,
+                as_of=as_of,
+                codes=codes,
+                history=history,
+                dates_of_birth=dates_of_birth,
+                calendar=calendar,
             )
             label = (
-                f"local threshold counting {codes} reached"
+                f"local threshold counting {', '.join(sorted(codes))} reached"
                 if codes
                 else "10 sessions of unauthorised absence within 10 school weeks"
             )
@@ -346,16 +455,18 @@ def find_triggers(
                     f"{first:%-d %B %Y}, the {ground_i_days}th on {reached:%-d %B %Y}: Ground I "
                     "may apply once joint enquiries with the LA have failed",
                 )
-        count, earliest = uncorrected_n(picture, school_days=registers.n_code_correction.amount)
+        school_days = registers.n_code_correction.amount
+        mark_day = counts_mark_day(profile)
+        count, earliest = uncorrected_n(picture, school_days=school_days, counts_mark_day=mark_day)
+        reading = "counting the day of the mark" if mark_day else "counting from the next day"
         for pupil in np.flatnonzero(count).tolist():
             day = picture.days[earliest[pupil]].astype(dt.date)
             add(
                 pupil,
                 UNCORRECTED_N,
                 day,
-                f"{count[pupil]} day(s) still coded N more than "
-                f"{registers.n_code_correction.amount} school days later, the oldest "
-                f"{day:%-d %B %Y}",
+                f"{count[pupil]} day(s) still coded N after the {school_days} school days "
+                f"to replace it ({reading}), the oldest {day:%-d %B %Y}",
             )
     year_start = school_year_start(as_of)
     figures = pupil_figures(matrix, first=year_start, last=as_of)
@@ -366,24 +477,24 @@ def find_triggers(
         add(pupil, PERSISTENT, as_of, f"absence {absence_pct[pupil]:.1f}% this school year")
     if profile is not None:
         for trigger in profile.attendance_triggers:
-            if trigger.measure == "rolling_school_weeks" and trigger.school_weeks:
-                look_from = None if trigger.crosses_academic_years else year_start
-                pct, possible = rolling_attendance(
-                    matrix,
-                    matrix.columns_between(look_from, as_of),
-                    school_weeks=trigger.school_weeks,
-                )
-                span = f"over the last {trigger.school_weeks} school weeks"
-            else:
-                pct, possible = figures.attendance_pct, figures.possible
-                span = "this school year"
+            pct, possible, span = attendance_measure(matrix, trigger, as_of=as_of)
             below = (possible > 0) & (pct < trigger.below_pct)
+            earlier_text = ""
+            if trigger.falling_over_school_weeks:
+                # Still declining: lower than it was that many school weeks earlier.
+                before = school_weeks_back(matrix, as_of, trigger.falling_over_school_weeks)
+                if before is None:
+                    continue
+                then, then_possible, _ = attendance_measure(matrix, trigger, as_of=before)
+                below &= (then_possible > 0) & (pct < then)
+                earlier_text = f" ({trigger.falling_over_school_weeks} school weeks earlier: "
             for pupil in np.flatnonzero(below).tolist():
+                was = f"{earlier_text}{then[pupil]:.1f}%)" if earlier_text else ""
                 add(
                     pupil,
                     f"attendance:{trigger.key}",
                     as_of,
-                    f"{trigger.label}: attendance {pct[pupil]:.1f}% {span}",
+                    f"{trigger.label}: attendance {pct[pupil]:.1f}% {span}{was}",
                 )
         variant = profile.holiday_variant
         if variant is not None and variant.consecutive:

@@ -14,7 +14,8 @@ from django.db.models import Q
 
 from rollcall.analytics.source import analysis_matrix
 from rollcall.engine import analyse
-from rollcall.pupils.models import Enrolment
+from rollcall.engine.dfe_comparable import age_on
+from rollcall.pupils.models import Enrolment, Pupil
 from tests.analytics.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +133,9 @@ def test_the_csv_download_holds_exactly_the_rows_on_screen(client, demo):
         name, upn = download[0], download[1]
         # On screen the UPN sits under the name; every other cell is the same text.
         assert screen[0] == f"{name} {upn}"
-        assert screen[1:-1] == download[2:-1]
-        assert screen[-1] == " ".join(download[-1].split("; ")).strip()
+        width = len(screen) + 1  # then the DfE-comparable columns, in the file only
+        assert screen[1:-1] == download[2 : width - 1]
+        assert screen[-1] == " ".join(download[width - 1].split("; ")).strip()
     unauthorised = [int(row[5]) for row in rows[1:]]
     assert unauthorised == sorted(unauthorised, reverse=True)
 
@@ -220,3 +222,40 @@ def test_the_schools_download_gives_dfe_comparable_figures_with_their_definition
     assert rows and all("aged 5 to 15" in row["dfe_comparable_definition"] for row in rows)
     figures = [row["dfe_comparable_persistent_absence_pct"] for row in rows]
     assert any(re.fullmatch(r"\d+\.\d", value) for value in figures)
+
+
+def test_the_authority_page_offers_dfe_comparable_figures_with_their_definition(client, demo):
+    signed_in(client, "laofficer")
+    html = client.get("/analytics/").content.decode()
+    assert "Persistent absence, DfE-comparable" in html
+    assert "Severe absence, DfE-comparable" in html
+    definition = re.search(r'id="dfe-comparable-definition">(.*?)</p>', html, re.S)
+    assert definition is not None and "aged 5 to 15 on 31 August" in definition.group(1)
+    assert "academic year from 1 August" in definition.group(1)
+    # Each school and the whole authority have a figure in both columns.
+    [table] = [t for t in re.findall(r"<table.*?</table>", html, re.S) if "Schools compared" in t]
+    rows = [
+        [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
+        for row in re.findall(r"<tr.*?</tr>", table.split("<tbody", 1)[1], re.S)
+        for cells in [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    ]
+    assert rows and all(re.fullmatch(r"\d+\.\d%", row[-2]) for row in rows), rows
+    assert any("(all schools)" in row[0] for row in rows)
+
+
+def test_the_pupil_list_download_flags_each_enrolment_as_dfe_counts_it(client, demo):
+    signed_in(client, "officer")
+    response = client.get(f"/analytics/schools/{HARTWELL_HIGH}/pupils.csv?flag=all")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and all("aged 5 to 15 on 31 August" in r["DfE-comparable definition"] for r in rows)
+    born = dict(Pupil.objects.values_list("upn", "date_of_birth"))
+    for row in rows:
+        age = age_on(born[row["UPN"]], dt.date(2025, 8, 31))
+        assert row["DfE-comparable: counted"] == ("Yes" if 5 <= age <= 15 else "No"), row
+        if row["DfE-comparable: counted"] == "Yes":
+            # No sessions in August: the published flag is the monitoring one.
+            concern = "Persistent absence" in row["Concerns"] or "Severe" in row["Concerns"]
+            assert (row["DfE-comparable persistent absence"] == "Yes") == concern, row
+        else:
+            assert row["DfE-comparable persistent absence"] == "", row
+    assert any(row["DfE-comparable persistent absence"] == "Yes" for row in rows)

@@ -91,3 +91,45 @@ def test_a_provisional_threshold_confirmed_when_the_ns_become_g(school):
     sweep("2025-03-10")
     item = WorklistItem.objects.get(kind="national_threshold")
     assert (item.status, item.provisional) == ("open", False)
+
+
+def test_a_withdrawn_item_is_reopened_when_the_ns_are_back(school):
+    pupil = _pupil(school, "Noor", D(2016, 1, 10))
+    record(school, pupil.upn, MONDAY, "G G G G G G G G N N")
+    sweep("2025-03-07")
+    for mark in Mark.objects.filter(pupil=pupil, code="N"):
+        mark_amend(actor=None, mark=mark, new_code="I", reason="Parent rang: illness")
+    sweep("2025-03-10")
+    item = WorklistItem.objects.get(kind="national_threshold")
+    assert item.status == "withdrawn"
+
+    # The school learns the illness was not true: the sessions are unexplained again.
+    for mark in Mark.objects.filter(pupil=pupil, code="I"):
+        mark_amend(actor=None, mark=mark, new_code="N", reason="No evidence of illness")
+    out = sweep("2025-03-11")
+    item.refresh_from_db()
+    assert (item.status, item.provisional, item.met_on) == ("open", True, D(2025, 3, 7))
+    assert (item.withdrawn_on, item.withdrawn_reason) == (None, "")
+    assert "1 reopened" in out
+    assert WorklistItem.objects.filter(kind="national_threshold").count() == 1
+    reopened = AuditEvent.objects.get(verb="worklist_item.reopen")
+    assert "withdrawn on 10 March 2025" in reopened.summary
+    # The withdrawal stays on the record.
+    assert AuditEvent.objects.filter(verb="worklist_item.withdraw").count() == 1
+    assert "0 reopened" in sweep("2025-03-11")
+
+
+def test_after_a_withdrawal_new_absence_raises_the_threshold_again(school):
+    pupil = _pupil(school, "Ada", D(2016, 1, 10))
+    record(school, pupil.upn, MONDAY, "G G G G G G G G N N")
+    sweep("2025-03-07")
+    for mark in Mark.objects.filter(pupil=pupil, code="N"):
+        mark_amend(actor=None, mark=mark, new_code="I", reason="Parent rang: illness")
+    sweep("2025-03-10")
+    record(school, pupil.upn, D(2025, 3, 10), "G G . . . . . . . .")
+    sweep("2025-03-14")
+    items = WorklistItem.objects.filter(kind="national_threshold").order_by("met_on")
+    assert [(i.met_on, i.status, i.provisional) for i in items] == [
+        (D(2025, 3, 7), "withdrawn", True),
+        (D(2025, 3, 10), "open", False),  # the 8 G and Monday's 2 G
+    ]

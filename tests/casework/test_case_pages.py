@@ -13,7 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from rollcall.analytics.models import WorklistItem
-from rollcall.casework.models import Case, CaseEvent
+from rollcall.casework.models import Case, CaseEvent, CaseTask
+from rollcall.casework.services.cases import case_open
 from rollcall.organisations.models import School
 from tests.analytics.conftest import person, record, signed_in
 from tests.conftest import set_clock
@@ -117,7 +118,7 @@ def test_an_officer_opens_a_case_from_a_worklist_item_and_works_it(client, world
 
 
 def test_hackney_opens_the_case_that_night_with_its_review_four_weeks_on(client, hackney):
-    school, pupil, _officer = hackney
+    _school, pupil, _officer = hackney
     case = Case.objects.get(pupil=pupil)
     assert case.opened_from_kind == "attendance:below_90"
     browser = signed_in(client, "officer")
@@ -174,3 +175,39 @@ def test_a_teacher_cannot_open_a_case(client, world):
     browser = signed_in(client, "teacher")
     response = browser.get(f"/cases/new?school={school.urn}&pupil={pupil.pk}")
     assert response.status_code == 403
+
+
+def test_the_worklist_ranks_severe_absence_then_overdue_then_new(client, world, time_machine):
+    school, ada, officer = world  # Ada: severely absent, no case yet
+    bea = make_pupil(forename="Bea", surname="Lamb", date_of_birth=D(2015, 2, 1))
+    enrol(bea, school, admitted_on=D(2024, 9, 2))
+    cy = make_pupil(forename="Cy", surname="Moss", date_of_birth=D(2015, 3, 1))
+    enrol(cy, school, admitted_on=D(2024, 9, 2))
+    record(school, cy.upn, MONDAY, "O . . . . . . . . .")  # 90 %: persistent absence only
+    call_command("sweep", "--on", FRIDAY.isoformat(), stdout=StringIO())
+    # Bea has no trigger but a case whose task is overdue.
+    case = case_open(
+        actor=officer,
+        pupil=bea,
+        school=school,
+        owner=school,
+        on=D(2025, 1, 6),
+        rationale="Concern raised by class teacher",
+        stage_key="enforce",
+    )
+    CaseTask.objects.create(
+        case=case,
+        stage_key="enforce",
+        key="letter",
+        label="Send the letter",
+        counted_from=D(2025, 1, 6),
+        period="2 weeks",
+        due_on=D(2025, 1, 20),
+        source="WTISA",
+        created_at=case.opened_at,
+    )
+    page = _text(signed_in(client, "officer").get("/analytics/worklist"))
+    assert page.index("Ada Stone") < page.index("Bea Lamb") < page.index("Cy Moss")
+    assert "3 children" in page
+    assert "1 overdue" in page
+    assert page.count("Open a case") == 2  # Ada and Cy

@@ -7,17 +7,18 @@ counts once at each school.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from rollcall import statutory
 from rollcall.analytics.figures.school import Headline, headline
-from rollcall.analytics.figures.threshold import threshold_met_since
+from rollcall.analytics.figures.threshold import LawInputs, group_threshold, occasions_from
 from rollcall.engine import MarkMatrix
 from rollcall.engine.cohorts import authority_totals, cohort_table, compare_with_authority
+from rollcall.engine.dfe_comparable import DfEComparable, dfe_comparable
+from rollcall.engine.school_age import DatesOfBirth
 from rollcall.statutory.years import school_year_start
 
 
@@ -26,18 +27,33 @@ class SchoolLine:
     urn: str
     figures: Headline
     threshold_met: int  # pupils on roll this year who have met the national threshold
+    dfe: DfEComparable | None = None  # the published-style figures (engine.dfe_comparable)
 
 
 def school_lines(
-    enrolments: pl.DataFrame, *, urns: Collection[str], met_upns: Collection[str]
+    enrolments: pl.DataFrame,
+    *,
+    urns: Collection[str],
+    met_upns: Collection[str],
+    dfe: Mapping[str, DfEComparable] | None = None,
 ) -> list[SchoolLine]:
     """Figures for each of these schools this school year (`enrolments` from
-    figures.school.year_enrolments, `met_upns` from threshold_met_upns)."""
+    figures.school.year_enrolments, `met_upns` from threshold_met_upns, `dfe` from
+    engine.dfe_comparable.dfe_comparable_by_school)."""
     return [
-        SchoolLine(urn, headline(here), met_count(here, met_upns))
+        SchoolLine(urn, headline(here), met_count(here, met_upns), (dfe or {}).get(urn))
         for urn in sorted(urns)
         for here in [enrolments.filter(pl.col("school_urn") == urn)]
     ]
+
+
+def dfe_comparable_at(
+    matrix: MarkMatrix, *, as_of: dt.date, dates_of_birth: DatesOfBirth, urns: Collection[str]
+) -> DfEComparable:
+    """The published-style figures over the enrolments at these schools together."""
+    wanted = np.isin(matrix.schools.astype(str), list(urns))
+    rows = np.flatnonzero(wanted[matrix.row_school])
+    return dfe_comparable(matrix, as_of=as_of, dates_of_birth=dates_of_birth, rows=rows)
 
 
 def met_count(enrolments: pl.DataFrame, met_upns: Collection[str]) -> int:
@@ -45,12 +61,15 @@ def met_count(enrolments: pl.DataFrame, met_upns: Collection[str]) -> int:
     return enrolments.filter(pl.col("upn").is_in(list(met_upns))).height
 
 
-def threshold_met_upns(matrix: MarkMatrix, *, as_of: dt.date) -> list[str]:
-    """Pupils who have met the national threshold this school year, up to as_of."""
-    if statutory.on(as_of).threshold is None or matrix.n_pupils == 0:
+def threshold_met_upns(matrix: MarkMatrix, *, as_of: dt.date, law: LawInputs) -> list[str]:
+    """Pupils who have met the national threshold this school year, up to as_of, counted as
+    the sweep counts it (figures.threshold.group_threshold)."""
+    found = group_threshold(matrix, np.arange(matrix.n_pupils), as_of=as_of, law=law)
+    if found is None:
         return []
-    met = threshold_met_since(matrix, as_of=as_of, since=school_year_start(as_of))
-    return matrix.pupils[np.flatnonzero(met >= 0)].astype(str).tolist()
+    occasions = found.result.occasions
+    met = occasions.pupil[occasions_from(found, school_year_start(as_of))]
+    return found.counted.pupils[np.unique(met)].astype(str).tolist()
 
 
 def at(enrolments: pl.DataFrame, urns: Collection[str]) -> pl.DataFrame:

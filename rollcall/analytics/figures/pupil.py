@@ -15,11 +15,16 @@ import numpy as np
 
 from rollcall import statutory
 from rollcall.analytics.figures.matrices import monday_of_week, pupil_index, submatrix
-from rollcall.analytics.figures.threshold import threshold_met_since
-from rollcall.engine import MarkMatrix, national_threshold, pupil_figures
+from rollcall.analytics.figures.threshold import (
+    GroupThreshold,
+    LawInputs,
+    group_threshold,
+    occasions_from,
+)
+from rollcall.engine import MarkMatrix, pupil_figures
 from rollcall.engine.codes import AEA, AUTHORISED, NOT_COUNTED, PRESENT, UNAUTHORISED
 from rollcall.engine.matrix import week_numbers
-from rollcall.engine.threshold import ThresholdRule
+from rollcall.engine.threshold import ThresholdRule, pupils_school_weeks
 from rollcall.statutory.years import school_year_start
 
 
@@ -54,16 +59,47 @@ class ThresholdWindow:
 
 
 @dataclass(frozen=True)
+class Session:
+    day: dt.date
+    session: str  # "AM" or "PM"
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One time the threshold was met: the first and last session counted towards it."""
+
+    number: int  # 1 for the pupil's first occasion ever, 2 for the next …
+    first: Session
+    last: Session  # the session at which it was met
+    provisional: tuple[Session, ...]  # sessions counted that carry N (still to be replaced)
+
+    @property
+    def is_provisional(self) -> bool:
+        return bool(self.provisional)
+
+
+@dataclass(frozen=True)
 class ThresholdStatus:
     sessions: int  # 10 sessions …
     school_weeks: int  # … within 10 school weeks
     codes: tuple[str, ...]
     first_met_on: dt.date | None  # the first time ever (since the framework began)
-    met_on: dt.date | None  # the first time this school year
-    met_session: str | None
+    occasions: tuple[Occasion, ...]  # every occasion this school year, in order
     sessions_in_window: int  # in the 10 school weeks ending at the as-of date
     window: ThresholdWindow | None
     as_of: dt.date | None = None  # the day the current window ends
+    school_age_from: dt.date | None = None  # sessions before this day do not count
+    school_age_to: dt.date | None = None  # nor after this one
+    born_known: bool = True
+
+    @property
+    def met_on(self) -> dt.date | None:
+        """The first time this school year."""
+        return self.occasions[0].last.day if self.occasions else None
+
+    @property
+    def met_session(self) -> str | None:
+        return self.occasions[0].last.session if self.occasions else None
 
 
 @dataclass(frozen=True)
@@ -88,9 +124,16 @@ class PupilYear:
 
 
 def pupil_year(
-    matrix: MarkMatrix, *, upn: str, visible_urns: Collection[str], as_of: dt.date
+    matrix: MarkMatrix,
+    *,
+    upn: str,
+    visible_urns: Collection[str],
+    as_of: dt.date,
+    law: LawInputs,
 ) -> PupilYear | None:
-    """The pupil's academic year to `as_of`, or None if they have no marks at all."""
+    """The pupil's academic year to `as_of`, or None if they have no marks at all. The
+    threshold is the sweep's (figures.threshold.group_threshold), so the page and the
+    worklist give the same occasions."""
     index = pupil_index(matrix, upn)
     if index is None:
         return None
@@ -105,7 +148,8 @@ def pupil_year(
         hidden = everywhere.ids.copy()
         hidden[~seen] = 0  # marks elsewhere do not count in this reader's figures
         counts = pupil_figures(_with_ids(everywhere, hidden), first=first, last=as_of)
-    threshold = _threshold(everywhere, seen, as_of, first)
+    found = group_threshold(matrix, np.array([index]), as_of=as_of, law=law)
+    threshold = _threshold(found, everywhere, seen, as_of, first) if found else None
     chart_from = first
     if threshold and threshold.window and threshold.window.mondays[0] < first:
         chart_from = threshold.window.mondays[0]
@@ -125,7 +169,7 @@ def pupil_year(
         persistent=bool(counts.persistent_absence[0]),
         severe=bool(counts.severe_absence[0]),
         marks=_marks(everywhere, seen, first, as_of),
-        weeks=_weeks(everywhere, seen, chart_from, as_of),
+        weeks=_weeks(everywhere, seen, chart_from, as_of, found),
         threshold=threshold,
     )
 
@@ -191,7 +235,11 @@ def _per_week(per_column: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _weeks(
-    matrix: MarkMatrix, seen: np.ndarray, first: dt.date, last: dt.date
+    matrix: MarkMatrix,
+    seen: np.ndarray,
+    first: dt.date,
+    last: dt.date,
+    found: GroupThreshold | None,
 ) -> tuple[WeekFigures, ...]:
     columns = matrix.columns_between(first, last)
     weeks, starts = _week_groups(matrix, columns)
@@ -199,23 +247,37 @@ def _weeks(
         return ()
     block = np.asarray(matrix.ids[:, columns])
     possible_lut, attended_lut = _luts(matrix)
-    qualifying_lut = _qualifying(matrix, last)
     possible = _per_week(possible_lut[block[seen]].sum(axis=0), starts)
     attended = _per_week(attended_lut[block[seen]].sum(axis=0), starts)
-    qualifying = _per_week(qualifying_lut[block].sum(axis=0), starts)
     held = _per_week(_held(matrix, last)[block].any(axis=0).astype(np.int64), starts)
+    counted = _counted_by_week(found, last) if found else {}
     return tuple(
-        WeekFigures(monday_of_week(int(w)), int(p), int(a), int(q))
-        for w, p, a, q, h in zip(weeks, possible, attended, qualifying, held, strict=True)
+        WeekFigures(monday_of_week(int(w)), int(p), int(a), counted.get(int(w), 0))
+        for w, p, a, h in zip(weeks, possible, attended, held, strict=True)
         if h or p
     )
 
 
-def _qualifying(matrix: MarkMatrix, on: dt.date) -> np.ndarray:
-    law = statutory.on(on).threshold
-    if law is None:
-        return np.zeros(matrix.codes.size, dtype=bool)
-    return ThresholdRule.national(matrix, on).qualifying
+def _counted_mask(found: GroupThreshold, columns: slice) -> np.ndarray:
+    """Per row of `found.counted` and column: a session counting towards the threshold
+    (a qualifying code, at any school, while the child was of compulsory school age)."""
+    matrix = found.counted
+    block = np.asarray(matrix.ids[:, columns])
+    lo, hi = found.school_age.columns(matrix)
+    position = np.arange(columns.start, columns.stop)[None, :]
+    pupil = matrix.row_pupil
+    of_age = (position >= lo[pupil][:, None]) & (position < hi[pupil][:, None])
+    return np.asarray(found.rule.qualifying[block] & of_age)
+
+
+def _counted_by_week(found: GroupThreshold, last: dt.date) -> dict[int, int]:
+    matrix = found.counted
+    columns = matrix.columns_between(None, last)
+    weeks, starts = _week_groups(matrix, columns)
+    if not weeks.size:
+        return {}
+    per_week = _per_week(_counted_mask(found, columns).sum(axis=0), starts)
+    return {int(w): int(q) for w, q in zip(weeks, per_week, strict=True)}
 
 
 def _held(matrix: MarkMatrix, on: dt.date) -> np.ndarray:
@@ -228,58 +290,104 @@ def _held(matrix: MarkMatrix, on: dt.date) -> np.ndarray:
 
 
 def _threshold(
-    matrix: MarkMatrix, seen: np.ndarray, as_of: dt.date, year_start: dt.date
+    found: GroupThreshold,
+    everywhere: MarkMatrix,
+    seen: np.ndarray,
+    as_of: dt.date,
+    year_start: dt.date,
 ) -> ThresholdStatus | None:
     law = statutory.on(as_of).threshold
     if law is None:
         return None
-    rule = ThresholdRule.national(matrix, as_of)
-    result = national_threshold(matrix, as_of=as_of, rule=rule)
-    first_column = int(result.met_column[0])
-    # The engine gives the first time it was ever met; a pupil can meet it again in a later
-    # school year, and that is the one the school must consider now.
-    this_year = int(threshold_met_since(matrix, as_of=as_of, since=year_start, rule=rule)[0])
-    if this_year >= 0:
-        window = _window(matrix, seen, rule, end_column=this_year, met=True)
+    matrix, result = found.counted, found.result
+    occasions = result.occasions
+    this_year = occasions_from(found, year_start)
+    listed = tuple(
+        Occasion(
+            number=int(occasions.number[k]),
+            first=_session(matrix, int(occasions.first_column[k])),
+            last=_session(matrix, int(occasions.met_column[k])),
+            provisional=tuple(_session(matrix, int(c)) for c in found.provisional_columns(k)),
+        )
+        for k in this_year.tolist()
+    )
+    ever = int(result.met_column[0])
+    hidden = _hidden_rows(found, everywhere, seen)
+    if listed:
+        k = int(this_year[0])
+        window = _window(
+            found,
+            hidden,
+            first_column=int(occasions.first_column[k]),
+            end_column=int(occasions.met_column[k]),
+            as_of=as_of,
+        )
     else:
         end = matrix.columns_between(None, as_of).stop - 1
-        window = _window(matrix, seen, rule, end_column=end, met=False) if end >= 0 else None
+        window = _window(found, hidden, first_column=0, end_column=end, as_of=as_of)
+    age = found.school_age
+    known = bool(age.known[0])
     return ThresholdStatus(
-        sessions=rule.sessions,
-        school_weeks=rule.school_weeks,
+        sessions=found.rule.sessions,
+        school_weeks=found.rule.school_weeks,
         codes=tuple(law.codes),
-        first_met_on=matrix.column_date(first_column) if first_column >= 0 else None,
-        met_on=matrix.column_date(this_year) if this_year >= 0 else None,
-        met_session=matrix.column_session(this_year) if this_year >= 0 else None,
+        first_met_on=matrix.column_date(ever) if ever >= 0 else None,
+        occasions=listed,
         sessions_in_window=int(result.sessions_in_window[0]),
         window=window,
         as_of=as_of,
+        school_age_from=_day(int(age.first[0])) if known else None,
+        school_age_to=_day(int(age.last[0])) if known else None,
+        born_known=known,
     )
 
 
+def _day(days_since_epoch: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=days_since_epoch)
+
+
+def _session(matrix: MarkMatrix, column: int) -> Session:
+    return Session(matrix.column_date(column), matrix.column_session(column))
+
+
+def _hidden_rows(found: GroupThreshold, everywhere: MarkMatrix, seen: np.ndarray) -> np.ndarray:
+    """Rows of `found.counted` at schools the reader cannot see (earlier schools included)."""
+    visible = set(everywhere.schools[everywhere.row_school[seen]].astype(str).tolist())
+    matrix = found.counted
+    return ~np.isin(matrix.schools[matrix.row_school].astype(str), list(visible))
+
+
 def _window(
-    matrix: MarkMatrix, seen: np.ndarray, rule: ThresholdRule, *, end_column: int, met: bool
+    found: GroupThreshold,
+    hidden: np.ndarray,
+    *,
+    first_column: int,
+    end_column: int,
+    as_of: dt.date,
 ) -> ThresholdWindow | None:
-    """The school weeks ending with the week of `end_column`, and the qualifying sessions in
-    them up to and including that session (WTISA: 10 sessions within 10 school weeks)."""
-    columns = slice(0, end_column + 1)
-    block = np.asarray(matrix.ids[:, columns])
-    # Whole days for grouping; the session after end_column (if any) counts for nothing.
-    if block.shape[1] % 2:
-        block = np.concatenate([block, np.zeros((block.shape[0], 1), dtype=block.dtype)], axis=1)
-    weeks, starts = _week_groups(matrix, slice(0, block.shape[1]))
-    held = _per_week(rule.school_week_session[block].any(axis=0).astype(np.int64), starts) > 0
-    school_weeks = weeks[held][-rule.school_weeks :]
-    if not school_weeks.size:
+    """The pupil's school weeks (ADR 0012: the school's weeks, not only the pupil's) ending
+    with the week of `end_column`, and the sessions counted in them from `first_column` up
+    to and including that session (WTISA: 10 sessions within 10 school weeks)."""
+    matrix, rule = found.counted, found.rule
+    if end_column < 0:
         return None
-    first_day = np.searchsorted(week_numbers(matrix.days), school_weeks[0])
-    inside = slice(2 * int(first_day), block.shape[1])
-    counted = rule.qualifying[block[:, inside]]
+    weeks, school_weeks = pupils_school_weeks(
+        matrix, as_of=as_of, rule=rule, calendar=found.calendar
+    )
+    end_week = week_numbers(matrix.days[end_column // 2 : end_column // 2 + 1])[0]
+    mine = weeks[school_weeks[0] & (weeks <= end_week)][-rule.school_weeks :]
+    if not mine.size:
+        return None
+    window_start = int(np.searchsorted(week_numbers(matrix.days), mine[0]))
+    columns = slice(max(2 * window_start, first_column), end_column + 1)
+    counted = _counted_mask(found, columns)
+    met = found.result.occasions.met_column
+    is_met = bool((met == end_column).any())
     return ThresholdWindow(
-        mondays=tuple(monday_of_week(int(w)) for w in school_weeks),
+        mondays=tuple(monday_of_week(int(w)) for w in mine),
         ends_on=matrix.column_date(end_column),
-        ends_session=matrix.column_session(end_column) if met else None,
+        ends_session=matrix.column_session(end_column) if is_met else None,
         qualifying=int(counted.sum()),
-        met=met,
-        elsewhere=int(counted[~seen].sum()),
+        met=is_met,
+        elsewhere=int(counted[hidden].sum()),
     )

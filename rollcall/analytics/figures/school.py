@@ -16,14 +16,17 @@ import polars as pl
 
 from rollcall import statutory
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
-from rollcall.analytics.figures.threshold import threshold_met_since
-from rollcall.engine import MarkMatrix, enrolment_figures, national_threshold
+from rollcall.analytics.figures.threshold import LawInputs, group_threshold, occasions_from
+from rollcall.engine import MarkMatrix, enrolment_figures
 from rollcall.engine.cohorts import authority_totals, enrolment_frame
+from rollcall.engine.dfe_comparable import dfe_comparable_per_enrolment
 from rollcall.engine.triggers import (
     continuous_absence,
+    counts_mark_day,
     daily_picture,
     uncorrected_n,
 )
+from rollcall.policies import PolicyProfile
 from rollcall.statutory.years import school_year_start
 
 
@@ -43,6 +46,13 @@ class PupilLine:
     threshold_met_session: str | None
     threshold_first_met_on: dt.date | None  # first met ever (since the framework began)
     threshold_in_window: int
+    threshold_provisional: bool  # the first occasion this year was met only through N
+    threshold_occasions: int  # occasions this school year
+    # DfE-comparable (engine.dfe_comparable): this enrolment counted (aged 5 to 15 on 31
+    # August), and persistently or severely absent over the academic year from 1 August.
+    dfe_counted: bool
+    dfe_persistent: bool
+    dfe_severe: bool
     absent_days_running: int  # current run of whole days' unauthorised absence
     absent_since: dt.date | None  # first day of that run, when it has reached the trigger
     overdue_n_days: int  # days still coded N after the correction period
@@ -57,8 +67,16 @@ class PupilLine:
         return self.overdue_n_days > 0
 
 
-def school_pupil_lines(matrix: MarkMatrix, *, urn: str, as_of: dt.date) -> dict[str, PupilLine]:
-    """Every pupil with marks at the school this school year, keyed by UPN."""
+def school_pupil_lines(
+    matrix: MarkMatrix,
+    *,
+    urn: str,
+    as_of: dt.date,
+    law: LawInputs,
+    profile: PolicyProfile | None = None,
+) -> dict[str, PupilLine]:
+    """Every pupil with marks at the school this school year, keyed by UPN. The threshold
+    is counted as the sweep counts it (figures.threshold.group_threshold)."""
     school = np.flatnonzero(matrix.schools.astype(str) == urn)
     if not school.size:
         return {}
@@ -68,20 +86,36 @@ def school_pupil_lines(matrix: MarkMatrix, *, urn: str, as_of: dt.date) -> dict[
     figures = enrolment_figures(sub, first=first, last=as_of)
     rows = np.flatnonzero((sub.row_school == school[0]) & (figures.possible > 0))
     n = sub.n_pupils
-    first_met = np.full(n, -1)
-    met_column = np.full(n, -1)
+    first_met: list[dt.date | None] = [None] * n
+    met: list[tuple[dt.date, str] | None] = [None] * n
+    provisional = np.zeros(n, dtype=bool)
+    occasions_this_year = np.zeros(n, dtype=np.int64)
     in_window = np.zeros(n, dtype=np.int64)
-    if statutory.on(as_of).threshold is not None:
-        result = national_threshold(sub, as_of=as_of)
-        first_met, in_window = result.met_column, result.sessions_in_window
-        met_column = threshold_met_since(sub, as_of=as_of, since=first)
-    run_length, run_start, overdue, overdue_from = _daily_flags(sub, as_of)
+    found = group_threshold(sub, np.arange(n), as_of=as_of, law=law)
+    if found is not None:
+        # The sweep's own count (figures.threshold), so the list agrees with the worklist.
+        counted, occasions = found.counted, found.result.occasions
+        in_window = found.result.sessions_in_window
+        ever = found.result.met_column
+        for pupil in np.flatnonzero(ever >= 0).tolist():
+            first_met[pupil] = counted.column_date(int(ever[pupil]))
+        for k in occasions_from(found, first).tolist():
+            pupil = int(occasions.pupil[k])
+            occasions_this_year[pupil] += 1
+            if met[pupil] is None:
+                column = int(occasions.met_column[k])
+                met[pupil] = (counted.column_date(column), counted.column_session(column))
+                provisional[pupil] = bool(occasions.provisional_sessions[k])
+    dfe_counted, dfe_persistent, dfe_severe = dfe_comparable_per_enrolment(
+        sub, as_of=as_of, dates_of_birth=law.dates_of_birth
+    )
+    run_length, run_start, overdue, overdue_from = _daily_flags(sub, as_of, profile)
     notify_days = _continuous_days(as_of)
     lines = {}
     attendance = figures.attendance_pct
     for row in rows.tolist():
         pupil = int(sub.row_pupil[row])
-        met = int(met_column[pupil])
+        met_at = met[pupil]
         running = int(run_length[pupil])
         upn = str(sub.pupils[pupil])
         lines[upn] = PupilLine(
@@ -95,12 +129,15 @@ def school_pupil_lines(matrix: MarkMatrix, *, urn: str, as_of: dt.date) -> dict[
             attendance_pct=None if np.isnan(attendance[row]) else float(attendance[row]),
             persistent=bool(figures.persistent_absence[row]),
             severe=bool(figures.severe_absence[row]),
-            threshold_met_on=sub.column_date(met) if met >= 0 else None,
-            threshold_met_session=sub.column_session(met) if met >= 0 else None,
-            threshold_first_met_on=(
-                sub.column_date(int(first_met[pupil])) if first_met[pupil] >= 0 else None
-            ),
+            threshold_met_on=met_at[0] if met_at else None,
+            threshold_met_session=met_at[1] if met_at else None,
+            threshold_first_met_on=first_met[pupil],
             threshold_in_window=int(in_window[pupil]),
+            threshold_provisional=bool(provisional[pupil]),
+            threshold_occasions=int(occasions_this_year[pupil]),
+            dfe_counted=bool(dfe_counted[row]),
+            dfe_persistent=bool(dfe_persistent[row]),
+            dfe_severe=bool(dfe_severe[row]),
             absent_days_running=running,
             absent_since=run_start[pupil] if notify_days and running >= notify_days else None,
             overdue_n_days=int(overdue[pupil]),
@@ -115,7 +152,7 @@ def _continuous_days(on: dt.date) -> int | None:
 
 
 def _daily_flags(
-    matrix: MarkMatrix, as_of: dt.date
+    matrix: MarkMatrix, as_of: dt.date, profile: PolicyProfile | None
 ) -> tuple[np.ndarray, list[dt.date | None], np.ndarray, list[dt.date | None]]:
     """Per pupil: current run of whole days absent without permission and its first day;
     days still coded N past the correction period and the oldest (REG24 reg 13; WTISA)."""
@@ -128,7 +165,11 @@ def _daily_flags(
     _, start, run = continuous_absence(
         picture, days=registers.continuous_absence_notification.amount
     )
-    count, earliest = uncorrected_n(picture, school_days=registers.n_code_correction.amount)
+    count, earliest = uncorrected_n(
+        picture,
+        school_days=registers.n_code_correction.amount,
+        counts_mark_day=counts_mark_day(profile),
+    )
     days = picture.days.astype(dt.date)
     return (
         np.asarray(run),

@@ -1,25 +1,110 @@
-"""When the national threshold was met on or after a date (WTISA national framework).
+"""The national threshold for a group of pupils, exactly as the sweep counts it for the worklist.
 
-A pupil who met the threshold in an earlier school year can meet it again, and that is the
-time the school must consider now: engine.threshold finds the first session on or after
-`since` (the window may still reach back before `since`).
+One definition (engine.triggers.threshold_occasions): across schools, earlier ones known from
+CTFs included (WTISA national framework; ADR 0009); only sessions of compulsory school age (EA96 s8,
+s444A); school weeks from the schools' calendars (ADR 0012), so a week the school was open
+before the pupil was admitted counts; every occasion, each counted afresh after the last; an
+occasion met only through N is provisional (WTISA, "N code"). The pupil, school and authority
+pages and the nightly sweep all ask through here, so a page never disagrees with the worklist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import numpy as np
 
+from rollcall import statutory
+from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
 from rollcall.engine import MarkMatrix
-from rollcall.engine.threshold import ThresholdRule, national_threshold
+from rollcall.engine.school_age import DatesOfBirth, SchoolAge
+from rollcall.engine.threshold import (
+    SchoolCalendar,
+    ThresholdResult,
+    ThresholdRule,
+    school_calendar,
+)
+from rollcall.engine.triggers import provisional_columns, threshold_occasions
 
 
-def threshold_met_since(
-    matrix: MarkMatrix, *, as_of: dt.date, since: dt.date | None, rule: ThresholdRule | None = None
-) -> np.ndarray:
-    """Per pupil, the column of the first session from `since` to `as_of` at which the
-    threshold is met; -1 where it is not."""
-    if matrix.n_pupils == 0 or matrix.columns_between(None, as_of).stop == 0:
-        return np.full(matrix.n_pupils, -1, dtype=np.int64)
-    return national_threshold(matrix, as_of=as_of, rule=rule, since=since).met_column
+@dataclass(frozen=True)
+class LawInputs:
+    """What the threshold needs beyond the registers: the pupils' attendance at earlier
+    schools (engine.history) and their dates of birth (compulsory school age)."""
+
+    history: MarkMatrix | None
+    dates_of_birth: DatesOfBirth
+
+
+def threshold_calendar(
+    matrix: MarkMatrix,
+    history: MarkMatrix | None,
+    *,
+    as_of: dt.date,
+    urns: Collection[str] | None = None,
+) -> SchoolCalendar:
+    """Each school's weeks with a session held (engine.threshold.school_calendar), worked out
+    over every pupil of the schools (`urns`; default every school) and every earlier school
+    the matrix's pupils came from, as the sweep does for the whole authority."""
+    rule = ThresholdRule.national(matrix, as_of)
+    schools = matrix.schools.astype(str)
+    if urns is None:
+        mine = matrix
+    else:
+        wanted = np.isin(schools, list(urns))
+        mine = submatrix(matrix, np.flatnonzero(wanted[matrix.row_school]))
+    calendar = dict(school_calendar(mine, as_of=as_of, rule=rule)) if mine.n_rows else {}
+    if history is not None and history.n_rows:
+        ours = np.isin(history.pupils.astype(str), matrix.pupils.astype(str))
+        rows = np.flatnonzero(ours[history.row_pupil])
+        if rows.size:
+            earlier = submatrix(history, rows)
+            for urn, weeks in school_calendar(earlier, as_of=as_of, rule=rule).items():
+                calendar[urn] = np.union1d(calendar.get(urn, weeks[:0]), weeks)
+    return calendar
+
+
+@dataclass(frozen=True)
+class GroupThreshold:
+    counted: MarkMatrix  # the pupils' rows, earlier schools included: row p is pupil p
+    rule: ThresholdRule
+    result: ThresholdResult  # every occasion up to as-of, per pupil of `counted`
+    school_age: SchoolAge
+    calendar: SchoolCalendar
+
+    def provisional_columns(self, occasion: int) -> np.ndarray:
+        return provisional_columns(self.counted, self.result, occasion, self.rule)
+
+
+def group_threshold(
+    matrix: MarkMatrix, pupils: np.ndarray, *, as_of: dt.date, law: LawInputs
+) -> GroupThreshold | None:
+    """The threshold for these pupils (indices into `matrix`) up to as-of; None before the
+    national framework. `counted.pupils` names them, in the order of `pupils`' UPNs sorted
+    as the matrix holds them."""
+    if statutory.on(as_of).threshold is None or not len(pupils):
+        return None
+    everyone = len(pupils) == matrix.n_pupils
+    group = matrix if everyone else submatrix(matrix, rows_of_pupils(matrix, np.asarray(pupils)))
+    if group.columns_between(None, as_of).stop == 0:
+        return None
+    urns = {str(u) for u in group.schools[np.unique(group.row_school)]}
+    calendar = threshold_calendar(matrix, law.history, as_of=as_of, urns=None if everyone else urns)
+    counted, rule, result = threshold_occasions(
+        group,
+        as_of=as_of,
+        history=law.history,
+        dates_of_birth=law.dates_of_birth,
+        calendar=calendar,
+    )
+    age = law.dates_of_birth.school_age(counted)
+    return GroupThreshold(counted, rule, result, age, calendar)
+
+
+def occasions_from(found: GroupThreshold, since: dt.date) -> np.ndarray:
+    """Indices into found.result.occasions of those met on or after `since`."""
+    occasions = found.result.occasions
+    start = found.counted.columns_between(since, None).start
+    return np.flatnonzero(occasions.met_column >= start)

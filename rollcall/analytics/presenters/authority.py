@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from rollcall.analytics.charts import Bar, bar_chart
 from rollcall.analytics.figures.authority import (
     SchoolLine,
     at,
+    dfe_comparable_at,
     met_count,
     school_lines,
     threshold_met_upns,
@@ -24,7 +25,8 @@ from rollcall.analytics.figures.authority import (
 from rollcall.analytics.figures.school import Headline, headline, year_enrolments
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, link, pct
 from rollcall.analytics.presenters.pupil_list import safe_cell
-from rollcall.analytics.selectors import Scope, authority_urns, dates_of_birth
+from rollcall.analytics.selectors import Scope, authority_urns
+from rollcall.analytics.source import law_inputs
 from rollcall.engine import MarkMatrix
 from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable, dfe_comparable_by_school
 
@@ -37,6 +39,8 @@ SCHOOL_COLUMNS: dict[str, str] = {
     "persistent": "Persistent absence rate",
     "severe": "Severe absence rate",
     "threshold": "Met national threshold",
+    "dfe_persistent": "Persistent absence, DfE-comparable",
+    "dfe_severe": "Severe absence, DfE-comparable",
 }
 
 
@@ -67,6 +71,7 @@ class AuthorityPage:
     compared_with: str
     head: list[dict[str, Any]] = field(default_factory=list)
     csv_href: str = ""
+    dfe_definition: str = ""
 
 
 def _sort_value(line: SchoolLine, name: str, key: str) -> tuple[bool, float | str]:
@@ -80,6 +85,8 @@ def _sort_value(line: SchoolLine, name: str, key: str) -> tuple[bool, float | st
         "persistent": figures.persistent_pct,
         "severe": figures.severe_pct,
         "threshold": line.threshold_met,
+        "dfe_persistent": line.dfe.persistent_pct if line.dfe else None,
+        "dfe_severe": line.dfe.severe_pct if line.dfe else None,
     }
     value = values[key]
     return (value is None, value if value is not None else 0)
@@ -129,8 +136,10 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
     figures as numbers (percentages to one decimal place) and the URN in its own column."""
     schools = {school.urn: school for school in scope.schools}
     enrolments = year_enrolments(matrix, as_of=as_of.date)
-    met = set(threshold_met_upns(matrix, as_of=as_of.date))
-    lines = school_lines(enrolments, urns=list(schools), met_upns=met)
+    law = law_inputs()
+    met = set(threshold_met_upns(matrix, as_of=as_of.date, law=law))
+    dfe = dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=law.dates_of_birth)
+    lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
     names = {urn: school.name for urn, school in schools.items()}
     out = io.StringIO()
     writer = csv.writer(out)
@@ -149,7 +158,6 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
             "dfe_comparable_definition",
         ]
     )
-    dfe = _dfe_by_school(matrix, as_of)
 
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}"
@@ -166,19 +174,12 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
                 number(figures.persistent_pct),
                 number(figures.severe_pct),
                 line.threshold_met,
-                number(dfe[line.urn].persistent_pct) if line.urn in dfe else "",
-                number(dfe[line.urn].severe_pct) if line.urn in dfe else "",
+                number(line.dfe.persistent_pct) if line.dfe else "",
+                number(line.dfe.severe_pct) if line.dfe else "",
                 DEFINITION,
             ]
         )
     return out.getvalue()
-
-
-def _dfe_by_school(matrix: MarkMatrix, as_of: AsOf) -> dict[str, DfEComparable]:
-    """DfE-comparable figures per school (engine.dfe_comparable), beside the monitoring ones."""
-    upns = {str(upn) for upn in matrix.pupils}
-    born = dates_of_birth(upns=upns)
-    return dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=born)
 
 
 def authority_page(
@@ -187,8 +188,11 @@ def authority_page(
     order = order or SchoolsOrder()
     schools = {school.urn: school for school in scope.schools}
     enrolments = year_enrolments(matrix, as_of=as_of.date)
-    met = set(threshold_met_upns(matrix, as_of=as_of.date))
-    lines = school_lines(enrolments, urns=list(schools), met_upns=met)
+    law = law_inputs()
+    met = set(threshold_met_upns(matrix, as_of=as_of.date, law=law))
+    born = law.dates_of_birth
+    dfe = dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=born)
+    lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
     area_enrolments = at(enrolments, authority_urns(schools=scope.schools))
     area = headline(area_enrolments)
     authorities = sorted({school.local_authority.name for school in scope.schools})
@@ -210,6 +214,7 @@ def authority_page(
                 {"text": pct(figures.persistent_pct), "format": "numeric"},
                 {"text": pct(figures.severe_pct), "format": "numeric"},
                 {"text": count(line.threshold_met), "format": "numeric"},
+                *_dfe_cells(line.dfe),
             ]
         )
     bars = sorted(
@@ -231,7 +236,17 @@ def authority_page(
         heading=heading,
         as_of=as_of,
         rows=rows,
-        totals=_totals(scope, enrolments, area_enrolments, met, compared_with),
+        totals=_totals(
+            scope,
+            enrolments,
+            area_enrolments,
+            met,
+            compared_with,
+            dfe_of=lambda urns: dfe_comparable_at(
+                matrix, as_of=as_of.date, dates_of_birth=born, urns=urns
+            ),
+        ),
+        dfe_definition=DEFINITION,
         chart=chart_block(chart) if chart else None,
         compared_with=compared_with,
         head=_schools_head(order, as_of),
@@ -244,7 +259,14 @@ def authority_page(
     )
 
 
-def _total_row(name: str, figures: Headline, met: int) -> list[dict[str, str]]:
+def _dfe_cells(dfe: DfEComparable | None) -> list[dict[str, str]]:
+    return [
+        {"text": pct(dfe.persistent_pct if dfe else None), "format": "numeric"},
+        {"text": pct(dfe.severe_pct if dfe else None), "format": "numeric"},
+    ]
+
+
+def _total_row(name: str, figures: Headline, met: int, dfe: DfEComparable) -> list[dict[str, str]]:
     return [
         {"text": name},
         {"text": count(figures.enrolments), "format": "numeric"},
@@ -253,6 +275,7 @@ def _total_row(name: str, figures: Headline, met: int) -> list[dict[str, str]]:
         {"text": pct(figures.persistent_pct), "format": "numeric"},
         {"text": pct(figures.severe_pct), "format": "numeric"},
         {"text": count(met), "format": "numeric"},
+        *_dfe_cells(dfe),
     ]
 
 
@@ -262,13 +285,24 @@ def _totals(
     area: pl.DataFrame,
     met: set[str],
     area_name: str,
+    *,
+    dfe_of: Callable[[list[str]], DfEComparable],
 ) -> list[list[dict[str, str]]]:
     """The whole LA, and (for a trust or group of schools) those schools together."""
     rows = []
     if scope.level != "authority" and len(scope.schools) > 1:
         mine = at(enrolments, scope.urns)
-        rows.append(_total_row("These schools together", headline(mine), met_count(mine, met)))
-    rows.append(_total_row(f"{area_name} (all schools)", headline(area), met_count(area, met)))
+        rows.append(
+            _total_row(
+                "These schools together", headline(mine), met_count(mine, met), dfe_of(scope.urns)
+            )
+        )
+    area_urns = authority_urns(schools=scope.schools)
+    rows.append(
+        _total_row(
+            f"{area_name} (all schools)", headline(area), met_count(area, met), dfe_of(area_urns)
+        )
+    )
     return rows
 
 

@@ -10,7 +10,13 @@ from django.urls import reverse
 
 from rollcall.accounts.selectors import User, schools_visible_to
 from rollcall.analytics.charts import Chart, TrendWeek, Window, calendar_heatmap, weekly_trend
-from rollcall.analytics.figures.pupil import PupilYear, ThresholdStatus, pupil_year
+from rollcall.analytics.figures.pupil import (
+    Occasion,
+    PupilYear,
+    Session,
+    ThresholdStatus,
+    pupil_year,
+)
 from rollcall.analytics.presenters.common import (
     AsOf,
     ChartBlock,
@@ -21,6 +27,7 @@ from rollcall.analytics.presenters.common import (
     short_date,
 )
 from rollcall.analytics.selectors import pupil_enrolments, pupil_open_items, year_group_on
+from rollcall.analytics.source import law_inputs
 from rollcall.engine import MarkMatrix
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.selectors import school_calendar
@@ -63,7 +70,13 @@ def pupil_page(
     welfare = welfare_flags_for(pupil=pupil, schools=schools_visible_to(user=user), on=today)
     visible = {e.school.urn for e in enrolments}
     latest = enrolments[0] if enrolments else None
-    year = pupil_year(matrix, upn=pupil.upn, visible_urns=visible, as_of=as_of.date)
+    year = pupil_year(
+        matrix,
+        upn=pupil.upn,
+        visible_urns=visible,
+        as_of=as_of.date,
+        law=law_inputs(upns=[pupil.upn]),
+    )
     has_marks = year is not None and bool(year.marks)
     calendar = school_calendar(school=latest.school) if latest else None
     subject = pupil.display_name
@@ -80,7 +93,7 @@ def pupil_page(
         flags=_flags(pupil, welfare),
         social_worker=welfare.social_worker if welfare else "",
         figures=_figures(year) if year else [],
-        threshold=_threshold_lines(year.threshold) if year and year.threshold else [],
+        threshold=(_threshold_lines(year.threshold, year.first) if year and year.threshold else []),
         threshold_note=_threshold_note(year.threshold) if year and year.threshold else "",
         trend=chart_block(_trend(year, subject)) if year and year.weeks else None,
         heatmap=(
@@ -164,25 +177,70 @@ def _figures(year: PupilYear) -> list[dict[str, dict[str, str]]]:
     ]
 
 
-def _threshold_lines(status: ThresholdStatus) -> list[str]:
-    """The status this school year, the current window, and when it was first met if that
-    was before this school year."""
+def _threshold_lines(status: ThresholdStatus, year_start: dt.date) -> list[str]:
+    """The status this school year, each occasion with its first and last session and any
+    provisional (N) sessions, the count now, when it was first met if before this school
+    year, and whether compulsory school age limited what counts."""
     if status.met_on is not None:
         session = SESSION_NAMES.get(status.met_session or "", "")
         met = f"Met on {status.met_on:%A} {long_date(status.met_on)}, {session} session"
+        if status.occasions[0].is_provisional:
+            met += " (provisional)"
     elif status.first_met_on is not None:
         met = "Not met this school year"
     else:
         met = "Not met"
+    lines = [met]
+    for occasion in status.occasions:
+        lines.append(_occasion_line(occasion))
     to = f" to {long_date(status.as_of)}" if status.as_of else ""
-    lines = [
-        met,
+    lines.append(
         f"Now: {status.sessions_in_window} unauthorised "
         f"session{'' if status.sessions_in_window == 1 else 's'} in the "
-        f"{status.school_weeks} school weeks{to} (the threshold is {status.sessions}).",
-    ]
+        f"{status.school_weeks} school weeks{to} (the threshold is {status.sessions})."
+    )
     if status.first_met_on is not None and status.first_met_on != status.met_on:
         lines.append(f"First met on {long_date(status.first_met_on)}.")
+    lines.extend(_age_lines(status, year_start))
+    return lines
+
+
+def _session_text(session: Session) -> str:
+    return f"{session.day:%A} {long_date(session.day)} {SESSION_NAMES.get(session.session, '')}"
+
+
+def _occasion_line(occasion: Occasion) -> str:
+    text = (
+        f"Occasion {occasion.number}: from {_session_text(occasion.first)} to "
+        f"{_session_text(occasion.last)}."
+    )
+    if occasion.is_provisional:
+        listed = ", ".join(
+            f"{long_date(s.day)} {SESSION_NAMES.get(s.session, '')}" for s in occasion.provisional
+        )
+        text += (
+            " Provisional: met only through N marks still to be replaced (within 5 school "
+            f"days) — {listed}."
+        )
+    return text
+
+
+def _age_lines(status: ThresholdStatus, year_start: dt.date) -> list[str]:
+    """Only sessions of compulsory school age count (EA96 s8, s444A)."""
+    if not status.born_known:
+        return ["No date of birth is recorded, so no compulsory-school-age rule was applied."]
+    lines = []
+    if status.school_age_from and status.school_age_from > year_start:
+        lines.append(
+            "Sessions before "
+            f"{long_date(status.school_age_from)}, when compulsory school age begins, "
+            "do not count towards the threshold."
+        )
+    if status.school_age_to and status.as_of and status.school_age_to < status.as_of:
+        lines.append(
+            f"Compulsory school age ended on {long_date(status.school_age_to)}: later "
+            "sessions do not count towards the threshold."
+        )
     return lines
 
 
@@ -191,7 +249,9 @@ def _threshold_note(status: ThresholdStatus) -> str:
     note = (
         f"The national threshold is {status.sessions} sessions of unauthorised absence "
         f"({codes}) within {status.school_weeks} school weeks, counted at every school the "
-        "pupil attended; weeks without sessions are skipped."
+        "pupil attended and only while of compulsory school age. A school week is one in "
+        "which the pupil's school held a session, even if the pupil had no mark that week; "
+        "weeks without sessions are skipped. After each occasion, counting starts afresh."
     )
     if status.window and status.window.elsewhere:
         note += (

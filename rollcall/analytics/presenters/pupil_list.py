@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import numpy as np
 from django.urls import reverse
 from markupsafe import Markup
 
@@ -21,8 +22,11 @@ from rollcall.accounts.selectors import User
 from rollcall.analytics.figures.school import PupilLine, school_pupil_lines
 from rollcall.analytics.presenters.common import AsOf, link, pct, query_string, short_date, tag_html
 from rollcall.analytics.selectors import RosterPupil, school_roster
+from rollcall.analytics.source import law_inputs
 from rollcall.engine import MarkMatrix
+from rollcall.engine.dfe_comparable import DEFINITION
 from rollcall.organisations.models import School
+from rollcall.policies import load_profile
 from rollcall.pupils.services import YEAR_GROUPS
 
 FLAGS = {
@@ -68,7 +72,11 @@ def _concerns(line: PupilLine) -> list[tuple[str, str]]:
     elif line.persistent:
         found.append(("Persistent absence", "orange"))
     if line.threshold_met_on:
-        found.append(("Threshold met", "red"))
+        found.append(
+            ("Threshold met (provisional)", "orange")
+            if line.threshold_provisional
+            else ("Threshold met", "red")
+        )
     if line.continuous_absence:
         found.append((f"{line.absent_days_running} days absent", "red"))
     if line.uncorrected_n:
@@ -89,7 +97,12 @@ FLAG_TESTS: dict[str, Callable[[PupilLine], bool]] = {
 
 def _threshold_text(line: PupilLine) -> str:
     if line.threshold_met_on:
-        return f"Met {short_date(line.threshold_met_on)}"
+        text = f"Met {short_date(line.threshold_met_on)}"
+        if line.threshold_provisional:
+            text += " (provisional: N)"
+        if line.threshold_occasions > 1:
+            text += f", {line.threshold_occasions} occasions"
+        return text
     return f"{line.threshold_in_window} in window"
 
 
@@ -178,7 +191,13 @@ class Lines:
 def pupil_lines(
     *, user: User, school: School, matrix: MarkMatrix, as_of: AsOf, filters: Filters
 ) -> Lines:
-    figures = school_pupil_lines(matrix, urn=school.urn, as_of=as_of.date)
+    figures = school_pupil_lines(
+        matrix,
+        urn=school.urn,
+        as_of=as_of.date,
+        law=law_inputs(upns=_upns_at(matrix, school.urn)),
+        profile=load_profile(school.effective_policy_profile),
+    )
     roster = school_roster(user=user, school=school, on=as_of.date)
     lines = [Line(p, figures[p.upn]) for p in roster if p.upn in figures]
     shown = [line for line in lines if _matches(line, filters)]
@@ -186,6 +205,12 @@ def pupil_lines(
     shown.sort(key=SORT_KEYS[filters.sort], reverse=filters.order == "desc")
     met = sum(1 for line in figures.values() if line.threshold_met_on is not None)
     return Lines(shown, lines, met)
+
+
+def _upns_at(matrix: MarkMatrix, urn: str) -> set[str]:
+    here = np.flatnonzero(matrix.schools.astype(str) == urn)
+    rows = np.isin(matrix.row_school, here)
+    return {str(upn) for upn in matrix.pupils[np.unique(matrix.row_pupil[rows])]}
 
 
 @functools.cache
@@ -198,7 +223,28 @@ def _pupil_href(upn: str) -> str:
     return _pupil_href_prefix() + quote(upn)
 
 
-CSV_COLUMNS = ("Pupil", "UPN", *list(COLUMNS.values())[1:])
+CSV_COLUMNS = (
+    "Pupil",
+    "UPN",
+    *list(COLUMNS.values())[1:],
+    "DfE-comparable: counted",
+    "DfE-comparable persistent absence",
+    "DfE-comparable severe absence",
+    "DfE-comparable definition",
+)
+
+
+def _dfe_cells(figures: PupilLine) -> list[str]:
+    """The published-style flags (engine.dfe_comparable), each with its definition: blank
+    where the enrolment is outside them (not aged 5 to 15 on 31 August, or no date of birth)."""
+    if not figures.dfe_counted:
+        return ["No", "", "", DEFINITION]
+    return [
+        "Yes",
+        "Yes" if figures.dfe_persistent else "No",
+        "Yes" if figures.dfe_severe else "No",
+        DEFINITION,
+    ]
 
 
 NAME = Markup('{}<br><span class="govuk-hint govuk-!-font-size-16 govuk-!-margin-0">{}</span>')
@@ -270,13 +316,14 @@ def table_head(filters: Filters, as_of: AsOf) -> list[dict[str, Any]]:
 
 def csv_text(lines: list[Line]) -> str:
     """The rows and cells of the table on screen; the UPN (under each name there) has its own
-    column, so the file sorts and matches in a spreadsheet."""
+    column, so the file sorts and matches in a spreadsheet; then the DfE-comparable flags."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for line in lines:
         cells = [words for words, _ in _cells(line, html=False)]
-        writer.writerow([safe_cell(value) for value in [cells[0], line.pupil.upn, *cells[1:]]])
+        values = [cells[0], line.pupil.upn, *cells[1:], *_dfe_cells(line.figures)]
+        writer.writerow([safe_cell(value) for value in values])
     return out.getvalue()
 
 

@@ -87,7 +87,8 @@ class Command(BaseCommand):
             f"({findings.earlier:,} before {findings.since:%-d %B %Y}, "
             f"{findings.not_on_roll:,} for pupils no longer on that school's roll); "
             f"{result.created:,} new worklist items, {result.already_listed:,} already listed, "
-            f"{result.withdrawn:,} withdrawn (no longer met)."
+            f"{result.withdrawn:,} withdrawn (no longer met), {result.reopened:,} reopened (met "
+            "again)."
         )
         for urn, count in sorted(result.by_school.items()):
             self.stdout.write(f"  {schools[urn].school.name} (URN {urn}): {count:,} new")
