@@ -302,11 +302,27 @@ class CaseListPage:
     status_options: list[dict[str, object]]
     stage_options: list[dict[str, object]]
     school_options: list[dict[str, object]]
+    profile_options: list[dict[str, object]]
+    flag_options: list[dict[str, object]]
+    sort_options: list[dict[str, object]]
     csv_href: str
     csv_head: list[str]
     csv_rows: list[list[str]]
 
 
+FLAG_FILTERS = (
+    ("", "Any child"),
+    ("severe", "Severely absent"),
+    ("looked_after", "Looked after"),
+    ("child_in_need", "Child in need"),
+    ("child_protection_plan", "Child protection plan"),
+)
+SORTS = (
+    ("due", "Overdue first, then next task due"),
+    ("opened", "Newest first"),
+    ("child", "Child's surname"),
+    ("school", "School"),
+)
 STATUS_FILTERS = (
     ("active", "Open or referred"),
     ("open", "Open"),
@@ -323,9 +339,22 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
     stage = query.get("stage", "")
     school = query.get("school", "")
     overdue_only = query.get("overdue") == "1"
+    profile = query.get("profile", "")
+    flag = query.get("flag", "")
+    flag = flag if flag in dict(FLAG_FILTERS) else ""
+    sort = query.get("sort", "due")
+    sort = sort if sort in dict(SORTS) else "due"
     everything = case_rows(user=user, today=today, status="all")
     found = case_rows(
-        user=user, today=today, status=status, stage=stage, urn=school, overdue_only=overdue_only
+        user=user,
+        today=today,
+        status=status,
+        stage=stage,
+        urn=school,
+        overdue_only=overdue_only,
+        profile=profile,
+        flag=flag,
+        sort=sort,
     )
     profiles: dict[str, PolicyProfile] = {}
 
@@ -375,6 +404,18 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
         + [
             {"value": key, "text": name, "selected": key == stage}
             for key, name in sorted(stages.items(), key=lambda item: item[1])
+        ],
+        profile_options=[{"value": "", "text": "Any policy", "selected": not profile}]
+        + [
+            {"value": key, "text": found_profile.name, "selected": key == profile}
+            for key, found_profile in sorted(profiles.items())
+        ],
+        flag_options=[
+            {"value": value, "text": text, "selected": value == flag}
+            for value, text in FLAG_FILTERS
+        ],
+        sort_options=[
+            {"value": value, "text": text, "selected": value == sort} for value, text in SORTS
         ],
         school_options=[{"value": "", "text": "Any school", "selected": not school}]
         + [

@@ -381,8 +381,15 @@ def case_rows(
     stage: str = "",
     urn: str = "",
     overdue_only: bool = False,
+    profile: str = "",
+    flag: str = "",
+    sort: str = "due",
 ) -> list[CaseRow]:
-    """The cases the user may read, with their next due task and overdue count."""
+    """The cases the user may read, with their next due task and overdue count.
+
+    `flag`: severe (an open severe-absence trigger), looked_after, child_in_need or
+    child_protection_plan. `sort`: due (overdue first, then the next task due), opened,
+    child or school."""
     cases = cases_visible_to(user=user)
     if status == "active":
         cases = cases.exclude(status=Case.Status.CLOSED)
@@ -392,6 +399,10 @@ def case_rows(
         cases = cases.filter(stage_key=stage)
     if urn:
         cases = cases.filter(school__urn=urn)
+    if profile:
+        cases = cases.filter(profile_key=profile)
+    if flag in CASE_FLAGS:
+        cases = cases.filter(CASE_FLAGS[flag])
     open_tasks = Q(tasks__status=CaseTask.Status.OPEN)
     cases = cases.annotate(
         next_due=Min("tasks__due_on", filter=open_tasks),
@@ -402,8 +413,27 @@ def case_rows(
         cases = cases.filter(overdue__gt=0)
     return [
         CaseRow(case, case.next_due, case.open_tasks, case.overdue)
-        for case in cases.order_by("-overdue", F("next_due").asc(nulls_last=True), "opened_at")
+        for case in cases.order_by(*CASE_ORDER.get(sort, CASE_ORDER["due"]))
     ]
+
+
+CASE_FLAGS = {
+    "severe": Q(
+        pk__in=Case.objects.filter(
+            pupil__worklist_items__status="open",
+            pupil__worklist_items__kind__in=("severe_absence", "attendance:severe_absence"),
+        ).values("pk")
+    ),
+    "looked_after": Q(pupil__looked_after=True),
+    "child_in_need": Q(pupil__child_in_need=True),
+    "child_protection_plan": Q(pupil__child_protection_plan=True),
+}
+CASE_ORDER = {
+    "due": ("-overdue", F("next_due").asc(nulls_last=True), "opened_at"),
+    "opened": ("-opened_at",),
+    "child": ("pupil__legal_surname", "pupil__legal_forename", "id"),
+    "school": ("school__name", "pupil__legal_surname", "id"),
+}
 
 
 def case_task_for(*, case: Case, task_id: int) -> CaseTask | None:
@@ -452,3 +482,31 @@ def case_links(
 
 def _stage_name(case: Case) -> str:
     return load_profile(case.profile_key).stage(case.stage_key).name
+
+
+@dataclass(frozen=True)
+class TasksDue:
+    due: int  # open tasks due today or earlier, on active cases the user may write
+    overdue: int
+
+
+def case_tasks_due(*, user: User, today: dt.date) -> TasksDue:
+    """Open tasks due by today on the active cases the user may read and their organisation
+    runs (for the home page)."""
+    keys = []
+    for membership in memberships_of(user=user):
+        if membership.school_id and membership.role in CASE_READERS:
+            keys.append(f"school:{membership.school_id}")
+        elif membership.trust_id and membership.role == Role.TRUST_LEAD:
+            keys.append(f"trust:{membership.trust_id}")
+        elif membership.local_authority_id and membership.role == Role.LA_OFFICER:
+            keys.append(f"local_authority:{membership.local_authority_id}")
+    tasks = CaseTask.objects.filter(
+        case__in=cases_visible_to(user=user)
+        .filter(owner_key__in=keys)
+        .exclude(status=Case.Status.CLOSED),
+        status=CaseTask.Status.OPEN,
+        due_on__lte=today,
+    )
+    counts = tasks.aggregate(due=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+    return TasksDue(counts["due"], counts["overdue"])

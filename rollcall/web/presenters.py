@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rollcall.accounts.selectors import User, memberships_of, schools_visible_to
 from rollcall.analytics.selectors import worklist_items
-from rollcall.casework.selectors import follow_up_list, follow_up_schools
+from rollcall.casework.selectors import case_tasks_due, follow_up_list, follow_up_schools
 from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
@@ -64,8 +64,8 @@ def _at(school: School, several: bool) -> str:
 
 def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
     """What is waiting for the user now: registers not yet taken at their schools (sessions
-    whose register has opened), N codes to replace, today's absences not yet followed up, and
-    open worklist items."""
+    whose register has opened), N codes to replace, today's absences not yet followed up, case
+    tasks due, and open worklist items."""
     today = now.date()
     items: list[ToDo] = []
     calendars: dict[int, SchoolCalendar] = {}
@@ -127,6 +127,16 @@ def things_to_do(*, user: User, now: dt.datetime) -> list[ToDo]:
                     urgent=f"{first:,} to chase first" if first else "",
                 )
             )
+    due = case_tasks_due(user=user, today=today)
+    if due.due:
+        items.append(
+            ToDo(
+                due.due,
+                f"{_plural(due.due, 'case task', 'case tasks')} due by today",
+                reverse("cases:index") + ("?overdue=1" if due.overdue else ""),
+                urgent=f"{due.overdue:,} overdue" if due.overdue else "",
+            )
+        )
     open_items = worklist_items(user=user).count()
     if open_items:
         items.append(

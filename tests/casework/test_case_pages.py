@@ -211,3 +211,43 @@ def test_the_worklist_ranks_severe_absence_then_overdue_then_new(client, world, 
     assert "3 children" in page
     assert "1 overdue" in page
     assert page.count("Open a case") == 2  # Ada and Cy
+
+
+def test_the_case_list_filters_by_child_and_sorts_and_home_counts_tasks_due(client, world):
+    school, ada, officer = world
+    bea = make_pupil(
+        forename="Bea", surname="Adams", date_of_birth=D(2015, 2, 1), looked_after=True
+    )
+    enrol(bea, school, admitted_on=D(2024, 9, 2))
+    for pupil in (ada, bea):
+        case_open(
+            actor=officer,
+            pupil=pupil,
+            school=school,
+            owner=school,
+            on=D(2025, 3, 3),
+            rationale="Concern",
+            stage_key="enforce",
+        )
+    late = Case.objects.get(pupil=bea)
+    CaseTask.objects.create(
+        case=late,
+        stage_key="enforce",
+        key="letter",
+        label="Send the letter",
+        counted_from=D(2025, 3, 3),
+        period="1 week",
+        due_on=D(2025, 3, 7),
+        source="WTISA",
+        created_at=late.opened_at,
+    )
+    browser = signed_in(client, "officer")
+    looked_after = _text(browser.get("/cases/?flag=looked_after"))
+    assert "Bea Adams" in looked_after and "Ada Stone" not in looked_after
+    severe = _text(browser.get("/cases/?flag=severe"))
+    assert "Ada Stone" in severe and "Bea Adams" not in severe
+    by_name = _text(browser.get("/cases/?sort=child"))
+    assert by_name.index("Bea Adams") < by_name.index("Ada Stone")  # Adams before Stone
+    home = _text(browser.get("/"))
+    assert "1 case task due by today" in home
+    assert "1 overdue" in home
