@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 
 from rollcall.casework.models import Case, CaseEvent
-from rollcall.web.forms import BooleanField, CharField, ChoiceField, DateField, GovukForm
+from rollcall.web.forms import (
+    BooleanField,
+    CharField,
+    ChoiceField,
+    DateField,
+    GovukForm,
+    MultipleChoiceField,
+)
 
 RATIONALE_HINT = (
     "Say what happened and why this is the right step now. This is part of the case's record: "
@@ -52,7 +59,21 @@ class MoveForm(_Stages):
         hint="A case can move back as attendance improves.",
         error_messages={"required": "Choose the stage to move the case to"},
     )
+    held = MultipleChoiceField(
+        label="What is held before the case moves on",
+        required=False,
+        label_size="m",
+        hint="The policy asks for each of these before the case moves on to a later stage; "
+        "stepping back needs none.",
+    )
     rationale = _rationale("Why move it?")
+
+    def __init__(self, *args: Any, needed: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if needed:
+            self.fields["held"].choices = list(needed)  # type: ignore[attr-defined]
+        else:
+            del self.fields["held"]
 
 
 class ReopenForm(_Stages):

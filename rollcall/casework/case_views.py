@@ -198,6 +198,12 @@ def _step(
     )
 
 
+def _needed(case: Case) -> list[tuple[str, str]]:
+    """What the case's stage asks to be held before it moves on."""
+    stage = load_profile(case.profile_key).stage(case.stage_key)
+    return list(stage.required_before_next.items())
+
+
 def _stages(case: Case, *, without_current: bool) -> list[tuple[str, str]]:
     profile = load_profile(case.profile_key)
     return [
@@ -217,6 +223,7 @@ def move(request: HttpRequest, case_id: int) -> HttpResponse:
             to_stage=data["stage"],
             on=clock.today(),
             rationale=data["rationale"],
+            held=data.get("held") or (),
             acting_for=organisation,
         )
         name = load_profile(moved.profile_key).stage(moved.stage_key).name
@@ -227,7 +234,9 @@ def move(request: HttpRequest, case_id: int) -> HttpResponse:
     return _step(
         request,
         case_id,
-        make_form=lambda case, data: MoveForm(data, stages=_stages(case, without_current=True)),
+        make_form=lambda case, data: MoveForm(
+            data, stages=_stages(case, without_current=True), needed=_needed(case)
+        ),
         act=act,
         heading="Move the case to another stage",
         button="Move the case",

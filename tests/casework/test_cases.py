@@ -23,6 +23,7 @@ from rollcall.casework.services.cases import (
 )
 from rollcall.core.models import AppendOnlyError, AuditEvent
 from rollcall.organisations.models import School
+from rollcall.policies import load_profile
 from rollcall.registers.services import MarkInput, marks_bulk_record
 from tests.conftest import set_clock
 from tests.factories import enrol, make_la, make_pupil, make_school
@@ -396,3 +397,51 @@ def test_the_chronology_of_a_case_can_never_be_changed_or_deleted(clock, school,
         Case.objects.filter(pk=case.pk).update(opened_on=dt.date(2024, 9, 1))
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseTask.objects.filter(case=case).update(label="Rewritten")
+
+
+def test_moving_on_needs_what_the_stage_asks_to_be_held_and_stepping_back_does_not(
+    clock, school, child, officer
+):
+    hackney = _profile(school, "hackney")
+    case = case_open(
+        actor=officer,
+        pupil=child,
+        school=hackney,
+        owner=hackney,
+        on=WEDNESDAY,
+        rationale="Below 90 %",
+    )
+    with pytest.raises(ValidationError, match=r"confirm what is held: .*MASH Early Help Hub"):
+        case_move(
+            actor=officer,
+            case=case,
+            to_stage="statutory_intervention",
+            on=WEDNESDAY,
+            rationale="No engagement",
+            held=["underlying_reasons"],
+        )
+    case = case_move(
+        actor=officer,
+        case=case,
+        to_stage="prevention",
+        on=WEDNESDAY,
+        rationale="Attending every day since the plan",
+    )
+    case = case_move(
+        actor=officer,
+        case=case,
+        to_stage="early_help_support",
+        on=WEDNESDAY,
+        rationale="Falling again",
+    )
+    needed = list(load_profile("hackney").stage("early_help_support").required_before_next)
+    case = case_move(
+        actor=officer,
+        case=case,
+        to_stage="statutory_intervention",
+        on=WEDNESDAY,
+        rationale="No engagement",
+        held=needed,
+    )
+    moved = case.events.order_by("-id").filter(kind="stage_changed").first()
+    assert "Held before moving on: Identified and sought to address" in moved.rationale

@@ -8,7 +8,7 @@ follows (`rollcall.policies.casework`); the code knows only a case's statuses.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -290,10 +290,16 @@ def case_move(
     to_stage: str,
     on: dt.date,
     rationale: str,
+    held: Sequence[str] = (),
     acting_for: Owner | None = None,
 ) -> Case:
     """Move an active case to another of its profile's stages, forward or back. Moving into
-    the profile's transfer stage hands a school's case to the local authority."""
+    the profile's transfer stage hands a school's case to the local authority.
+
+    Moving forward from a stage that lists what must be held before the case moves on
+    (`required_before_next`, e.g. Leeds' SENCO check before a panel) needs each of them
+    confirmed in `held`; they are written into the record of the move. Stepping back needs
+    none."""
     rationale = _need_rationale(rationale)
     case = Case.objects.select_for_update().select_related("school", "pupil").get(pk=case.pk)
     if not case.active:
@@ -307,6 +313,16 @@ def case_move(
     before = profile.stage(case.stage_key)
     after = profile.stage(key)
     forward = profile.stage_keys.index(key) > profile.stage_keys.index(case.stage_key)
+    if forward and before.required_before_next:
+        missing = [text for item, text in before.required_before_next.items() if item not in held]
+        if missing:
+            raise ValidationError(
+                {
+                    "held": f"Before the case moves on from {before.name}, confirm what is held: "
+                    + "; ".join(missing)
+                }
+            )
+        rationale += "\n\nHeld before moving on: " + "; ".join(before.required_before_next.values())
     _close_open_tasks(case, actor, f"The case moved to the {after.name} stage")
     case.stage_key = key
     case.stage_entered_on = on
