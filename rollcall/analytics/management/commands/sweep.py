@@ -51,6 +51,13 @@ class Command(BaseCommand):
             help="list thresholds met and holidays taken from this date (default: the start "
             "of the school year); earlier ones are history",
         )
+        parser.add_argument(
+            "--no-cases",
+            dest="cases",
+            action="store_false",
+            help="record the worklist only; open no cases (triggers the policy says open one "
+            "are opened by the next sweep)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = options["on"] or clock.today()
@@ -92,6 +99,8 @@ class Command(BaseCommand):
         )
         for urn, count in sorted(result.by_school.items()):
             self.stdout.write(f"  {schools[urn].school.name} (URN {urn}): {count:,} new")
+        if not options["cases"]:
+            return
         cases = cases_open_from_worklist(on=on)
         self.stdout.write(
             f"Cases: {cases.opened:,} opened by triggers that open one in the school's policy "

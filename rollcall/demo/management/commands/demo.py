@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rollcall.casework.services.cases import cases_open_from_worklist
 from rollcall.core import clock
 from rollcall.demo.cases import load_demo_cases
 from rollcall.demo.files import write_marks_file
@@ -126,12 +127,17 @@ class Command(BaseCommand):
                 dates.today.isoformat(),
                 "--since",
                 since.isoformat(),
+                "--no-cases",
                 stdout=self.stdout,
             )
+            # The demo's officers have worked some cases for weeks; then the sweep opens the
+            # cases its policy opens by itself.
             cases = load_demo_cases(today=dates.today, seed=options["seed"])
+            opened = cases_open_from_worklist(on=dates.today)
             self.stdout.write(
-                f"  {cases.opened} cases walked through their stages by the demo's officers, "
-                f"{cases.closed} closed"
+                f"  {cases.opened} cases walked through their stages by the demo's officers "
+                f"({cases.closed} closed); {opened.opened} opened by the sweep where the policy "
+                "opens one"
             )
         self.stdout.write(
             self.style.SUCCESS(
