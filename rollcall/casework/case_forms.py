@@ -134,3 +134,48 @@ class TaskDoneForm(GovukForm):
 
 class FastTrackForm(GovukForm):
     rationale = _rationale("Why put the family on the Fast Track?")
+
+
+class HomeVisitForm(GovukForm):
+    visited_on = DateField(
+        what="the date of the visit", label="When was the visit?", label_size="s"
+    )
+    staff = CharField(
+        label="Who went",
+        hint="One name per line.",
+        rows=3,
+        max_length=1000,
+        label_size="s",
+        error_messages={"required": "Name who went on the visit"},
+    )
+    risk_assessed_on = DateField(
+        what="the date of the risk assessment",
+        required=False,
+        label="When was the risk assessment made?",
+        label_size="s",
+    )
+    risk_assessment = CharField(
+        label="The risk assessment", rows=4, max_length=4000, required=False, label_size="s"
+    )
+    seen = CharField(
+        label="Who was seen",
+        max_length=300,
+        required=False,
+        label_size="s",
+        hint="For example: mother at the door; nobody answered.",
+    )
+    child_seen = BooleanField(label="The child was seen", required=False)
+    notes = CharField(
+        label="What happened",
+        rows=6,
+        max_length=8000,
+        label_size="s",
+        error_messages={"required": "Write down what happened on the visit"},
+    )
+
+    def __init__(self, *args: Any, risk_assessment_first: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if risk_assessment_first:
+            self.fields["risk_assessment"].govuk.hint = (  # type: ignore[attr-defined]
+                "Your policy asks for a risk assessment before every home visit."
+            )

@@ -36,6 +36,7 @@ MARKED = frozenset(
         CaseEvent.Kind.CLOSED,
         CaseEvent.Kind.REOPENED,
         CaseEvent.Kind.TASK_DONE,
+        CaseEvent.Kind.HOME_VISIT,
     }
 )
 
@@ -243,6 +244,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         actions = [
             {"text": "Move to another stage", "href": reverse("cases:move", args=[case.pk])},
             {"text": "Add a note", "href": reverse("cases:note", args=[case.pk])},
+            {"text": "Record a home visit", "href": reverse("cases:home_visit", args=[case.pk])},
             {"text": "Close the case", "href": reverse("cases:close", args=[case.pk])},
         ]
         if profile.fast_track is not None:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:case_id>/reopen", views.reopen, name="reopen"),
     path("<int:case_id>/fast-track", views.fast_track, name="fast_track"),
     path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
+    path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
 ]

@@ -21,6 +21,7 @@ from rollcall.analytics.selectors import worklist_item_for
 from rollcall.casework.case_forms import (
     CloseForm,
     FastTrackForm,
+    HomeVisitForm,
     MoveForm,
     NoteForm,
     OpenCaseForm,
@@ -48,6 +49,7 @@ from rollcall.casework.services.cases import (
     case_task_done,
     owner_profile,
 )
+from rollcall.casework.services.visits import home_visit_record
 from rollcall.core import clock
 from rollcall.policies import load_profile
 from rollcall.web.forms import GovukForm, add_errors
@@ -341,6 +343,42 @@ def fast_track(request: HttpRequest, case_id: int) -> HttpResponse:
         act=act,
         heading="Put the family on the Fast Track",
         button="Start Fast Track",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def home_visit(request: HttpRequest, case_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        home_visit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            visited_on=data["visited_on"],
+            staff=data["staff"].splitlines(),
+            notes=data["notes"],
+            seen=data["seen"],
+            child_seen=data["child_seen"],
+            risk_assessed_on=data["risk_assessed_on"],
+            risk_assessment=data["risk_assessment"],
+            acting_for=organisation,
+        )
+        return "Home visit recorded"
+
+    def form(case: Case, data: Any) -> HomeVisitForm:
+        rules = load_profile(case.profile_key).casework.home_visits
+        return HomeVisitForm(
+            data,
+            initial={"visited_on": clock.today()},
+            risk_assessment_first=bool(rules and rules.risk_assessment_first),
+        )
+
+    return _step(
+        request,
+        case_id,
+        make_form=form,
+        act=act,
+        heading="Record a home visit",
+        button="Record the visit",
     )
 
 

@@ -196,6 +196,7 @@ class CaseEvent(AppendOnlyModel):
         CONSULTATION = "consultation", "Consultation with another agency"
         CLOSED = "closed", "Case closed"
         REOPENED = "reopened", "Case reopened"
+        HOME_VISIT = "home_visit", "Home visit"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -265,3 +266,28 @@ class CaseTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (due {self.due_on or 'no date'})"
+
+
+class HomeVisit(AppendOnlyModel):
+    """A visit to the child's home: who went, the risk assessment made first where the
+    profile asks for one, who was seen and what was found."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="home_visits")
+    visited_on = models.DateField()
+    staff = models.JSONField(help_text="The names of everyone who went.")
+    risk_assessed_on = models.DateField(null=True, blank=True)
+    risk_assessment = models.TextField(blank=True)
+    seen = models.CharField(max_length=300, blank=True, help_text="Who was seen, if anyone.")
+    child_seen = models.BooleanField(default=False)
+    notes = models.TextField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["visited_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Home visit {self.visited_on}"

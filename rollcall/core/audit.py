@@ -70,6 +70,7 @@ class Verb(models.TextChoices):
     CASE_TASK_DONE = "case_task.done", "Case task done"
     CASE_NOTE_ADD = "case.note_add", "Case note added"
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
+    HOME_VISIT_RECORD = "home_visit.record", "Home visit recorded"
 
 
 def actor_label(actor: Actor) -> str:

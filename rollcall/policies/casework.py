@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, field_validator
+from pydantic import AfterValidator, PositiveInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from rollcall.policies.fields import Citation, Key, Part, Text
@@ -92,6 +92,15 @@ class Transfer(Part):
     source: Citation
 
 
+class HomeVisits(Part):
+    """What the area asks before and of a home visit (the trust: a risk assessment first,
+    and never a lone member of staff)."""
+
+    risk_assessment_first: bool = False
+    fewest_staff: PositiveInt = 1
+    source: Citation
+
+
 class Casework(Part):
     # Where a case opened by hand or by a trigger without a stage starts; without it, at the
     # profile's first stage.
@@ -102,6 +111,7 @@ class Casework(Part):
     triggers: Mapping[TriggerKind, OnTrigger] = {}
     transfer: Transfer | None = None
     stage_work: tuple[StageWork, ...] = ()
+    home_visits: HomeVisits | None = None
     source: Citation
 
     def work_for(self, stage: str) -> StageWork | None:
@@ -115,6 +125,7 @@ __all__ = [
     "SWEEP_TRIGGERS",
     "Casework",
     "ExpectedAction",
+    "HomeVisits",
     "OnTrigger",
     "StageWork",
     "Transfer",

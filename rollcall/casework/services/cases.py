@@ -86,6 +86,10 @@ def _event(
     )
 
 
+# For the other casework services that write to a case's chronology.
+case_event_record = _event
+
+
 def _audit(case: Case, actor: Actor, verb: Verb, summary: str, **payload: object) -> None:
     audit_record(
         actor=actor,
