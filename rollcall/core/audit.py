@@ -70,6 +70,8 @@ class Verb(models.TextChoices):
     CASE_TASK_DONE = "case_task.done", "Case task done"
     CASE_NOTE_ADD = "case.note_add", "Case note added"
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
+    CASE_CONSENT_RECORD = "case.consent_record", "Consent to share information recorded"
+    CASE_HOME_LA_SET = "case.home_local_authority_set", "Case's home local authority set"
 
 
 def actor_label(actor: Actor) -> str:

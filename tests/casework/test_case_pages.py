@@ -178,7 +178,7 @@ def test_a_teacher_cannot_open_a_case(client, world):
 
 
 def test_the_worklist_ranks_severe_absence_then_overdue_then_new(client, world, time_machine):
-    school, ada, officer = world  # Ada: severely absent, no case yet
+    school, _ada, officer = world  # Ada: severely absent, no case yet
     bea = make_pupil(forename="Bea", surname="Lamb", date_of_birth=D(2015, 2, 1))
     enrol(bea, school, admitted_on=D(2024, 9, 2))
     cy = make_pupil(forename="Cy", surname="Moss", date_of_birth=D(2015, 3, 1))
