@@ -14,6 +14,7 @@ from django.utils import timezone
 from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
+from rollcall.casework.family_presenters import FamilySection, family_section
 from rollcall.casework.models import Case, CaseEvent, CaseTask
 from rollcall.casework.selectors import (
     User,
@@ -95,6 +96,8 @@ class CasePage:
     may_write: bool
     actions: list[dict[str, str]]
     back_href: str
+    # The child's parents, consent to share information, brothers and sisters, home LA.
+    family: FamilySection | None = None
 
 
 def figures_text(figures: dict[str, object]) -> str:
@@ -275,6 +278,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         may_write=writable,
         actions=actions,
         back_href=reverse("cases:index"),
+        family=family_section(user=user, case=case, today=today, writable=writable),
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rollcall.casework import case_views as views
+from rollcall.casework import family_views
 
 app_name = "cases"
 
@@ -15,4 +16,14 @@ urlpatterns = [
     path("<int:case_id>/fast-track", views.fast_track, name="fast_track"),
     path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
     path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
+]
+
+# The family on a case (rollcall.casework.family_views).
+urlpatterns += [
+    path("<int:case_id>/consent", family_views.consent, name="consent"),
+    path(
+        "<int:case_id>/home-local-authority",
+        family_views.home_local_authority,
+        name="home_local_authority",
+    ),
 ]

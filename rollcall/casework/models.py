@@ -197,6 +197,8 @@ class CaseEvent(AppendOnlyModel):
         CLOSED = "closed", "Case closed"
         REOPENED = "reopened", "Case reopened"
         HOME_VISIT = "home_visit", "Home visit"
+        CONSENT = "consent", "Consent to share information"
+        HOME_LA_CHANGED = "home_la_changed", "Home local authority changed"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -291,3 +293,55 @@ class HomeVisit(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Home visit {self.visited_on}"
+
+
+class CaseConsent(AppendOnlyModel):
+    """Consent to share information about the child and family with other agencies, as a
+    parent or an agency gave, refused or withdrew it (LEE: practitioners seek parental consent
+    throughout all stages; SEF §18: statutory intervention itself needs none).
+
+    Each record is kept as written; a later decision is a new record, and the latest for a
+    parent or agency is where they stand."""
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", "Given"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    # Who decided: one of the child's parents, or an agency named in `agency`.
+    carer = models.ForeignKey(
+        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.CharField(max_length=200, blank=True)
+    # The parent's name and relationship, or the agency's name, as they were then.
+    party_label = models.CharField(max_length=300)
+    decision = models.CharField(max_length=9, choices=Decision.choices)
+    decided_on = models.DateField()
+    covers = models.CharField(
+        max_length=500, help_text="What the consent covers: which information, shared with whom."
+    )
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    organisation_key = models.CharField(max_length=40)
+    organisation_label = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = "consent to share information"
+        verbose_name_plural = "consents to share information"
+        ordering = ["decided_on", "recorded_at", "id"]
+        indexes = [models.Index(fields=["case", "decided_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(carer__isnull=False) & models.Q(agency=""))
+                | (models.Q(carer__isnull=True) & ~models.Q(agency="")),
+                name="consent_by_a_parent_or_an_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decided_on} {self.party_label}: {self.get_decision_display()}"
