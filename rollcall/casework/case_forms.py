@@ -179,3 +179,25 @@ class HomeVisitForm(GovukForm):
             self.fields["risk_assessment"].govuk.hint = (  # type: ignore[attr-defined]
                 "Your policy asks for a risk assessment before every home visit."
             )
+
+
+class ChecklistForm(GovukForm):
+    item = ChoiceField(
+        label="Item held",
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the item the case holds"},
+    )
+    note = CharField(
+        label="Where is the evidence?",
+        hint="For example: minutes of the meeting of 3 March in the letters file; NTI issued "
+        "12 February (copy on file).",
+        rows=3,
+        max_length=2000,
+        label_size="s",
+        error_messages={"required": "Say where the evidence is"},
+    )
+
+    def __init__(self, *args: Any, items: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = list(items)  # type: ignore[attr-defined]

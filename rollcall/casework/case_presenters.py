@@ -250,6 +250,13 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
             {"text": "Record a home visit", "href": reverse("cases:home_visit", args=[case.pk])},
             {"text": "Close the case", "href": reverse("cases:close", args=[case.pk])},
         ]
+        if case.owner_school_id is not None and profile.casework.transfer is not None:
+            actions.append(
+                {
+                    "text": "Referral checklist",
+                    "href": reverse("cases:checklist", args=[case.pk]),
+                }
+            )
         if profile.fast_track is not None:
             actions.append(
                 {"text": "Start Fast Track", "href": reverse("cases:fast_track", args=[case.pk])}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:case_id>/fast-track", views.fast_track, name="fast_track"),
     path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
     path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
+    path("<int:case_id>/checklist", views.checklist, name="checklist"),
 ]
 
 # The family on a case (rollcall.casework.family_views).

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rollcall.accounts.selectors import school_for
 from rollcall.analytics.selectors import worklist_item_for
 from rollcall.casework.case_forms import (
+    ChecklistForm,
     CloseForm,
     FastTrackForm,
     HomeVisitForm,
@@ -29,6 +30,7 @@ from rollcall.casework.case_forms import (
     TaskDoneForm,
 )
 from rollcall.casework.case_presenters import case_list_page, case_page
+from rollcall.casework.checklist import referral_checklist, referral_stage
 from rollcall.casework.models import Case
 from rollcall.casework.selectors import (
     acting_for,
@@ -47,6 +49,7 @@ from rollcall.casework.services.cases import (
     case_open,
     case_reopen,
     case_task_done,
+    checklist_mark,
     owner_profile,
 )
 from rollcall.casework.services.visits import home_visit_record
@@ -379,6 +382,50 @@ def home_visit(request: HttpRequest, case_id: int) -> HttpResponse:
         act=act,
         heading="Record a home visit",
         button="Record the visit",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def checklist(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The referral checklist: what the case holds against each item, and marking one held."""
+    case = _case(request, case_id)
+    today = clock.today()
+    organisation = acting_for(user=request.user, case=case)
+    items = referral_checklist(case=case, on=today)
+    missing = [(item.key, item.label) for item in items if item.state == "missing"]
+    form = ChecklistForm(request.POST or None, items=missing) if missing else None
+    if request.method == "POST":
+        if organisation is None:
+            return refused(request, NOT_YOURS)
+        if form is not None and form.is_valid():
+            try:
+                checklist_mark(
+                    actor=request.user,  # type: ignore[arg-type]
+                    case=case,
+                    item=form.cleaned_data["item"],
+                    note=form.cleaned_data["note"],
+                    on=today,
+                    acting_for=organisation,
+                )
+            except ValidationError as refusal:
+                add_errors(form, refusal)
+            else:
+                messages.success(request, "Checklist item marked held")
+                return redirect("cases:checklist", case.pk)
+    profile = load_profile(case.profile_key)
+    stage = referral_stage(profile)
+    return render(
+        request,
+        "casework/cases/checklist.html",
+        {
+            "case": case,
+            "items": items,
+            "form": form if organisation is not None else None,
+            "held": sum(1 for item in items if item.state != "missing"),
+            "referral": profile.stage(stage).name if stage else None,
+            "back_href": reverse("cases:detail", args=[case.pk]),
+        },
     )
 
 

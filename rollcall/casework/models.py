@@ -199,6 +199,7 @@ class CaseEvent(AppendOnlyModel):
         HOME_VISIT = "home_visit", "Home visit"
         CONSENT = "consent", "Consent to share information"
         HOME_LA_CHANGED = "home_la_changed", "Home local authority changed"
+        CHECKLIST = "checklist", "Referral checklist item marked"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -345,3 +346,26 @@ class CaseConsent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.decided_on} {self.party_label}: {self.get_decision_display()}"
+
+
+class ChecklistMark(AppendOnlyModel):
+    """An item of the pre-referral evidence checklist marked by hand as held, with a note of
+    where the evidence is; or a mark withdrawn. The latest mark for an item stands."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="checklist_marks")
+    item = models.CharField(max_length=80)
+    held = models.BooleanField(default=True)
+    note = models.TextField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    organisation_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["case", "item"])]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {'held' if self.held else 'withdrawn'}"

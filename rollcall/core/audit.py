@@ -71,6 +71,7 @@ class Verb(models.TextChoices):
     CASE_NOTE_ADD = "case.note_add", "Case note added"
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
     HOME_VISIT_RECORD = "home_visit.record", "Home visit recorded"
+    CHECKLIST_MARK = "checklist.mark", "Referral checklist item marked"
     CASE_CONSENT_RECORD = "case.consent_record", "Consent to share information recorded"
     CASE_HOME_LA_SET = "case.home_local_authority_set", "Case's home local authority set"
 

@@ -93,6 +93,18 @@ def test_an_officer_opens_a_case_from_a_worklist_item_and_works_it(client, world
 
     moved = browser.post(f"/cases/{case.pk}/move", {"stage": "enforce"})
     assert "Say why" in _text(moved)
+    refused = _text(
+        browser.post(f"/cases/{case.pk}/move", {"stage": "enforce", "rationale": "No change"})
+    )
+    assert "until the referral checklist is complete" in refused
+    assert "A Notice to Improve was issued, or the reason for not using one" in refused
+    checklist = _text(browser.get(f"/cases/{case.pk}/checklist"))
+    assert "0 of 1 held" in checklist and "Missing" in checklist
+    browser.post(
+        f"/cases/{case.pk}/checklist",
+        {"item": "notice_to_improve_or_reason", "note": "NTI issued 3 February; copy on file"},
+    )
+    assert "1 of 1 held" in _text(browser.get(f"/cases/{case.pk}/checklist"))
     browser.post(
         f"/cases/{case.pk}/move",
         {"stage": "enforce", "rationale": "No engagement after three letters"},

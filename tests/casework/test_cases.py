@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 
 from rollcall.accounts.services import membership_add, user_create
+from rollcall.casework.checklist import checklist_items
 from rollcall.casework.models import Case, CaseEvent, CaseTask
 from rollcall.casework.selectors import acting_for, case_for, cases_visible_to
 from rollcall.casework.services.cases import (
@@ -20,6 +21,7 @@ from rollcall.casework.services.cases import (
     case_open,
     case_reopen,
     case_task_done,
+    checklist_mark,
 )
 from rollcall.core.models import AppendOnlyError, AuditEvent
 from rollcall.organisations.models import School
@@ -36,6 +38,13 @@ def _profile(school: School, key: str) -> School:
     School.objects.filter(pk=school.pk).update(policy_profile=key)
     school.refresh_from_db()
     return school
+
+
+def _complete_checklist(case, actor, but: tuple[str, ...] = ()) -> None:
+    """Mark every item of the case's referral checklist held, except `but`."""
+    for key, _, _ in checklist_items(load_profile(case.profile_key)):
+        if key not in but:
+            checklist_mark(actor=actor, case=case, item=key, note="On file", on=WEDNESDAY)
 
 
 def _user(username: str, role: str, **organisation) -> object:
@@ -257,6 +266,9 @@ def test_moving_into_the_transfer_stage_hands_the_case_to_the_la_and_the_school_
         on=WEDNESDAY,
         rationale="Pattern of absence",
     )
+    with pytest.raises(ValidationError, match="until the referral checklist is complete"):
+        case_move(actor=officer, case=case, to_stage="enforce", on=WEDNESDAY, rationale="x")
+    _complete_checklist(case, officer)
     case = case_move(
         actor=officer,
         case=case,
@@ -294,6 +306,12 @@ def test_leeds_schools_stop_writing_after_the_transfer_but_keep_reading(
     case = case_open(
         actor=officer, pupil=child, school=leeds, owner=leeds, on=WEDNESDAY, rationale="Concern"
     )
+    # The Leeds prosecution checklist, the panel's checks and a Notice to Improve (or why
+    # not) before the case transfers.
+    _complete_checklist(case, officer, but=("child_views",))
+    with pytest.raises(ValidationError, match="Missing: The child's feelings"):
+        case_move(actor=officer, case=case, to_stage="case_transfer", on=WEDNESDAY, rationale="x")
+    _complete_checklist(case, officer)
     case = case_move(
         actor=officer,
         case=case,
@@ -411,7 +429,7 @@ def test_moving_on_needs_what_the_stage_asks_to_be_held_and_stepping_back_does_n
         on=WEDNESDAY,
         rationale="Below 90 %",
     )
-    with pytest.raises(ValidationError, match=r"confirm what is held: .*MASH Early Help Hub"):
+    with pytest.raises(ValidationError, match=r"Missing: .*MASH Early Help Hub"):
         case_move(
             actor=officer,
             case=case,
@@ -435,6 +453,24 @@ def test_moving_on_needs_what_the_stage_asks_to_be_held_and_stepping_back_does_n
         rationale="Falling again",
     )
     needed = list(load_profile("hackney").stage("early_help_support").required_before_next)
+    # The referral pack (HAC 'Referral to the local authority for prosecution') is on file.
+    _complete_checklist(case, officer, but=(*needed, "notice_to_improve_or_reason"))
+    with pytest.raises(ValidationError, match="Missing: A Notice to Improve was issued"):
+        case_move(
+            actor=officer,
+            case=case,
+            to_stage="statutory_intervention",
+            on=WEDNESDAY,
+            rationale="No engagement",
+            held=needed,
+        )
+    checklist_mark(
+        actor=officer,
+        case=case,
+        item="notice_to_improve_or_reason",
+        on=WEDNESDAY,
+        note="Not used: the parents refused every meeting (see letters of 3 and 10 Oct)",
+    )
     case = case_move(
         actor=officer,
         case=case,
@@ -445,3 +481,50 @@ def test_moving_on_needs_what_the_stage_asks_to_be_held_and_stepping_back_does_n
     )
     moved = case.events.order_by("-id").filter(kind="stage_changed").first()
     assert "Held before moving on: Identified and sought to address" in moved.rationale
+
+
+def test_an_essex_referral_met_by_holiday_alone_needs_no_notice_to_improve(clock, school, officer):
+    essex = _profile(school, "essex")
+    holiday = make_pupil(forename="Hal", surname="Iday")
+    enrol(holiday, essex, admitted_on=dt.date(2024, 9, 2))
+    truant = make_pupil(forename="Tru", surname="Ant")
+    enrol(truant, essex, admitted_on=dt.date(2024, 9, 2))
+    for pupil, code in ((holiday, "G"), (truant, "O")):
+        marks_bulk_record(
+            actor=None,
+            school=essex,
+            marks=[
+                MarkInput(upn=pupil.upn, date=dt.date(2024, 9, day), session=session, code=code)
+                for day in (16, 17, 18, 19, 20)
+                for session in ("AM", "PM")
+            ],
+            source="import",
+        )
+    for pupil in (holiday, truant):
+        case = case_open(
+            actor=officer,
+            pupil=pupil,
+            school=essex,
+            owner=essex,
+            on=WEDNESDAY,
+            rationale="Threshold met",
+        )
+        _complete_checklist(case, officer, but=("notice_to_improve_or_reason",))
+        if pupil is truant:
+            with pytest.raises(ValidationError, match="Missing: A Notice to Improve was issued"):
+                case_move(
+                    actor=officer,
+                    case=case,
+                    to_stage="enforce",
+                    on=WEDNESDAY,
+                    rationale="Support refused",
+                )
+        else:
+            moved = case_move(
+                actor=officer,
+                case=case,
+                to_stage="enforce",
+                on=WEDNESDAY,
+                rationale="Ten days' holiday in term time, leave refused",
+            )
+            assert moved.status == Case.Status.REFERRED

@@ -15,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from rollcall.analytics.models import WorklistItem, kind_label
-from rollcall.casework.models import Case, CaseEvent, CaseTask
+from rollcall.casework.checklist import (
+    checklist_items,
+    held_on_checklist,
+    missing_for_referral,
+    referral_stage,
+)
+from rollcall.casework.models import Case, CaseEvent, CaseTask, ChecklistMark
 from rollcall.casework.selectors import case_figures, case_organisation_key
 from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label, audit_record
@@ -317,8 +323,26 @@ def case_move(
     before = profile.stage(case.stage_key)
     after = profile.stage(key)
     forward = profile.stage_keys.index(key) > profile.stage_keys.index(case.stage_key)
+    marked = held_on_checklist(case=case)
+    if key == referral_stage(profile) and case.owner_school is not None:
+        # Referral to the LA for legal action: the evidence checklist must be complete.
+        missing_items = [
+            item for item in missing_for_referral(case=case, on=on) if item.key not in held
+        ]
+        if missing_items:
+            raise ValidationError(
+                {
+                    "stage": "The case cannot be referred to the local authority until the "
+                    "referral checklist is complete. Missing: "
+                    + "; ".join(item.label for item in missing_items)
+                }
+            )
     if forward and before.required_before_next:
-        missing = [text for item, text in before.required_before_next.items() if item not in held]
+        missing = [
+            text
+            for item, text in before.required_before_next.items()
+            if item not in held and item not in marked
+        ]
         if missing:
             raise ValidationError(
                 {
@@ -648,3 +672,48 @@ def case_fast_track_start(
     )
     _audit(case, actor, Verb.CASE_FAST_TRACK_START, "Fast Track started")
     return tasks
+
+
+@transaction.atomic
+def checklist_mark(
+    *,
+    actor: Actor,
+    case: Case,
+    item: str,
+    note: str,
+    held: bool = True,
+    on: dt.date,
+    acting_for: Owner | None = None,
+) -> ChecklistMark:
+    """Mark an item of the referral checklist held (with a note of where the evidence is),
+    or withdraw a mark made in error. Marks are never changed; the latest stands."""
+    labels = {key: label for key, label, _ in checklist_items(load_profile(case.profile_key))}
+    if item not in labels:
+        raise ValidationError({"item": "Choose an item of this case's referral checklist"})
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say where the evidence is, or why the item is withdrawn"})
+    organisation = acting_for or case.owner
+    mark = ChecklistMark.objects.create(
+        case=case,
+        item=item,
+        held=held,
+        note=note,
+        recorded_at=clock.now(),
+        recorded_by=actor,
+        recorded_by_label=actor_label(actor),
+        organisation_label=organisation.name,
+    )
+    what = "held" if held else "no longer marked held"
+    _event(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.CHECKLIST,
+        on=on,
+        summary=f"Referral checklist: {labels[item]} — {what}",
+        rationale=note,
+        acting_for=acting_for,
+        with_figures=False,
+    )
+    _audit(case, actor, Verb.CHECKLIST_MARK, f"Checklist item {what}: {labels[item]}", item=item)
+    return mark
