@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from rollcall.casework.models import Case, CaseEvent
+from rollcall.casework.models import AgencyReferral, Case, CaseEvent
 from rollcall.web.forms import (
     BooleanField,
     CharField,
@@ -201,3 +201,54 @@ class ChecklistForm(GovukForm):
     def __init__(self, *args: Any, items: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = list(items)  # type: ignore[attr-defined]
+
+
+class ReferralForm(GovukForm):
+    service = ChoiceField(
+        label="Referred to",
+        choices=AgencyReferral.Service.choices,
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the service the child was referred to"},
+    )
+    service_name = CharField(
+        label="Name of the service",
+        max_length=200,
+        required=False,
+        hint="For example: Family Support, Young Hackney.",
+        label_size="s",
+    )
+    made_on = DateField(what="the date of the referral", label="When was it made?", label_size="s")
+    reason = CharField(
+        label="Why",
+        rows=4,
+        max_length=4000,
+        label_size="s",
+        error_messages={"required": "Say why the child was referred"},
+    )
+    family_consented = BooleanField(label="The family consented to the referral", required=False)
+    parents_told = BooleanField(label="The parents were told before the referral", required=False)
+    not_told_because = CharField(
+        label="If they were not told, why not",
+        hint="Only where telling them would put the child at greater risk of harm.",
+        rows=3,
+        max_length=2000,
+        required=False,
+        label_size="s",
+    )
+
+
+class ResponseForm(GovukForm):
+    received_on = DateField(
+        what="the date of the answer", label="When did they answer?", label_size="s"
+    )
+    outcome = CharField(
+        label="Outcome",
+        max_length=300,
+        label_size="s",
+        hint="For example: early help assessment offered; no further action.",
+        error_messages={"required": "Give the outcome in a few words"},
+    )
+    response = CharField(
+        label="What they said", rows=4, max_length=4000, required=False, label_size="s"
+    )

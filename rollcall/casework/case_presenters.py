@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from rollcall.accounts.selectors import schools_visible_to
 from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
@@ -21,11 +22,13 @@ from rollcall.casework.selectors import (
     acting_for,
     case_contacts,
     case_events,
+    case_referrals,
     case_rows,
     case_tasks,
     case_weeks,
 )
 from rollcall.policies import PolicyProfile, load_profile
+from rollcall.pupils.selectors import welfare_flags_for
 from rollcall.statutory.years import school_year_start
 
 # Events drawn on the attendance chart: the steps of the case, not every note.
@@ -82,6 +85,66 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class ReferralLine:
+    made_on: str
+    service: str
+    reason: str
+    parents: str
+    answers: list[str]
+    answer_href: str | None
+
+
+@dataclass(frozen=True)
+class ServicesSection:
+    """Other services around the child: welfare status and referrals with their answers."""
+
+    welfare: list[str]
+    referrals: list[ReferralLine]
+
+
+def services_section(*, user: User, case: Case, today: dt.date, writable: bool) -> ServicesSection:
+    flags = welfare_flags_for(pupil=case.pupil, schools=schools_visible_to(user=user), on=today)
+    welfare: list[str] = []
+    if flags is not None:
+        welfare = [
+            text
+            for shown, text in (
+                (flags.looked_after, "Looked after by the local authority"),
+                (flags.child_protection_plan, "On a child protection plan"),
+                (flags.child_in_need, "Child in need"),
+                (flags.young_carer, "Young carer"),
+            )
+            if shown
+        ]
+        if flags.has_social_worker:
+            welfare.append(f"Social worker: {flags.social_worker}")
+    referrals = [
+        ReferralLine(
+            made_on=long_date(found.made_on),
+            service=found.service_name or found.get_service_display(),
+            reason=found.reason,
+            parents=(
+                "Parents told first" + ("; the family consented" if found.family_consented else "")
+                if found.parents_told
+                else f"Parents not told first: {found.not_told_because}"
+            ),
+            answers=[
+                f"{long_date(answer.received_on)}: {answer.outcome}"
+                + (f" — {answer.response}" if answer.response else "")
+                for answer in found.responses.all()
+            ],
+            answer_href=(
+                reverse("cases:referral_response", args=[case.pk, found.pk])
+                if writable and case.active
+                else None
+            ),
+        )
+        for found in case_referrals(case=case)
+    ]
+    return ServicesSection(welfare=welfare, referrals=referrals)
+
+
+@dataclass(frozen=True)
 class CasePage:
     case: Case
     profile: PolicyProfile
@@ -98,6 +161,7 @@ class CasePage:
     back_href: str
     # The child's parents, consent to share information, brothers and sisters, home LA.
     family: FamilySection | None = None
+    services: ServicesSection | None = None
 
 
 def figures_text(figures: dict[str, object]) -> str:
@@ -248,6 +312,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
             {"text": "Move to another stage", "href": reverse("cases:move", args=[case.pk])},
             {"text": "Add a note", "href": reverse("cases:note", args=[case.pk])},
             {"text": "Record a home visit", "href": reverse("cases:home_visit", args=[case.pk])},
+            {"text": "Record a referral", "href": reverse("cases:referral", args=[case.pk])},
             {"text": "Close the case", "href": reverse("cases:close", args=[case.pk])},
         ]
         if case.owner_school_id is not None and profile.casework.transfer is not None:
@@ -286,6 +351,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         actions=actions,
         back_href=reverse("cases:index"),
         family=family_section(user=user, case=case, today=today, writable=writable),
+        services=services_section(user=user, case=case, today=today, writable=writable),
     )
 
 

@@ -17,6 +17,12 @@ urlpatterns = [
     path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
     path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
     path("<int:case_id>/checklist", views.checklist, name="checklist"),
+    path("<int:case_id>/referral", views.referral, name="referral"),
+    path(
+        "<int:case_id>/referrals/<int:referral_id>/answer",
+        views.referral_response,
+        name="referral_response",
+    ),
 ]
 
 # The family on a case (rollcall.casework.family_views).

@@ -26,7 +26,9 @@ from rollcall.casework.case_forms import (
     MoveForm,
     NoteForm,
     OpenCaseForm,
+    ReferralForm,
     ReopenForm,
+    ResponseForm,
     TaskDoneForm,
 )
 from rollcall.casework.case_presenters import case_list_page, case_page
@@ -38,6 +40,7 @@ from rollcall.casework.selectors import (
     case_for,
     case_organisation_key,
     case_pupil,
+    case_referral_for,
     case_task_for,
     opening_organisation,
 )
@@ -52,6 +55,7 @@ from rollcall.casework.services.cases import (
     checklist_mark,
     owner_profile,
 )
+from rollcall.casework.services.referrals import agency_referral_record, agency_response_record
 from rollcall.casework.services.visits import home_visit_record
 from rollcall.core import clock
 from rollcall.policies import load_profile
@@ -426,6 +430,63 @@ def checklist(request: HttpRequest, case_id: int) -> HttpResponse:
             "referral": profile.stage(stage).name if stage else None,
             "back_href": reverse("cases:detail", args=[case.pk]),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral(request: HttpRequest, case_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        made = agency_referral_record(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            service=data["service"],
+            service_name=data["service_name"],
+            made_on=data["made_on"],
+            reason=data["reason"],
+            parents_told=data["parents_told"],
+            not_told_because=data["not_told_because"],
+            family_consented=data["family_consented"],
+            acting_for=organisation,
+        )
+        return f"Referral to {made.service_name or made.get_service_display()} recorded"
+
+    return _step(
+        request,
+        case_id,
+        make_form=lambda case, data: ReferralForm(data, initial={"made_on": clock.today()}),
+        act=act,
+        heading="Record a referral to another service",
+        button="Record the referral",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def referral_response(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    found = case_referral_for(case=case, referral_id=referral_id)
+    if found is None:
+        raise Http404("No such referral on this case")
+
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        agency_response_record(
+            actor=request.user,  # type: ignore[arg-type]
+            referral=found,
+            received_on=data["received_on"],
+            response=data["response"],
+            outcome=data["outcome"],
+            acting_for=organisation,
+        )
+        return "Answer recorded"
+
+    return _step(
+        request,
+        case_id,
+        make_form=lambda case, data: ResponseForm(data, initial={"received_on": clock.today()}),
+        act=act,
+        heading=f"The answer from {found.service_name or found.get_service_display()}",
+        button="Record the answer",
     )
 
 

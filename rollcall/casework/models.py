@@ -200,6 +200,8 @@ class CaseEvent(AppendOnlyModel):
         CONSENT = "consent", "Consent to share information"
         HOME_LA_CHANGED = "home_la_changed", "Home local authority changed"
         CHECKLIST = "checklist", "Referral checklist item marked"
+        REFERRAL = "referral", "Referral to another service"
+        REFERRAL_RESPONSE = "referral_response", "Response from another service"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -369,3 +371,54 @@ class ChecklistMark(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.item}: {'held' if self.held else 'withdrawn'}"
+
+
+class AgencyReferral(AppendOnlyModel):
+    """A referral from the case to another service: early help (an assessment or a team
+    around the family), children's social care (MASH in Hackney), health or others. Parents
+    are told first unless that would put the child at greater risk (HAC 'Safeguarding')."""
+
+    class Service(models.TextChoices):
+        EARLY_HELP = "early_help", "Early help (assessment or team around the family)"
+        SOCIAL_CARE = "social_care", "Children's social care (MASH)"
+        CAMHS = "camhs", "Child and adolescent mental health services"
+        EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+        SCHOOL_NURSE = "school_nurse", "School nurse or health"
+        OTHER = "other", "Another service"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    service = models.CharField(max_length=30, choices=Service.choices)
+    service_name = models.CharField(max_length=200, blank=True)
+    made_on = models.DateField()
+    reason = models.TextField()
+    parents_told = models.BooleanField()
+    not_told_because = models.TextField(blank=True)
+    family_consented = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["made_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.made_on}"
+
+
+class AgencyResponse(AppendOnlyModel):
+    """What the service said, and the outcome, when it answered a referral."""
+
+    referral = models.ForeignKey(AgencyReferral, on_delete=models.PROTECT, related_name="responses")
+    received_on = models.DateField()
+    response = models.TextField()
+    outcome = models.CharField(max_length=300)
+    recorded_at = models.DateTimeField()
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.received_on}: {self.outcome}"

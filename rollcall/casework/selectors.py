@@ -12,7 +12,7 @@ from django.urls import reverse
 from rollcall.accounts.models import Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.analytics.models import WorklistItem
-from rollcall.casework.models import Case, CaseEvent, CaseTask, ChronologyEntry
+from rollcall.casework.models import AgencyReferral, Case, CaseEvent, CaseTask, ChronologyEntry
 from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import LocalAuthority, School, Trust
 from rollcall.organisations.selectors import school_calendar
@@ -510,3 +510,11 @@ def case_tasks_due(*, user: User, today: dt.date) -> TasksDue:
     )
     counts = tasks.aggregate(due=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
     return TasksDue(counts["due"], counts["overdue"])
+
+
+def case_referral_for(*, case: Case, referral_id: int) -> AgencyReferral | None:
+    return case.referrals.filter(pk=referral_id).first()
+
+
+def case_referrals(*, case: Case) -> list[AgencyReferral]:
+    return list(case.referrals.prefetch_related("responses").order_by("made_on", "id"))

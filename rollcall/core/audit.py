@@ -72,6 +72,8 @@ class Verb(models.TextChoices):
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
     HOME_VISIT_RECORD = "home_visit.record", "Home visit recorded"
     CHECKLIST_MARK = "checklist.mark", "Referral checklist item marked"
+    AGENCY_REFERRAL_RECORD = "agency_referral.record", "Referral to another service recorded"
+    AGENCY_RESPONSE_RECORD = "agency_response.record", "Answer from another service recorded"
     CASE_CONSENT_RECORD = "case.consent_record", "Consent to share information recorded"
     CASE_HOME_LA_SET = "case.home_local_authority_set", "Case's home local authority set"
 
