@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from rollcall.casework.models import AgencyReferral, Case, CaseEvent
+from rollcall.pupils.models import Condition
 from rollcall.web.forms import (
     BooleanField,
     CharField,
@@ -251,4 +252,32 @@ class ResponseForm(GovukForm):
     )
     response = CharField(
         label="What they said", rows=4, max_length=4000, required=False, label_size="s"
+    )
+
+
+class ConditionForm(GovukForm):
+    kind = ChoiceField(
+        label="Condition",
+        choices=Condition.Kind.choices,
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the condition"},
+    )
+    text = CharField(
+        label="If another condition, what it is", max_length=300, required=False, label_size="s"
+    )
+    starts_on = DateField(what="the first day", label="From", label_size="s")
+    ends_on = DateField(
+        what="the last day",
+        label="Until (leave blank if open-ended)",
+        required=False,
+        label_size="s",
+    )
+    reason = CharField(
+        label="Why",
+        rows=3,
+        max_length=2000,
+        label_size="s",
+        hint="For example: agreed at the meeting of 3 March; Fast Track.",
+        error_messages={"required": "Say why the condition is set"},
     )

@@ -28,7 +28,7 @@ from rollcall.casework.selectors import (
     case_weeks,
 )
 from rollcall.policies import PolicyProfile, load_profile
-from rollcall.pupils.selectors import welfare_flags_for
+from rollcall.pupils.selectors import conditions_in_force, welfare_flags_for
 from rollcall.statutory.years import school_year_start
 
 # Events drawn on the attendance chart: the steps of the case, not every note.
@@ -100,6 +100,7 @@ class ServicesSection:
 
     welfare: list[str]
     referrals: list[ReferralLine]
+    conditions: list[str]
 
 
 def services_section(*, user: User, case: Case, today: dt.date, writable: bool) -> ServicesSection:
@@ -141,7 +142,13 @@ def services_section(*, user: User, case: Case, today: dt.date, writable: bool) 
         )
         for found in case_referrals(case=case)
     ]
-    return ServicesSection(welfare=welfare, referrals=referrals)
+    in_force = conditions_in_force(school=case.school, pupil_ids=[case.pupil_id], on=today)
+    conditions = [
+        f"{found.label}, from {long_date(found.starts_on)}"
+        + (f" until {long_date(found.ends_on)}" if found.ends_on else "")
+        for found in in_force.get(case.pupil_id, [])
+    ]
+    return ServicesSection(welfare=welfare, referrals=referrals, conditions=conditions)
 
 
 @dataclass(frozen=True)
@@ -313,6 +320,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
             {"text": "Add a note", "href": reverse("cases:note", args=[case.pk])},
             {"text": "Record a home visit", "href": reverse("cases:home_visit", args=[case.pk])},
             {"text": "Record a referral", "href": reverse("cases:referral", args=[case.pk])},
+            {"text": "Set a condition", "href": reverse("cases:condition", args=[case.pk])},
             {"text": "Close the case", "href": reverse("cases:close", args=[case.pk])},
         ]
         if case.owner_school_id is not None and profile.casework.transfer is not None:

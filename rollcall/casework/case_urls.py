@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
     path("<int:case_id>/checklist", views.checklist, name="checklist"),
     path("<int:case_id>/referral", views.referral, name="referral"),
+    path("<int:case_id>/condition", views.condition, name="condition"),
     path(
         "<int:case_id>/referrals/<int:referral_id>/answer",
         views.referral_response,

@@ -21,6 +21,7 @@ from rollcall.analytics.selectors import worklist_item_for
 from rollcall.casework.case_forms import (
     ChecklistForm,
     CloseForm,
+    ConditionForm,
     FastTrackForm,
     HomeVisitForm,
     MoveForm,
@@ -46,6 +47,7 @@ from rollcall.casework.selectors import (
 )
 from rollcall.casework.services.cases import (
     case_close,
+    case_condition_set,
     case_fast_track_start,
     case_move,
     case_note_add,
@@ -487,6 +489,32 @@ def referral_response(request: HttpRequest, case_id: int, referral_id: int) -> H
         act=act,
         heading=f"The answer from {found.service_name or found.get_service_display()}",
         button="Record the answer",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def condition(request: HttpRequest, case_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        set_ = case_condition_set(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            kind=data["kind"],
+            text=data["text"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            reason=data["reason"],
+            acting_for=organisation,
+        )
+        return f"Condition set: {set_.label}. It shows to whoever records this child's absence."
+
+    return _step(
+        request,
+        case_id,
+        make_form=lambda case, data: ConditionForm(data, initial={"starts_on": clock.today()}),
+        act=act,
+        heading="Set a condition on recording absence",
+        button="Set the condition",
     )
 
 

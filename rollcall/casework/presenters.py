@@ -99,6 +99,8 @@ def _flags(row: FollowUpPupil) -> list[Flag]:
         flags.append(Flag("Severe absence", "orange"))
     if pupil.sen_provision == pupil.SenProvision.EHC_PLAN:
         flags.append(Flag("EHC plan", "purple"))
+    for condition in row.conditions:
+        flags.append(Flag(condition.label, "yellow"))
     return flags
 
 

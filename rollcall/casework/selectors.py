@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
@@ -17,9 +17,10 @@ from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import LocalAuthority, School, Trust
 from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import load_profile
-from rollcall.pupils.models import CarerLink, Enrolment, Pupil
+from rollcall.pupils.models import CarerLink, Condition, Enrolment, Pupil
 from rollcall.pupils.selectors import (
     WelfareFlags,
+    conditions_in_force,
     on_roll_on,
     pupils_with_visible_welfare,
     welfare_flags,
@@ -76,6 +77,8 @@ class FollowUpPupil:
     absence: AbsenceSoFar
     contacts: list[ChronologyEntry]  # following up the day's absence, oldest first
     welfare: WelfareFlags | None  # None once the pupil has left the school (pupils.selectors)
+    # Conditions on recording the pupil's absence in force that day (medical evidence …).
+    conditions: list[Condition] = field(default_factory=list)
 
     @property
     def chase_first(self) -> bool:
@@ -129,6 +132,7 @@ def follow_up_list(
     welfare_shown = pupils_with_visible_welfare(
         schools=[school], pupil_ids=pupil_ids, on=today or day
     )
+    conditions = conditions_in_force(school=school, pupil_ids=pupil_ids, on=day)
     rows = [
         FollowUpPupil(
             pupil=pupil,
@@ -138,6 +142,7 @@ def follow_up_list(
             absence=absence[pupil.pk],
             contacts=contacts.get(pupil.pk, []),
             welfare=welfare_flags(pupil) if pupil.pk in welfare_shown else None,
+            conditions=conditions.get(pupil.pk, []),
         )
         for pupil in pupils
     ]

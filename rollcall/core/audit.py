@@ -41,6 +41,8 @@ class Verb(models.TextChoices):
     CARER_LINK_CREATE = "carer_link.create", "Parent/carer linked to pupil"
     ENROLMENT_CREATE = "enrolment.create", "Enrolment started"
     ENROLMENT_END = "enrolment.end", "Enrolment ended"
+    CONDITION_SET = "condition.set", "Condition on recording absence set"
+    CONDITION_LIFT = "condition.lift", "Condition on recording absence lifted"
     # registers
     REGISTER_TAKE = "register.take", "Register taken"
     MARK_RECORD = "mark.record", "Mark recorded"

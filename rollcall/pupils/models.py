@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 
+from rollcall.core.models import AppendOnlyModel
 from rollcall.organisations.models import RegistrationGroup, School
 
 
@@ -181,3 +182,39 @@ class Enrolment(models.Model):
 
     def on_roll(self, day: dt.date) -> bool:
         return self.admitted_on <= day and (self.left_on is None or day <= self.left_on)
+
+
+class Condition(AppendOnlyModel):
+    """A condition on how a pupil's absence is recorded, set by a school or LA working with
+    the family: "medical evidence required for illness absence" (LEE 'Stage 1a' Fast Track; a
+    Hackney meeting's decision; MAT §6.2 below 90 %). Shown to whoever codes the pupil's
+    absences while it is in force. Lifting one early is a new record (`lifts`)."""
+
+    class Kind(models.TextChoices):
+        MEDICAL_EVIDENCE = "medical_evidence", "Medical evidence required for illness absence"
+        APPOINTMENT_EVIDENCE = "appointment_evidence", "Evidence required for appointments"
+        OTHER = "other", "Another condition"
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="conditions")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.CharField(max_length=300, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    # When set, this record lifts the condition `lifts` from `starts_on`.
+    lifts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="lifted_by"
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.starts_on}"
+
+    @property
+    def label(self) -> str:
+        return self.text or self.get_kind_display()

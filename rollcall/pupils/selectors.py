@@ -20,7 +20,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from rollcall.accounts.selectors import User, pupils_visible_to, schools_visible_to
 from rollcall.organisations.models import School
-from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.pupils.models import Condition, Enrolment, Pupil
 
 Schools = QuerySet[School] | Collection[School]
 
@@ -130,3 +130,24 @@ def pupils_matching(*, user: User, query: str, limit: int = SEARCH_LIMIT) -> lis
 def on_roll(enrolment: Enrolment, day: dt.date) -> bool:
     """Whether the enrolment has the pupil on roll on `day` (admitted by then, not yet left)."""
     return enrolment.admitted_on <= day and (enrolment.left_on is None or enrolment.left_on >= day)
+
+
+def conditions_in_force(
+    *, school: School, pupil_ids: Collection[int], on: dt.date
+) -> dict[int, list[Condition]]:
+    """The conditions on recording each pupil's absence at the school on `on`: set, started,
+    not ended and not lifted by then."""
+    rows = list(
+        Condition.objects.filter(
+            school=school, pupil_id__in=list(pupil_ids), starts_on__lte=on
+        ).order_by("starts_on", "id")
+    )
+    lifted = {row.lifts_id for row in rows if row.lifts_id is not None}
+    found: dict[int, list[Condition]] = {}
+    for row in rows:
+        if row.lifts_id is not None or row.pk in lifted:
+            continue
+        if row.ends_on is not None and row.ends_on < on:
+            continue
+        found.setdefault(row.pupil_id, []).append(row)
+    return found

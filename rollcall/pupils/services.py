@@ -7,10 +7,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from rollcall.core.audit import Verb, audit_record
+from rollcall.core import clock
+from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import RegistrationGroup, School
-from rollcall.pupils.models import Carer, CarerLink, Enrolment, Family, Pupil
+from rollcall.pupils.models import Carer, CarerLink, Condition, Enrolment, Family, Pupil
 from rollcall.statutory.upn import InvalidUPN, upn_validate
 
 YEAR_GROUPS = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
@@ -267,3 +268,78 @@ def enrolment_end(
         school_urn=enrolment.school.urn,
     )
     return enrolment
+
+
+@transaction.atomic
+def condition_set(
+    *,
+    actor: Actor,
+    pupil: Pupil,
+    school: School,
+    kind: str,
+    starts_on: dt.date,
+    reason: str,
+    ends_on: dt.date | None = None,
+    text: str = "",
+) -> Condition:
+    """Set a condition on how the pupil's absence is recorded at the school."""
+    errors: dict[str, str] = {}
+    if kind not in Condition.Kind.values:
+        errors["kind"] = "Choose the condition"
+    if kind == Condition.Kind.OTHER and not text.strip():
+        errors["text"] = "Say what the condition is"
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = "The condition cannot end before it starts"
+    if not reason.strip():
+        errors["reason"] = "Say why the condition is set (for example: agreed at the meeting)"
+    if errors:
+        raise ValidationError(errors)
+    condition = Condition.objects.create(
+        pupil=pupil,
+        school=school,
+        kind=kind,
+        text=text.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        recorded_at=clock.now(),
+        recorded_by_label=actor_label(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb=Verb.CONDITION_SET,
+        target=condition,
+        summary=f"Condition set for {pupil.display_name}: {condition.label}",
+        school_urn=school.urn,
+        payload={"pupil": pupil.upn, "kind": kind, "from": starts_on.isoformat()},
+    )
+    return condition
+
+
+@transaction.atomic
+def condition_lift(*, actor: Actor, condition: Condition, on: dt.date, reason: str) -> Condition:
+    """Lift a condition from `on` (a new record; the condition itself is never changed)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the condition is lifted"})
+    if on < condition.starts_on:
+        raise ValidationError({"on": "A condition cannot be lifted before it starts"})
+    lifted = Condition.objects.create(
+        pupil=condition.pupil,
+        school=condition.school,
+        kind=condition.kind,
+        text=condition.text,
+        starts_on=on,
+        reason=reason.strip(),
+        lifts=condition,
+        recorded_at=clock.now(),
+        recorded_by_label=actor_label(actor),
+    )
+    audit_record(
+        actor=actor,
+        verb=Verb.CONDITION_LIFT,
+        target=lifted,
+        summary=f"Condition lifted for {condition.pupil.display_name}: {condition.label}",
+        school_urn=condition.school.urn,
+        payload={"condition": condition.pk, "from": on.isoformat()},
+    )
+    return lifted

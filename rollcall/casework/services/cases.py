@@ -32,8 +32,9 @@ from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import PolicyProfile, load_profile
 from rollcall.policies.casework import ExpectedAction
 from rollcall.policies.periods import Period
-from rollcall.pupils.models import Pupil
+from rollcall.pupils.models import Condition, Pupil
 from rollcall.pupils.selectors import on_roll_on
+from rollcall.pupils.services import condition_set
 
 Owner = School | Trust | LocalAuthority
 
@@ -717,3 +718,41 @@ def checklist_mark(
     )
     _audit(case, actor, Verb.CHECKLIST_MARK, f"Checklist item {what}: {labels[item]}", item=item)
     return mark
+
+
+@transaction.atomic
+def case_condition_set(
+    *,
+    actor: Actor,
+    case: Case,
+    kind: str,
+    starts_on: dt.date,
+    reason: str,
+    ends_on: dt.date | None = None,
+    text: str = "",
+    acting_for: Owner | None = None,
+) -> Condition:
+    """Set a condition on recording the child's absence at the case's school (shown to whoever
+    codes the absences), and write it into the case's record."""
+    condition = condition_set(
+        actor=actor,
+        pupil=case.pupil,
+        school=case.school,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        text=text,
+    )
+    until = f" until {ends_on:%-d %B %Y}" if ends_on else ""
+    _event(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.NOTE,
+        on=clock.today(),
+        summary=f"Condition set: {condition.label}, from {starts_on:%-d %B %Y}{until}",
+        rationale=reason.strip(),
+        acting_for=acting_for,
+        with_figures=False,
+    )
+    return condition
