@@ -88,13 +88,15 @@ class LeaveRecord:
     responses: list[LeaveResponse]
     parents: list[CarerLink]
     marks: list[Mark]  # the marks recorded in the sessions asked for, in order
-    absent_codes: Counter[str] = field(default_factory=Counter)  # away without leave, by code
+    # Marks of absence without leave in sessions asked for and not granted, by code.
+    absent_codes: Counter[str] = field(default_factory=Counter)
+    absent_mark_ids: frozenset[int] = frozenset()
 
     @property
     def taken_without_leave(self) -> bool:
-        """Leave refused (or never decided) and the child away in the sessions asked for."""
-        granted = self.decision is not None and self.decision.granted
-        return not granted and bool(self.absent_codes)
+        """The child away without leave in sessions asked for: leave refused or not decided,
+        or away beyond the leave granted."""
+        return bool(self.absent_codes)
 
     @property
     def parents_not_told(self) -> list[CarerLink]:
@@ -130,19 +132,27 @@ def _records(requests: list[LeaveRequest]) -> list[LeaveRecord]:
         parents.setdefault(link.pupil_id, []).append(link)
     records = []
     for request in requests:
+        decision: LeaveDecision | None = getattr(request, "decision", None)
         covered = [
             mark
             for mark in marks.get((request.school_id, request.pupil_id), [])
             if request.covers(mark.date, mark.session)
         ]
+        away = [
+            mark
+            for mark in covered
+            if _absent_without_leave(mark)
+            and not (decision is not None and decision.covers(mark.date, mark.session))
+        ]
         records.append(
             LeaveRecord(
                 request=request,
-                decision=getattr(request, "decision", None),
+                decision=decision,
                 responses=list(request.responses.all()),
                 parents=parents.get(request.pupil_id, []),
                 marks=covered,
-                absent_codes=Counter(m.code for m in covered if _absent_without_leave(m)),
+                absent_codes=Counter(m.code for m in away),
+                absent_mark_ids=frozenset(m.pk for m in away),
             )
         )
     return records

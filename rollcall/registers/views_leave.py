@@ -90,6 +90,7 @@ def _form_page(
     button: str,
     back_href: str,
     summary: list[present.Row] | None = None,
+    method: str = "post",
 ) -> HttpResponse:
     return render(
         request,
@@ -101,6 +102,7 @@ def _form_page(
             "button": button,
             "back_href": back_href,
             "summary": summary or [],
+            "method": method,
         },
     )
 
@@ -137,6 +139,7 @@ def leave_new(request: HttpRequest, urn: str) -> HttpResponse:
         caption=school.name,
         button="Continue",
         back_href=reverse("registers:leave") + f"?school={urn}",
+        method="get",
     )
 
 

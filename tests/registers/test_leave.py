@@ -12,17 +12,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.template.loader import render_to_string
 
 from rollcall.analytics.models import WorklistItem
 from rollcall.core.models import AppendOnlyError, AuditEvent
+from rollcall.organisations.models import School
 from rollcall.organisations.services import registration_group_create
 from rollcall.pupils.services import carer_create, carer_link_create
 from rollcall.registers.leave_selectors import leave_requests_for
 from rollcall.registers.models import LeaveDecision, LeaveRequest, LeaveResponse, Mark
+from rollcall.registers.presenters.leave import pupil_leave
 from rollcall.registers.services import (
     leave_decide,
     leave_request_record,
     leave_response_record,
+    mark_record,
 )
 from tests.analytics.conftest import record
 from tests.factories import enrol, make_pupil, make_school
@@ -235,6 +239,37 @@ def test_refused_leave_taken_as_g_counts_towards_the_threshold(client, db, store
     assert html.count("Away without leave") == 10
     listed = client.get("/registers/leave/").content.decode()
     assert "Refused, and taken" in listed and "Away: G in 10 sessions" in listed
+    # Hackney writes to the parents that the absence is treated as an unauthorised holiday.
+    assert "treated as an unauthorised holiday" not in html
+    School.objects.filter(pk=school.pk).update(policy_profile="hackney")
+    html = client.get(f"/registers/leave/requests/{request.pk}").content.decode()
+    assert "treated as an unauthorised holiday and will be referred" in html
+
+
+def test_absence_beyond_the_leave_granted_shows_on_the_request(client, leave):
+    _decide(
+        leave, first_day=NEXT_MONDAY, first_session="AM", last_day=NEXT_MONDAY, last_session="PM"
+    )
+    ada = leave["pupils"][0]
+    for session in ("AM", "PM"):
+        mark_record(
+            actor=None,
+            school=leave["school"],
+            pupil=ada,
+            date=NEXT_MONDAY,
+            session=session,
+            code="C",
+        )
+    mark_record(
+        actor=None, school=leave["school"], pupil=ada, date=NEXT_TUESDAY, session="AM", code="G"
+    )
+    (found,) = leave_requests_for(pupil=ada, school=leave["school"])
+    assert dict(found.absent_codes) == {"G": 1}
+    client.force_login(leave["officer"])
+    html = client.get(f"/registers/leave/requests/{leave['request'].pk}").content.decode()
+    assert "Granted, away beyond it" in html
+    assert html.count("Away without leave") == 1
+    assert "C \u2013 Leave granted: exceptional circumstances" in html
 
 
 # ------------------------------------------------------------------ who may decide
@@ -271,6 +306,11 @@ def test_only_the_headteacher_decides(client, leave):
     client.force_login(leave["head"])
     page = client.get(f"/registers/leave/requests/{request.pk}").content.decode()
     assert "Decide on the request" in page
+    form = client.get(decide).content.decode()
+    assert "Funeral of the children&#39;s grandmother in Lagos" in form
+    assert "Reason for the decision" in form
+    refused = client.post(decide, {"outcome": "granted"}).content.decode()
+    assert "Give the reason for the decision" in refused
     response = client.post(
         decide,
         {
@@ -356,6 +396,10 @@ def test_a_decision_needs_a_reason_and_leave_is_granted_only_as_the_law_allows(l
 def test_the_office_records_a_request_and_each_parents_response(client, leave):
     ada = leave["pupils"][0]
     client.force_login(leave["officer"])
+    index = client.get("/registers/").content.decode()
+    assert "Leave of absence requests" in index
+    page = client.get(f"/registers/leave/{leave['school'].urn}/new").content.decode()
+    assert "Which pupil is the request for?" in page and "Bilal Birch" in page
     picked = client.get(f"/registers/leave/{leave['school'].urn}/new", {"pupil": ada.pk})
     assert picked.status_code == 302
     form_url = picked["Location"]
@@ -410,6 +454,25 @@ def test_the_office_records_a_request_and_each_parents_response(client, leave):
     assert verbs.count("leave_request.record") == 2
     assert verbs.count("leave_request.decide") == 1
     assert verbs.count("leave_request.respond") == 1
+
+
+def test_essex_accepts_a_response_only_in_writing_and_names_its_letter(client, leave):
+    School.objects.filter(pk=leave["school"].pk).update(policy_profile="essex")
+    leave["request"].school.refresh_from_db()
+    _decide(leave, outcome="refused")
+    with pytest.raises(ValidationError, match="accepts a response as evidence only by letter"):
+        leave_response_record(
+            actor=leave["officer"],
+            request=leave["request"],
+            carer=leave["mother"],
+            channel="spoken",
+            told_on=TODAY,
+            warned_of_penalty=True,
+            today=TODAY,
+        )
+    client.force_login(leave["officer"])
+    html = client.get(f"/registers/leave/requests/{leave['request'].pk}").content.decode()
+    assert "Response to a request for leave in term time (to each parent" in html
 
 
 def test_a_parent_cannot_be_told_before_the_decision(leave):
@@ -514,3 +577,17 @@ def test_another_school_sees_nothing(client, leave):
             received_on=TODAY,
             today=TODAY,
         )
+
+
+def test_the_case_page_part_lists_a_childs_requests(leave):
+    _decide(leave)
+    ada = leave["pupils"][0]
+    html = render_to_string(
+        "registers/_leave_requests.html",
+        {"leave": pupil_leave(pupil=ada, school=leave["school"]), "leave_show_pupil": False},
+    )
+    assert "Mon 20 Jan 2025 morning to Tue 21 Jan 2025 morning" in html
+    assert "Granted" in html and "0 of 2 parents told" in html
+    assert f"/registers/leave/{leave['school'].urn}/new/{ada.pk}" in html
+    other = pupil_leave(pupil=leave["pupils"][1], school=leave["school"])
+    assert other.lines == []

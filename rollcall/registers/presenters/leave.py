@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from rollcall.organisations.models import School
 from rollcall.policies import load_profile
-from rollcall.registers.leave_selectors import LeaveRecord
+from rollcall.pupils.models import Pupil
+from rollcall.registers.leave_selectors import LeaveRecord, leave_requests_for
 from rollcall.registers.models import LeaveDecision
 from rollcall.registers.presenters.common import DASH, SESSION_NAMES, Link, meaning, time_label
 from rollcall.registers.selectors import leave_code
@@ -46,6 +47,8 @@ def status(record: LeaveRecord) -> Status:
     if record.taken_without_leave:
         if decision is None:
             return Status("Away before a decision", "red")
+        if decision.granted:
+            return Status("Granted, away beyond it", "red")
         return Status("Refused, and taken", "red")
     if decision is None:
         return Status("Awaiting the headteacher", "blue")
@@ -95,6 +98,23 @@ def leave_lines(records: Sequence[LeaveRecord]) -> list[LeaveLine]:
         )
         for r in records
     ]
+
+
+@dataclass(frozen=True)
+class PupilLeave:
+    """A child's leave requests at one school, for their case page
+    (registers/_leave_requests.html)."""
+
+    lines: list[LeaveLine]
+    new_href: str  # record a request for this child
+
+
+def pupil_leave(*, pupil: Pupil, school: School) -> PupilLeave:
+    """The caller has already scoped the pupil and school to the user."""
+    return PupilLeave(
+        lines=leave_lines(leave_requests_for(pupil=pupil, school=school)),
+        new_href=reverse("registers:leave_new_for", args=[school.urn, pupil.pk]),
+    )
 
 
 @dataclass(frozen=True)
@@ -244,7 +264,7 @@ def leave_request_page(
     taken = ""
     if record.taken_without_leave:
         taken = (
-            f"{name} was away without leave in the sessions asked for ({_codes_text(record)}). "
+            f"{name} was away without leave in sessions asked for ({_codes_text(record)}). "
             "Unauthorised absence counts towards the national threshold for a penalty notice, "
             "as every G does."
         )
@@ -272,7 +292,7 @@ def leave_request_page(
             MarkLine(
                 session=_session(m.date, m.session),
                 code=f"{m.code} {DASH} {meaning(m.code, m.date)}",
-                absent_without_leave=m.code in record.absent_codes,
+                absent_without_leave=m.pk in record.absent_mark_ids,
             )
             for m in record.marks
         ],
