@@ -118,8 +118,8 @@ def test_granted_leave_shows_on_the_register_with_its_code_for_those_sessions_on
     client.force_login(leave["teacher"])
     for day, session in ((NEXT_MONDAY, "AM"), (NEXT_MONDAY, "PM"), (NEXT_TUESDAY, "AM")):
         html = client.get(url(leave, day, session)).content.decode()
-        assert "Leave of absence granted until 21 January 2025 morning" in _row(html, ada)
-        assert "mark C if they are away" in _row(html, ada)
+        assert "Leave of absence granted to 21 January 2025 (morning)" in _row(html, ada)
+        assert "C is proposed; change it if the pupil is here" in _row(html, ada)
         assert _selected(html, ada) == "C"
         assert _selected(html, bilal) == ""
         assert "Leave of absence" not in _row(html, bilal)

@@ -211,8 +211,8 @@ def _notes(row: RosterRow) -> list[str]:
 def leave_note(leave: LeaveDecision, code: str) -> str:
     """The hint beside a pupil on leave: the leave granted and the code for it."""
     until = f"{leave.last_day:%-d %B %Y}" if leave.last_day else ""
-    use = f"; mark {code} if they are away" if code else ""
-    return f"Leave of absence granted until {until} {SESSION_NAMES[leave.last_session]}{use}"
+    use = f": {code} is proposed; change it if the pupil is here" if code else ""
+    return f"Leave of absence granted to {until} ({SESSION_NAMES[leave.last_session]}){use}"
 
 
 def register_page(
