@@ -33,6 +33,14 @@ SENSITIVE = (
     "CaseEvent",
     "CaseTask",
     "CaseConsent",
+    "LeaveRequest",
+    "LeaveDecision",
+    "LeaveResponse",
+    "HomeVisit",
+    "ChecklistMark",
+    "AgencyReferral",
+    "AgencyResponse",
+    "Condition",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

@@ -52,6 +52,9 @@ class Verb(models.TextChoices):
     PART_TIME_TIMETABLE_CREATE = "part_time_timetable.create", "Part-time timetable added"
     PART_TIME_TIMETABLE_CHANGE = "part_time_timetable.change", "Part-time timetable changed"
     OTHER_SCHOOL_SESSIONS_SET = "other_school_sessions.set", "Sessions at another school set"
+    LEAVE_REQUEST_RECORD = "leave_request.record", "Leave of absence request recorded"
+    LEAVE_DECIDE = "leave_request.decide", "Leave of absence decided"
+    LEAVE_RESPONSE_RECORD = "leave_request.respond", "Response to a parent about leave recorded"
     # transfers
     MARKS_IMPORT = "marks.import", "Marks imported"
     MARKS_EXPORT = "marks.export", "Marks exported"

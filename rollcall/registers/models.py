@@ -222,3 +222,152 @@ class TakenRegister(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.group.name} {self.date} {self.session} taken by {self.taken_by_label}"
+
+
+# ------------------------------------------------------------------- leave of absence
+
+
+class LeaveRequest(AppendOnlyModel):
+    """A parent's request for leave of absence in term time (REG24 reg 11): the sessions asked
+    for, why, which parent asked and when the school received it. The headteacher's decision
+    and the response to each parent are their own records, so nothing here is ever changed."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="leave_requests")
+    first_day = models.DateField()
+    first_session = models.CharField(max_length=2, choices=Mark.Session.choices)
+    last_day = models.DateField()
+    last_session = models.CharField(max_length=2, choices=Mark.Session.choices)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        "pupils.Carer", on_delete=models.PROTECT, related_name="leave_requests"
+    )
+    received_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-first_day", "-id"]
+        indexes = [models.Index(fields=["school", "pupil"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="leave_request_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Leave for {self.pupil} from {self.first_day} {self.first_session}"
+
+    def covers(self, day: dt.date, session: str) -> bool:
+        return session_in(
+            day, session, self.first_day, self.first_session, self.last_day, self.last_session
+        )
+
+
+def session_in(
+    day: dt.date,
+    session: str,
+    first_day: dt.date,
+    first_session: str,
+    last_day: dt.date,
+    last_session: str,
+) -> bool:
+    """Whether the session falls between the first and the last session, both included."""
+    return (first_day, first_session) <= (day, session) <= (last_day, last_session)
+
+
+class LeaveDecision(AppendOnlyModel):
+    """The headteacher's decision on a request, with the reason (REG24 reg 11: leave only for
+    exceptional circumstances, given by the person the proprietor authorises). Leave granted
+    may be shorter than the leave asked for: the head decides the number of days."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    request = models.OneToOneField(LeaveRequest, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # The leave granted; empty when refused.
+    first_day = models.DateField(null=True, blank=True)
+    first_session = models.CharField(max_length=2, choices=Mark.Session.choices, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    last_session = models.CharField(max_length=2, choices=Mark.Session.choices, blank=True)
+    rationale = models.TextField()
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text at the time, as for an amendment (REG24 reg 6: name and position).
+    decided_by_label = models.CharField(max_length=200)
+    decided_by_role = models.CharField(max_length=100)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["outcome", "first_day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        outcome="granted",
+                        first_day__isnull=False,
+                        last_day__isnull=False,
+                        last_day__gte=models.F("first_day"),
+                    )
+                    | models.Q(outcome="refused", first_day__isnull=True, last_day__isnull=True)
+                ),
+                name="leave_granted_has_its_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.decided_on}"
+
+    @property
+    def granted(self) -> bool:
+        return self.outcome == self.Outcome.GRANTED
+
+    def covers(self, day: dt.date, session: str) -> bool:
+        """Whether the leave granted includes the session (never, for a refusal)."""
+        if not self.granted or self.first_day is None or self.last_day is None:
+            return False
+        return session_in(
+            day, session, self.first_day, self.first_session, self.last_day, self.last_session
+        )
+
+
+class LeaveResponse(AppendOnlyModel):
+    """How and when one parent was told the decision. Each parent who may later face a penalty
+    notice needs their own response (ESX: issued separately to each parent)."""
+
+    class Channel(models.TextChoices):
+        # The first three are the channels policy profiles name (rollcall.policies.documents).
+        FIRST_CLASS_POST = "first_class_post", "Letter by first-class post"
+        EMAIL = "email_with_written_consent", "Email, with the parent's written consent"
+        HAND = "hand_delivery_with_record", "Letter handed to the parent, with a record"
+        SPOKEN = "spoken", "Told by phone or in person (no letter)"
+
+    request = models.ForeignKey(LeaveRequest, on_delete=models.PROTECT, related_name="responses")
+    carer = models.ForeignKey(
+        "pupils.Carer", on_delete=models.PROTECT, related_name="leave_responses"
+    )
+    channel = models.CharField(max_length=30, choices=Channel.choices)
+    told_on = models.DateField()
+    warned_of_penalty = models.BooleanField(
+        help_text="The response set out the risk of a penalty notice or prosecution."
+    )
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["told_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.carer} told on {self.told_on} ({self.get_channel_display()})"

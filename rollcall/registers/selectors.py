@@ -24,6 +24,7 @@ from rollcall.policies import PolicyProfile, load_profile
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.selectors import on_roll_on
 from rollcall.registers.models import (
+    LeaveDecision,
     Mark,
     MarkAmendment,
     OtherSchoolSessions,
@@ -158,6 +159,13 @@ def default_code(
     return ""
 
 
+def leave_code(day: dt.date) -> str:
+    """The code for leave granted for exceptional circumstances on the day (C from 19 August
+    2024, REG24 reg 10 Table 3 and reg 11), or '' where rollcall holds no such rule."""
+    rules = statutory.on(day).registers
+    return rules.leave_of_absence.granted_code if rules is not None else ""
+
+
 @dataclass(frozen=True)
 class RosterRow:
     enrolment: Enrolment
@@ -166,10 +174,33 @@ class RosterRow:
     other_school: OtherSchoolSessions | None  # the pattern that puts this session elsewhere
     default_code: str
     mark: Mark | None  # the mark already recorded, with `amendment_count`
+    # Leave of absence granted for this session: the register page suggests its code, and the
+    # teacher still takes the register (the service never fills it in by itself).
+    leave: LeaveDecision | None = None
+    leave_code: str = ""
 
     @property
     def dual_registered(self) -> bool:
         return self.enrolment.registration in DUAL_REGISTRATIONS
+
+    @property
+    def suggested_code(self) -> str:
+        """What the register page proposes before a mark is saved."""
+        return self.default_code or (self.leave_code if self.leave is not None else "")
+
+
+def leave_granted_in(
+    *, school_id: int, pupil_ids: Collection[int], day: dt.date, session: str
+) -> dict[int, LeaveDecision]:
+    """Leave granted at the school that covers the session, by pupil id."""
+    decisions = LeaveDecision.objects.filter(
+        outcome=LeaveDecision.Outcome.GRANTED,
+        request__school_id=school_id,
+        request__pupil_id__in=list(pupil_ids),
+        first_day__lte=day,
+        last_day__gte=day,
+    ).select_related("request")
+    return {d.request.pupil_id: d for d in decisions if d.covers(day, session)}
 
 
 def on_roll_in(*, group: RegistrationGroup, day: dt.date) -> QuerySet[Enrolment]:
@@ -210,6 +241,13 @@ def register_roster(
     if amendment_counts:
         recorded = recorded.annotate(amendment_count=Count("amendments"))
     marks = {mark.pupil_id: mark for mark in recorded}
+    leave = leave_granted_in(
+        school_id=group.school_id,
+        pupil_ids=[e.pupil_id for e in enrolments],
+        day=day,
+        session=session,
+    )
+    code_for_leave = leave_code(day) if leave else ""
     rows = []
     for enrolment in enrolments:
         pattern = patterns.get(enrolment.pk)
@@ -225,6 +263,8 @@ def register_roster(
                 other_school=elsewhere,
                 default_code=default_code(part_time=part_time, other_school=elsewhere),
                 mark=marks.get(enrolment.pupil_id),
+                leave=leave.get(enrolment.pupil_id),
+                leave_code=code_for_leave,
             )
         )
     return rows

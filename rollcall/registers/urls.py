@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from rollcall.registers import views
+from rollcall.registers import views, views_leave
 
 
 class IsoDateConverter:
@@ -37,4 +37,18 @@ urlpatterns = [
     path("<int:group_id>/<isodate:day>/<session:session>", views.register, name="register"),
     path("marks/<int:mark_id>", views.mark, name="mark"),
     path("n-codes", views.n_codes, name="n_codes"),
+    path("leave/", views_leave.leave_list, name="leave"),
+    path("leave/<str:urn>/new", views_leave.leave_new, name="leave_new"),
+    path("leave/<str:urn>/new/<int:pupil_id>", views_leave.leave_new_for, name="leave_new_for"),
+    path("leave/requests/<int:request_id>", views_leave.leave_request, name="leave_request"),
+    path(
+        "leave/requests/<int:request_id>/decide",
+        views_leave.leave_decision,
+        name="leave_decide",
+    ),
+    path(
+        "leave/requests/<int:request_id>/respond",
+        views_leave.leave_respond,
+        name="leave_respond",
+    ),
 ]

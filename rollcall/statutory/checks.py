@@ -113,6 +113,14 @@ def _check_registers(data: StatutoryData) -> None:
             _codes_in_force(data, start),
             start,
         )
+        leave = era.leave_of_absence
+        _require_codes(
+            "registers.yaml",
+            f"{_era_key('registers', index, era)}.leave_of_absence",
+            (leave.granted_code, leave.not_granted_code),
+            _codes_in_force(data, start),
+            start,
+        )
 
 
 def _check_defences(data: StatutoryData) -> None:

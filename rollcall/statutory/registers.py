@@ -13,6 +13,15 @@ class GroundIDeletion(StatutoryModel):
     citation: Text
 
 
+class LeaveOfAbsence(StatutoryModel):
+    """REG24 reg 11: leave on a parent's request made in advance, for exceptional circumstances;
+    the codes for leave granted and for a holiday taken without it (reg 10 Table 3)."""
+
+    granted_code: Text
+    not_granted_code: Text
+    citation: Text
+
+
 class RegisterRules(Era):
     register_closing_limit: Duration  # WTISA: register closes at most 30 min after it opens
     n_code_correction: Duration  # WTISA: N replaced within 5 school days
@@ -21,6 +30,7 @@ class RegisterRules(Era):
     ground_i_deletion: GroundIDeletion  # REG24 reg 9 Ground I
     retention: Duration  # REG24 reg 7
     new_admission_notification: Duration  # REG24 reg 13; WTISA
+    leave_of_absence: LeaveOfAbsence  # REG24 reg 10 Table 3, reg 11
 
 
 class RegistersFile(StatutoryModel):

@@ -21,7 +21,7 @@ from rollcall.registers.forms import (
     code_choices,
     code_field,
 )
-from rollcall.registers.models import Mark, TakenRegister
+from rollcall.registers.models import LeaveDecision, Mark, TakenRegister
 from rollcall.registers.presenters.common import (
     DASH,
     SESSION_NAMES,
@@ -203,7 +203,16 @@ def _notes(row: RosterRow) -> list[str]:
         notes.append("Dual registered")
     if row.part_time is not None:
         notes.append(f"Part-time timetable until {row.part_time.ends_on:%-d %B %Y}")
+    if row.leave is not None:
+        notes.append(leave_note(row.leave, row.leave_code))
     return notes
+
+
+def leave_note(leave: LeaveDecision, code: str) -> str:
+    """The hint beside a pupil on leave: the leave granted and the code for it."""
+    until = f"{leave.last_day:%-d %B %Y}" if leave.last_day else ""
+    use = f": {code} is proposed; change it if the pupil is here" if code else ""
+    return f"Leave of absence granted to {until} ({SESSION_NAMES[leave.last_session]}){use}"
 
 
 def register_page(
@@ -235,7 +244,7 @@ def register_page(
                 name: value
                 for row in rows
                 for name, value in (
-                    (code_field(row), row.mark.code if row.mark else row.default_code),
+                    (code_field(row), row.mark.code if row.mark else row.suggested_code),
                     (arrival_field(row), _arrival_text(school, session, row.mark)),
                 )
             },
@@ -367,6 +376,7 @@ def _office_links(user: User, day: dt.date) -> list[Link]:
         Link("Registers not yet taken", reverse("registers:missing") + query),
         Link("Correct N codes", reverse("registers:n_codes")),
         Link("First-day follow-up", reverse("casework:follow_up") + query),
+        Link("Leave of absence requests", reverse("registers:leave")),
     ]
 
 

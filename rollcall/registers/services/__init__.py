@@ -38,6 +38,11 @@ from rollcall.registers.services.arrangements import (
     part_time_timetable_validate,
 )
 from rollcall.registers.services.corrections import mark_correct, n_codes_correct
+from rollcall.registers.services.leave import (
+    leave_decide,
+    leave_request_record,
+    leave_response_record,
+)
 from rollcall.registers.services.lock import (
     Write,
     register_closed_to,
@@ -58,6 +63,9 @@ __all__ += [
     "RegisterSaved",
     "Write",
     "arrival_code",
+    "leave_decide",
+    "leave_request_record",
+    "leave_response_record",
     "mark_correct",
     "n_codes_correct",
     "other_school_sessions_set",
