@@ -29,6 +29,7 @@ from rollcall.casework.selectors import (
 )
 from rollcall.policies import PolicyProfile, load_profile
 from rollcall.pupils.selectors import conditions_in_force, welfare_flags_for
+from rollcall.registers.presenters.leave import PupilLeave, pupil_leave
 from rollcall.statutory.years import school_year_start
 
 # Events drawn on the attendance chart: the steps of the case, not every note.
@@ -169,6 +170,7 @@ class CasePage:
     # The child's parents, consent to share information, brothers and sisters, home LA.
     family: FamilySection | None = None
     services: ServicesSection | None = None
+    leave: PupilLeave | None = None
 
 
 def figures_text(figures: dict[str, object]) -> str:
@@ -360,6 +362,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         back_href=reverse("cases:index"),
         family=family_section(user=user, case=case, today=today, writable=writable),
         services=services_section(user=user, case=case, today=today, writable=writable),
+        leave=pupil_leave(pupil=case.pupil, school=case.school),
     )
 
 
