@@ -70,6 +70,12 @@ class Verb(models.TextChoices):
     CASE_TASK_DONE = "case_task.done", "Case task done"
     CASE_NOTE_ADD = "case.note_add", "Case note added"
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
+    CASE_MEETING_ARRANGE = "case.meeting_arrange", "Case meeting arranged"
+    CASE_MEETING_RECORD = "case.meeting_record", "Case meeting recorded"
+    CASE_SUPPORT_PLAN_SET = "case.support_plan_set", "Support plan set"
+    CASE_CONTRACT_AGREE = "case.contract_agree", "Attendance contract agreed"
+    CASE_CONTRACT_SIGN = "case.contract_sign", "Attendance contract signed"
+    CASE_TARGET_REVIEW = "case.target_review", "Attendance target reviewed"
 
 
 def actor_label(actor: Actor) -> str:
