@@ -14,6 +14,7 @@ from django.utils import timezone
 from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
+from rollcall.casework.meeting_presenters import MeetingsSection, meetings_section
 from rollcall.casework.models import Case, CaseEvent, CaseTask
 from rollcall.casework.selectors import (
     User,
@@ -64,6 +65,7 @@ class TaskLine:
     source: str
     note: str
     done_href: str | None
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class CasePage:
     may_write: bool
     actions: list[dict[str, str]]
     back_href: str
+    meetings: MeetingsSection | None = None
 
 
 def figures_text(figures: dict[str, object]) -> str:
@@ -140,6 +143,7 @@ def _task_line(case: Case, task: CaseTask, today: dt.date, writable: bool) -> Ta
         done_href=(
             reverse("cases:task_done", args=[case.pk, task.pk]) if is_open and writable else None
         ),
+        owner=task.owner_label,
     )
 
 
@@ -273,6 +277,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         may_write=writable,
         actions=actions,
         back_href=reverse("cases:index"),
+        meetings=meetings_section(case=case, today=today, writable=writable),
     )
 
 

@@ -43,15 +43,13 @@ def case_meeting_for(*, case: Case, meeting_id: int) -> CaseMeeting | None:
     return CaseMeeting.objects.filter(case=case, pk=meeting_id).select_related("record").first()
 
 
-def _reviews() -> Prefetch[TargetReview]:
-    return Prefetch("reviews", queryset=TargetReview.objects.order_by("reviewed_on", "id"))
-
-
 def case_plans(*, case: Case) -> list[SupportPlan]:
     return list(
         SupportPlan.objects.filter(case=case)
         .select_related("meeting")
-        .prefetch_related(_reviews())
+        .prefetch_related(
+            Prefetch("reviews", queryset=TargetReview.objects.order_by("reviewed_on", "id"))
+        )
         .order_by("starts_on", "id")
     )
 
@@ -65,7 +63,7 @@ def case_contracts(*, case: Case) -> list[AttendanceContract]:
         AttendanceContract.objects.filter(case=case)
         .select_related("meeting")
         .prefetch_related(
-            _reviews(),
+            Prefetch("reviews", queryset=TargetReview.objects.order_by("reviewed_on", "id")),
             Prefetch("signatures", queryset=ContractSignature.objects.order_by("signed_on", "id")),
         )
         .order_by("starts_on", "id")

@@ -304,10 +304,7 @@ def _held_summary(meeting: CaseMeeting, record: MeetingRecord, support: int) -> 
     if meeting.with_child_alone:
         return f"{kind} held: {NOT_EVIDENCE}"
     came = record.parents_present
-    if came:
-        who = f"{parent_names(came)} came"
-    else:
-        who = "no parent came"
+    who = f"{parent_names(came)} came" if came else "no parent came"
     agreed = f"; {support} support action{'s' if support != 1 else ''} agreed" if support else ""
     return f"{kind} held: {who}{agreed}"
 
