@@ -37,6 +37,10 @@ MARKED = frozenset(
         CaseEvent.Kind.CLOSED,
         CaseEvent.Kind.REOPENED,
         CaseEvent.Kind.TASK_DONE,
+        CaseEvent.Kind.MEETING_HELD,
+        CaseEvent.Kind.PLAN_SET,
+        CaseEvent.Kind.CONTRACT_AGREED,
+        CaseEvent.Kind.TARGET_REVIEWED,
     }
 )
 

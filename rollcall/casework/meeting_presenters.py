@@ -84,7 +84,9 @@ def _review_text(case: Case, subjects: tuple[str, ...]) -> str:
 
 
 def period_hint(*, case: Case) -> str:
-    found = _review_text(case, ("attendance_contract", "panel_targets"))
+    found = _review_text(case, ("attendance_contract", "panel_targets")) or _review_text(
+        case, ("attendance_plan",)
+    )
     if found:
         return f"For example, 12 weeks. Leave empty for the policy's: {found}."
     profile = load_profile(case.profile_key)

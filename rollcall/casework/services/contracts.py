@@ -86,13 +86,23 @@ def _review_of(profile: PolicyProfile, subjects: tuple[str, ...]) -> Review | No
     return None
 
 
-def _review_task(case: Case, *, key: str, label: str, due_on: dt.date, source: str) -> CaseTask:
+def _review_task(
+    case: Case,
+    *,
+    key: str,
+    label: str,
+    counted_from: dt.date,
+    period: str,
+    due_on: dt.date,
+    source: str,
+) -> CaseTask:
     return CaseTask.objects.create(
         case=case,
         stage_key=case.stage_key,
         key=key,
         label=label,
-        counted_from=clock.today(),
+        counted_from=counted_from,
+        period=period,
         due_on=due_on,
         source=source[:300],
         created_at=clock.now(),
@@ -133,6 +143,7 @@ def support_plan_set(
         errors["support_offered"] = "Say what support is offered"
     profile = load_profile(case.profile_key)
     source = OFFICER_SET
+    plan_period = ""
     if review_on is None:
         review = _review_of(profile, ("attendance_plan",))
         if review is None:
@@ -140,6 +151,7 @@ def support_plan_set(
         else:
             due = due_after(school_calendar(school=case.school), starts_on, review.at[0])
             review_on = due.on
+            plan_period = due.period
             source = f"{review.label} ({review.at[0]}): {review.source}"
             if review_on is None:
                 errors["review_on"] = f"{due.undated_reason}: give a review date"
@@ -165,6 +177,8 @@ def support_plan_set(
         case,
         key=f"{PLAN_REVIEW}:{plan.pk}",
         label=f"Review the support plan from {long_date(starts_on)} (target {target}%)",
+        counted_from=starts_on,
+        period=plan_period,
         due_on=review_on,
         source=source,
     )
@@ -239,7 +253,9 @@ def attendance_contract_agree(
         errors["parent_actions"] = "Say what the parent will do"
     if starts_on < record.held_on:
         errors["starts_on"] = "The contract starts on or after the meeting that agreed it"
-    review = _review_of(profile, CONTRACT_SUBJECTS)
+    # A contract formalises the plan (HAC Stage 2): where the profile reviews only plans,
+    # the contract is reviewed when the plan would be.
+    review = _review_of(profile, CONTRACT_SUBJECTS) or _review_of(profile, ("attendance_plan",))
     if period is not None:
         points: tuple[Period, ...] = (period,)
         source = OFFICER_SET
@@ -279,11 +295,13 @@ def attendance_contract_agree(
         **_signed(actor, case, acting_for),
     )
     target = percent_text(contract.target_pct)
-    for day in dates:
+    for point, day in zip(points, dates, strict=True):
         _review_task(
             case,
             key=f"{CONTRACT_REVIEW}:{contract.pk}",
             label=f"Review the attendance contract from {long_date(starts_on)} (target {target}%)",
+            counted_from=starts_on,
+            period=str(point),
             due_on=day,
             source=source,
         )
