@@ -358,7 +358,7 @@ def contract_sign(
         agreed = {p["carer"] for p in contract.parents}
         links = {link.carer_id: link for link in case_parents(case=case)}
         if carer_id not in agreed or carer_id not in links:
-            errors["carer"] = (
+            errors["party"] = (
                 "Choose a parent who agreed the contract at the meeting: a contract is not "
                 "sent for signature to a parent who was not there (WTISA, August 2024)"
             )
