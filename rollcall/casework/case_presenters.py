@@ -16,6 +16,7 @@ from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
 from rollcall.casework.family_presenters import FamilySection, family_section
+from rollcall.casework.meeting_presenters import MeetingsSection, meetings_section
 from rollcall.casework.models import Case, CaseEvent, CaseTask
 from rollcall.casework.selectors import (
     User,
@@ -42,6 +43,10 @@ MARKED = frozenset(
         CaseEvent.Kind.REOPENED,
         CaseEvent.Kind.TASK_DONE,
         CaseEvent.Kind.HOME_VISIT,
+        CaseEvent.Kind.MEETING_HELD,
+        CaseEvent.Kind.PLAN_SET,
+        CaseEvent.Kind.CONTRACT_AGREED,
+        CaseEvent.Kind.TARGET_REVIEWED,
     }
 )
 
@@ -70,6 +75,7 @@ class TaskLine:
     source: str
     note: str
     done_href: str | None
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,7 @@ class CasePage:
     family: FamilySection | None = None
     services: ServicesSection | None = None
     leave: PupilLeave | None = None
+    meetings: MeetingsSection | None = None
 
 
 def figures_text(figures: dict[str, object]) -> str:
@@ -217,6 +224,7 @@ def _task_line(case: Case, task: CaseTask, today: dt.date, writable: bool) -> Ta
         done_href=(
             reverse("cases:task_done", args=[case.pk, task.pk]) if is_open and writable else None
         ),
+        owner=task.owner_label,
     )
 
 
@@ -363,6 +371,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         family=family_section(user=user, case=case, today=today, writable=writable),
         services=services_section(user=user, case=case, today=today, writable=writable),
         leave=pupil_leave(pupil=case.pupil, school=case.school),
+        meetings=meetings_section(case=case, today=today, writable=writable),
     )
 
 

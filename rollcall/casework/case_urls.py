@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rollcall.casework import case_views as views
-from rollcall.casework import family_views
+from rollcall.casework import family_views, meeting_views
 
 app_name = "cases"
 
@@ -33,5 +33,32 @@ urlpatterns += [
         "<int:case_id>/home-local-authority",
         family_views.home_local_authority,
         name="home_local_authority",
+    ),
+]
+
+# Meetings, support plans and attendance contracts (rollcall.casework.meeting_views).
+urlpatterns += [
+    path("<int:case_id>/meetings/new", meeting_views.meeting_new, name="meeting_new"),
+    path(
+        "<int:case_id>/meetings/<int:meeting_id>",
+        meeting_views.meeting_held,
+        name="meeting_record",
+    ),
+    path("<int:case_id>/plans/new", meeting_views.plan_new, name="plan_new"),
+    path(
+        "<int:case_id>/plans/<int:plan_id>/review",
+        meeting_views.plan_review,
+        name="plan_review",
+    ),
+    path("<int:case_id>/contracts/new", meeting_views.contract_new, name="contract_new"),
+    path(
+        "<int:case_id>/contracts/<int:contract_id>/sign",
+        meeting_views.contract_signed,
+        name="contract_sign",
+    ),
+    path(
+        "<int:case_id>/contracts/<int:contract_id>/review",
+        meeting_views.contract_review,
+        name="contract_review",
     ),
 ]

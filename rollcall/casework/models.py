@@ -202,6 +202,12 @@ class CaseEvent(AppendOnlyModel):
         CHECKLIST = "checklist", "Referral checklist item marked"
         REFERRAL = "referral", "Referral to another service"
         REFERRAL_RESPONSE = "referral_response", "Response from another service"
+        MEETING_ARRANGED = "meeting_arranged", "Meeting arranged"
+        MEETING_HELD = "meeting_held", "Meeting held"
+        PLAN_SET = "plan_set", "Support plan set"
+        CONTRACT_AGREED = "contract_agreed", "Attendance contract agreed"
+        CONTRACT_SIGNED = "contract_signed", "Attendance contract signed"
+        TARGET_REVIEWED = "target_reviewed", "Attendance target reviewed"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -264,6 +270,9 @@ class CaseTask(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by_label = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
+    # Who does it, where it is not the case's officer: support agreed at a meeting names its
+    # owner ("Mrs Khan, Head of Year 8"; "Mother").
+    owner_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -422,3 +431,220 @@ class AgencyResponse(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.received_on}: {self.outcome}"
+
+
+# ------------------------------------------------------------------ meetings, plans, contracts
+# Each is evidence, written once and never changed: what happens next (the meeting held, a
+# signature, a review) is a row of its own. ESX 'Pre-referral evidence': meeting invites,
+# notes, contracts and review notes are what a referral to the LA rests on.
+
+
+class _CaseRecord(AppendOnlyModel):
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    organisation_label = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+
+
+class CaseMeeting(_CaseRecord):
+    """A meeting arranged on a case: when, where, the alternatives offered and who was invited
+    (each parent separately, the pupil, professionals). What happened is its `MeetingRecord`."""
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", "Attendance meeting with the family"
+        TEAM_AROUND = "team_around", "Team around the child or family"
+        REVIEW = "review", "Review meeting"
+        PANEL = "panel", "Attendance panel"
+        # ESX 'Pre-referral evidence': what is said at a meeting held with a child cannot be
+        # used as evidence.
+        CHILD_ALONE = "child_alone", "Meeting with the child alone"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    at = models.TimeField()
+    venue = models.CharField(max_length=300)
+    # Other days, times, places or ways to meet offered (ESX: the same time and day offered
+    # for every meeting is weak evidence of a flexible approach).
+    alternatives_offered = models.TextField(blank=True)
+    invited_on = models.DateField()
+    # Each parent invited, as they stood then: [{"carer": id, "name": ..., "relationship": ...}].
+    parents_invited = models.JSONField(default=list, blank=True)
+    parents_not_invited_reason = models.TextField(blank=True)
+    pupil_invited = models.BooleanField(default=False)
+    # One a line: "Name, role".
+    professionals_invited = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["on", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.on}"
+
+    @property
+    def with_child_alone(self) -> bool:
+        return self.kind == self.Kind.CHILD_ALONE
+
+
+class MeetingRecord(_CaseRecord):
+    """What happened at a meeting: who came (each parent separately), the child's voice, the
+    barriers found, the support agreed with its owner and date, and the minutes."""
+
+    class Barrier(models.TextChoices):
+        HEALTH = "health", "Physical health"
+        SEND = "send", "Special educational needs or disability"
+        BULLYING = "bullying", "Bullying"
+        TRANSPORT = "transport", "Transport"
+        CARING = "caring", "Caring responsibilities"
+        FAMILY = "family", "Family circumstances"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        OTHER = "other", "Other"
+
+    meeting = models.OneToOneField(CaseMeeting, on_delete=models.PROTECT, related_name="record")
+    held_on = models.DateField()
+    # [{"carer": id, "name": ..., "relationship": ...}]: each parent who came.
+    parents_present = models.JSONField(default=list, blank=True)
+    # Why a parent did not come, and what was offered instead.
+    parents_absent_note = models.TextField(blank=True)
+    pupil_present = models.BooleanField(default=False)
+    professionals_present = models.TextField(blank=True)
+    child_voice = models.TextField(blank=True)
+    barriers = models.JSONField(default=list, blank=True)
+    barriers_note = models.TextField(blank=True)
+    # [{"what": ..., "owner": ..., "due_on": "2025-03-21", "task": id}]
+    support_agreed = models.JSONField(default=list, blank=True)
+    minutes = models.TextField()
+
+    def __str__(self) -> str:
+        return f"Record of {self.meeting}"
+
+    @property
+    def a_parent_came(self) -> bool:
+        return bool(self.parents_present)
+
+
+class SupportPlan(_CaseRecord):
+    """An attendance target, the support offered and a review date, set at a meeting or not:
+    a plan needs no parent present (HAC Stage 2: "set the monitoring period as if the plan had
+    been agreed")."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="support_plans")
+    meeting = models.ForeignKey(
+        CaseMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    starts_on = models.DateField()
+    target_pct = models.DecimalField(max_digits=4, decimal_places=1)
+    support_offered = models.TextField()
+    family_actions = models.TextField(blank=True)
+    agreed_with_parent = models.BooleanField(default=False)
+    review_on = models.DateField()
+    # Where the review date comes from: the profile's review and its source, or the officer.
+    review_source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Support plan from {self.starts_on} (target {self.target_pct}%)"
+
+
+class AttendanceContract(_CaseRecord):
+    """An attendance contract (formerly a parenting contract, ASBA 2003 s19), agreed at a
+    meeting a parent came to (WTISA, August 2024): targets over its period, the support the
+    school and LA give, what the parent (and where right the pupil) will do, its reviews."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contracts")
+    meeting = models.ForeignKey(CaseMeeting, on_delete=models.PROTECT, related_name="contracts")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    period = models.CharField(max_length=40)
+    review_dates = models.JSONField(default=list)
+    period_source = models.CharField(max_length=300)
+    target_pct = models.DecimalField(max_digits=4, decimal_places=1)
+    school_support = models.TextField()
+    la_support = models.TextField(blank=True)
+    other_support = models.TextField(blank=True)
+    parent_actions = models.TextField()
+    pupil_actions = models.TextField(blank=True)
+    # The parents who agreed it at the meeting, as they stood then.
+    parents = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Attendance contract {self.starts_on} to {self.ends_on}"
+
+
+class ContractSignature(_CaseRecord):
+    """One party's signature on an attendance contract (HAC Appendix B: parent/carer, pupil,
+    school, other agency)."""
+
+    class Party(models.TextChoices):
+        PARENT = "parent", "Parent or carer"
+        PUPIL = "pupil", "Pupil"
+        SCHOOL = "school", "School"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        OTHER_AGENCY = "other_agency", "Other agency"
+
+    contract = models.ForeignKey(
+        AttendanceContract, on_delete=models.PROTECT, related_name="signatures"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    carer = models.ForeignKey(
+        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    signed_on = models.DateField()
+
+    class Meta:
+        ordering = ["signed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Signed by {self.name} on {self.signed_on}"
+
+
+class TargetReview(_CaseRecord):
+    """A review of a support plan or an attendance contract: the figures from the registers
+    over its own period against its target, and what was decided (HAC Stage 2's three
+    outcomes; SEF §6.17)."""
+
+    class Outcome(models.TextChoices):
+        IMPROVED = "improved", "Enough improvement: the intervention ends"
+        NEW_TARGETS = "new_targets", "Further targets set, with support and a new review date"
+        CONTINUE = "continue", "Carry on to the next review"
+        ESCALATE = "escalate", "Not improved or support not engaged with: consider the next stage"
+
+    plan = models.ForeignKey(
+        SupportPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    contract = models.ForeignKey(
+        AttendanceContract, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    reviewed_on = models.DateField()
+    period_from = models.DateField()
+    period_to = models.DateField()
+    target_pct = models.DecimalField(max_digits=4, decimal_places=1)
+    # possible, present, attendance_pct, authorised, unauthorised over the period.
+    figures = models.JSONField(default=dict)
+    target_met = models.BooleanField(null=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["reviewed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False, contract__isnull=True)
+                | models.Q(plan__isnull=True, contract__isnull=False),
+                name="review_of_one_plan_or_contract",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on}: {self.get_outcome_display()}"

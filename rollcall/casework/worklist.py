@@ -136,6 +136,7 @@ class WorklistLine:
     next_due: dt.date | None
     overdue: int
     due_today: int
+    next_task_owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,7 @@ def _line(
         next_due=task.due_on if task else None,
         overdue=row.overdue,
         due_today=row.due_today,
+        next_task_owner=task.owner_label if task else "",
     )
 
 

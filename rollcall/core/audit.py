@@ -81,6 +81,12 @@ class Verb(models.TextChoices):
     AGENCY_RESPONSE_RECORD = "agency_response.record", "Answer from another service recorded"
     CASE_CONSENT_RECORD = "case.consent_record", "Consent to share information recorded"
     CASE_HOME_LA_SET = "case.home_local_authority_set", "Case's home local authority set"
+    CASE_MEETING_ARRANGE = "case.meeting_arrange", "Case meeting arranged"
+    CASE_MEETING_RECORD = "case.meeting_record", "Case meeting recorded"
+    CASE_SUPPORT_PLAN_SET = "case.support_plan_set", "Support plan set"
+    CASE_CONTRACT_AGREE = "case.contract_agree", "Attendance contract agreed"
+    CASE_CONTRACT_SIGN = "case.contract_sign", "Attendance contract signed"
+    CASE_TARGET_REVIEW = "case.target_review", "Attendance target reviewed"
 
 
 def actor_label(actor: Actor) -> str:

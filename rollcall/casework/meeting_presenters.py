@@ -1,0 +1,325 @@
+"""Meetings, support plans and attendance contracts as the case page shows them, and the
+choices and figures their step pages need."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+
+from rollcall.casework.meeting_selectors import (
+    case_contracts,
+    case_meetings,
+    case_parents,
+    case_plans,
+    figures_against_target,
+    percent_text,
+    period_figures,
+)
+from rollcall.casework.models import (
+    AttendanceContract,
+    Case,
+    CaseMeeting,
+    ContractSignature,
+    SupportPlan,
+    TargetReview,
+)
+from rollcall.casework.services.meetings import barrier_labels, long_date, parent_names
+from rollcall.policies import load_profile
+
+Row = dict[str, dict[str, str]]
+
+
+def _row(key: str, value: str) -> Row:
+    return {"key": {"text": key}, "value": {"text": value or "—"}}
+
+
+def parent_choices(*, case: Case) -> list[tuple[int, str]]:
+    choices = []
+    for link in case_parents(case=case):
+        standing = [
+            text
+            for shown, text in (
+                (link.parental_responsibility, "parental responsibility"),
+                (link.lives_with_pupil, f"lives with {case.pupil.display_name}"),
+            )
+            if shown
+        ]
+        choices.append(
+            (
+                link.carer_id,
+                f"{link.carer.full_name}, {link.get_relationship_display().lower()} "
+                f"({'; '.join(standing)})",
+            )
+        )
+    return choices
+
+
+def _meeting_label(meeting: CaseMeeting) -> str:
+    text = f"{meeting.get_kind_display()} on {long_date(meeting.on)}"
+    record = getattr(meeting, "record", None)
+    if record is None:
+        return f"{text} (not recorded yet)"
+    if meeting.with_child_alone:
+        return text
+    if record.parents_present:
+        return f"{text}: {parent_names(record.parents_present)} came"
+    return f"{text}: no parent came"
+
+
+def meeting_choices(*, case: Case) -> list[tuple[str, str]]:
+    """The case's recorded meetings, newest first, for a plan or contract to name."""
+    meetings = [m for m in case_meetings(case=case) if getattr(m, "record", None) is not None]
+    return [(str(m.pk), _meeting_label(m)) for m in reversed(meetings)]
+
+
+def _review_text(case: Case, subjects: tuple[str, ...]) -> str:
+    profile = load_profile(case.profile_key)
+    for review in profile.reviews.values():
+        if review.subject in subjects:
+            return f"{review.label}: {', '.join(str(at) for at in review.at)} ({review.source})"
+    return ""
+
+
+def period_hint(*, case: Case) -> str:
+    found = _review_text(case, ("attendance_contract", "panel_targets")) or _review_text(
+        case, ("attendance_plan",)
+    )
+    if found:
+        return f"For example, 12 weeks. Leave empty for the policy's: {found}."
+    profile = load_profile(case.profile_key)
+    return f"For example, 12 weeks or 6 school weeks. {profile.name} sets no contract period."
+
+
+def plan_review_hint(*, case: Case) -> str:
+    found = _review_text(case, ("attendance_plan",))
+    if found:
+        return f"Leave empty for the policy's: {found}."
+    profile = load_profile(case.profile_key)
+    return f"{profile.name} sets no review period for plans: give a date."
+
+
+def sign_choices(*, contract: AttendanceContract) -> list[tuple[str, str]]:
+    parents = [
+        (f"parent:{p['carer']}", f"{p['name']} ({str(p['relationship']).lower()})")
+        for p in contract.parents
+    ]
+    Party = ContractSignature.Party
+    return [
+        *parents,
+        (Party.PUPIL.value, f"{contract.case.pupil.display_name} (the pupil)"),
+        (Party.SCHOOL.value, "The school"),
+        (Party.LOCAL_AUTHORITY.value, "The local authority"),
+        (Party.OTHER_AGENCY.value, "Another agency"),
+    ]
+
+
+def _so_far(case: Case, start: dt.date, end: dt.date, target_pct: object) -> str:
+    figures = period_figures(case=case, first=start, last=end)
+    return (
+        f"From {long_date(start)} to {long_date(end)}, from the registers: "
+        + figures_against_target(figures, Decimal(str(target_pct)))
+    )
+
+
+def plan_review_intro(*, case: Case, plan: SupportPlan, today: dt.date) -> list[str]:
+    return [
+        f"Target: at least {percent_text(plan.target_pct)}% attendance from "
+        f"{long_date(plan.starts_on)}; review due {long_date(plan.review_on)}.",
+        _so_far(case, plan.starts_on, max(today, plan.starts_on), plan.target_pct) + ".",
+    ]
+
+
+def contract_review_intro(*, case: Case, contract: AttendanceContract, today: dt.date) -> list[str]:
+    end = min(max(today, contract.starts_on), contract.ends_on)
+    return [
+        f"Target: at least {percent_text(contract.target_pct)}% attendance over the contract "
+        f"period, {long_date(contract.starts_on)} to {long_date(contract.ends_on)}.",
+        _so_far(case, contract.starts_on, end, contract.target_pct) + ".",
+    ]
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    title: str
+    child_alone: bool
+    rows: list[Row]
+    record_href: str | None
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    title: str
+    rows: list[Row]
+    so_far: str
+    reviews: list[str]
+    signatures: list[str]
+    review_href: str | None
+    sign_href: str | None
+
+
+@dataclass(frozen=True)
+class MeetingsSection:
+    meetings: list[MeetingLine]
+    plans: list[TargetLine]
+    contracts: list[TargetLine]
+    actions: list[dict[str, str]]
+
+
+def _meeting_line(case: Case, meeting: CaseMeeting, writable: bool) -> MeetingLine:
+    invited = [parent_names(meeting.parents_invited)] if meeting.parents_invited else []
+    if meeting.pupil_invited:
+        invited.append(f"{case.pupil.display_name} (the pupil)")
+    invited += [line.strip() for line in meeting.professionals_invited.splitlines() if line.strip()]
+    rows = [
+        _row("When", f"{long_date(meeting.on)} at {meeting.at:%H:%M}"),
+        _row("Where", meeting.venue),
+        _row("Invited", "; ".join(invited)),
+        _row("Invitations sent", long_date(meeting.invited_on)),
+    ]
+    if meeting.parents_not_invited_reason:
+        rows.append(_row("Not invited, because", meeting.parents_not_invited_reason))
+    if meeting.alternatives_offered:
+        rows.append(_row("Alternatives offered", meeting.alternatives_offered))
+    record = getattr(meeting, "record", None)
+    if record is not None:
+        came = {p["carer"] for p in record.parents_present}
+        absent = [p for p in meeting.parents_invited if p["carer"] not in came]
+        if not meeting.with_child_alone:
+            rows.append(
+                _row(
+                    "Parents who came",
+                    parent_names(record.parents_present) if came else "No parent came",
+                )
+            )
+        if absent:
+            rows.append(_row("Invited but did not come", parent_names(absent)))
+        if record.parents_absent_note:
+            rows.append(_row("Why, and what was offered next", record.parents_absent_note))
+        rows.append(_row("Held on", long_date(record.held_on)))
+        rows.append(_row("The pupil", "Was there" if record.pupil_present else "Was not there"))
+        if record.professionals_present:
+            rows.append(
+                _row("Professionals there", "; ".join(record.professionals_present.splitlines()))
+            )
+        rows.append(_row("The child's voice", record.child_voice))
+        barriers = "; ".join(barrier_labels(record.barriers))
+        if record.barriers_note:
+            barriers = f"{barriers} ({record.barriers_note})" if barriers else record.barriers_note
+        rows.append(_row("Barriers found", barriers))
+        support = [
+            f"{item['what']}: {item['owner']}, by "
+            f"{long_date(dt.date.fromisoformat(item['due_on']))}"
+            for item in record.support_agreed
+            if item.get("due_on")
+        ]
+        rows.append(_row("Support agreed", "; ".join(support)))
+        rows.append(_row("Minutes", record.minutes))
+    return MeetingLine(
+        title=f"{meeting.get_kind_display()}, {long_date(meeting.on)}",
+        child_alone=meeting.with_child_alone,
+        rows=rows,
+        record_href=(
+            reverse("cases:meeting_record", args=[case.pk, meeting.pk])
+            if record is None and writable and case.active
+            else None
+        ),
+    )
+
+
+def _review_line(review: TargetReview) -> str:
+    return (
+        f"{long_date(review.reviewed_on)}: from {long_date(review.period_from)} to "
+        f"{long_date(review.period_to)}, "
+        + figures_against_target(review.figures, Decimal(review.target_pct))
+        + f". {review.get_outcome_display()}. {review.note}"
+    )
+
+
+def _plan_line(case: Case, plan: SupportPlan, today: dt.date, writable: bool) -> TargetLine:
+    rows = [
+        _row("Target", f"At least {percent_text(plan.target_pct)}% attendance"),
+        _row("From", long_date(plan.starts_on)),
+        _row("Review", f"{long_date(plan.review_on)} ({plan.review_source})"),
+        _row(
+            "Set at",
+            _meeting_label(plan.meeting) if plan.meeting is not None else "Not at a meeting",
+        ),
+        _row(
+            "Agreed with a parent",
+            "Yes" if plan.agreed_with_parent else "No: monitored as if agreed",
+        ),
+        _row("Support offered", plan.support_offered),
+    ]
+    if plan.family_actions:
+        rows.append(_row("The family will", plan.family_actions))
+    return TargetLine(
+        title=f"Support plan from {long_date(plan.starts_on)}",
+        rows=rows,
+        so_far=_so_far(case, plan.starts_on, max(today, plan.starts_on), plan.target_pct),
+        reviews=[_review_line(review) for review in plan.reviews.all()],
+        signatures=[],
+        review_href=(reverse("cases:plan_review", args=[case.pk, plan.pk]) if writable else None),
+        sign_href=None,
+    )
+
+
+def _contract_line(
+    case: Case, contract: AttendanceContract, today: dt.date, writable: bool
+) -> TargetLine:
+    reviews = ", ".join(long_date(dt.date.fromisoformat(day)) for day in contract.review_dates)
+    rows = [
+        _row("Target", f"At least {percent_text(contract.target_pct)}% attendance over the period"),
+        _row(
+            "Period",
+            f"{long_date(contract.starts_on)} to {long_date(contract.ends_on)} ({contract.period})",
+        ),
+        _row("Reviews", f"{reviews} ({contract.period_source})"),
+        _row("Agreed at", _meeting_label(contract.meeting)),
+        _row("The school will", contract.school_support),
+    ]
+    if contract.la_support:
+        rows.append(_row("The local authority will", contract.la_support))
+    if contract.other_support:
+        rows.append(_row("Other agencies will", contract.other_support))
+    rows.append(_row("The parent will", contract.parent_actions))
+    if contract.pupil_actions:
+        rows.append(_row("The pupil will", contract.pupil_actions))
+    end = min(max(today, contract.starts_on), contract.ends_on)
+    return TargetLine(
+        title=f"Attendance contract from {long_date(contract.starts_on)}",
+        rows=rows,
+        so_far=_so_far(case, contract.starts_on, end, contract.target_pct),
+        reviews=[_review_line(review) for review in contract.reviews.all()],
+        signatures=[
+            f"{s.name} ({s.get_party_display().lower()}), {long_date(s.signed_on)}"
+            for s in contract.signatures.all()
+        ],
+        review_href=(
+            reverse("cases:contract_review", args=[case.pk, contract.pk]) if writable else None
+        ),
+        sign_href=(
+            reverse("cases:contract_sign", args=[case.pk, contract.pk]) if writable else None
+        ),
+    )
+
+
+def meetings_section(*, case: Case, today: dt.date, writable: bool) -> MeetingsSection:
+    actions = []
+    if writable and case.active:
+        actions = [
+            {"text": "Arrange a meeting", "href": reverse("cases:meeting_new", args=[case.pk])},
+            {"text": "Set a support plan", "href": reverse("cases:plan_new", args=[case.pk])},
+            {
+                "text": "Record an attendance contract",
+                "href": reverse("cases:contract_new", args=[case.pk]),
+            },
+        ]
+    return MeetingsSection(
+        meetings=[_meeting_line(case, m, writable) for m in reversed(case_meetings(case=case))],
+        plans=[_plan_line(case, p, today, writable) for p in case_plans(case=case)],
+        contracts=[_contract_line(case, c, today, writable) for c in case_contracts(case=case)],
+        actions=actions,
+    )
