@@ -32,6 +32,9 @@ SENSITIVE = (
     "Case",
     "CaseEvent",
     "CaseTask",
+    "CaseDocument",
+    "CaseAccessGrant",
+    "CaseAccessRevocation",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

@@ -70,6 +70,10 @@ class Verb(models.TextChoices):
     CASE_TASK_DONE = "case_task.done", "Case task done"
     CASE_NOTE_ADD = "case.note_add", "Case note added"
     CASE_FAST_TRACK_START = "case.fast_track_start", "Fast Track started"
+    CASE_DOCUMENT_ADD = "case.document_add", "Document added to a case"
+    CASE_ACCESS_GRANT = "case_access.grant", "Access to a school's cases granted"
+    CASE_ACCESS_REVOKE = "case_access.revoke", "Access to a school's cases revoked"
+    SEVERE_ABSENCE_EXPORT = "severe_absence.export", "Severe absence list downloaded"
 
 
 def actor_label(actor: Actor) -> str:

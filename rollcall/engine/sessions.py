@@ -84,6 +84,28 @@ def session_figures(marks: Iterable[tuple[dt.date, str]]) -> SessionFigures:
         if category is None:
             category = categories[key] = statutory.code_on(code, day).category
         counts[category] += 1
+    return _figures(counts, last_day)
+
+
+def session_figures_by_code(
+    counted: Iterable[tuple[str, int, dt.date, dt.date]],
+) -> SessionFigures | None:
+    """The same figures from marks the database has already counted by code: (code, number of
+    marks, first day, last day) for each code. None when a code's category changed between its
+    first and last day (J on 19 August 2024): count those marks one by one instead."""
+    counts: Counter[Category] = Counter()
+    last_day: dt.date | None = None
+    for code, number, first, last in counted:
+        category = statutory.code_on(code, first).category
+        if statutory.code_on(code, last).category != category:
+            return None
+        counts[category] += number
+        if last_day is None or last > last_day:
+            last_day = last
+    return _figures(counts, last_day)
+
+
+def _figures(counts: Counter[Category], last_day: dt.date | None) -> SessionFigures:
     present = counts[Category.PRESENT]
     aea = counts[Category.AEA]
     authorised = counts[Category.AUTHORISED]
