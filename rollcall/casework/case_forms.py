@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from rollcall.casework.documents import EMPTY, EXTENSIONS
 from rollcall.casework.models import Case, CaseDocument, CaseEvent
@@ -150,8 +151,6 @@ class DocumentForm(GovukForm):
     file = FileField(
         label="The document",
         label_size="s",
-        hint="A PDF, a PNG or JPEG image (a photo or scan), a Word document or plain text, "
-        "smaller than 20 MB",
         accept=",".join(EXTENSIONS),
         error_messages={"required": "Select the document", "empty": EMPTY},
     )
@@ -168,6 +167,13 @@ class DocumentForm(GovukForm):
         required=False,
         label_size="s",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].govuk.hint = (  # type: ignore[attr-defined]
+            "A PDF, a PNG or JPEG image (a photo or scan), a Word document or plain text, "
+            f"smaller than {settings.ROLLCALL_DOCUMENT_MAX_MB} MB"
+        )
 
 
 class AccessGrantForm(GovukForm):

@@ -84,6 +84,9 @@ def test_a_document_is_kept_with_its_hash_listed_and_entered_in_the_chronology(
     _school, case, _officer = world
     browser = signed_in(client, "officer")
     assert "Add a document" in _text(browser.get(f"/cases/{case.pk}"))
+    form = browser.get(f"/cases/{case.pk}/documents/new").content.decode()
+    assert 'enctype="multipart/form-data"' in form
+    assert "smaller than 20 MB" in form
 
     done = _upload(browser, case, "gp-letter.pdf", PDF)
     assert done.status_code == 302 and done["Location"] == f"/cases/{case.pk}"

@@ -16,13 +16,13 @@ from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
+from rollcall.statutory.days import add_years
 
 LA_ROLE_NEEDED = (
     "{name} does not work for {la}: a school can give access to its cases only to officers of "
     "its own local authority"
 )
 REASON_NEEDED = "Say why the officer needs access: the reason is kept with the record"
-LONGEST = dt.timedelta(days=366)
 
 
 def _long(day: dt.date) -> str:
@@ -55,7 +55,7 @@ def case_access_grant(
         errors["starts_on"] = "Access cannot start before today"
     if ends_on < starts_on:
         errors["ends_on"] = "The last day must be the same as or after the first day"
-    elif ends_on - starts_on >= LONGEST:
+    elif ends_on >= add_years(starts_on, 1):
         errors["ends_on"] = "Access lasts at most a year: give it again to go on after that"
     if not errors:
         overlapping = (
