@@ -258,7 +258,9 @@ def acting_for(
     force `on` (today when not given) writes it for the school; the school that referred it goes
     on writing where the profile says schools stay involved; an LA officer may write any case
     at a school in the LA's area (the LA's oversight: it can take a case over)."""
-    if case.owner_school_id in schools_granted_to(user=user, on=on or clock.today()):
+    if case.owner_school_id and case.owner_school_id in schools_granted_to(
+        user=user, on=on or clock.today()
+    ):
         return case.owner_school
     for membership in memberships_of(user=user):
         school_office = bool(membership.school_id) and membership.role in CASE_READERS

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rollcall import statutory
 from rollcall.statutory import Category
@@ -96,13 +97,18 @@ def session_figures_by_code(
     counts: Counter[Category] = Counter()
     last_day: dt.date | None = None
     for code, number, first, last in counted:
-        category = statutory.code_on(code, first).category
-        if statutory.code_on(code, last).category != category:
+        category = _category(code, first)
+        if _category(code, last) != category:
             return None
         counts[category] += number
         if last_day is None or last > last_day:
             last_day = last
     return _figures(counts, last_day)
+
+
+@lru_cache(maxsize=8192)
+def _category(code: str, day: dt.date) -> Category:
+    return statutory.code_on(code, day).category
 
 
 def _figures(counts: Counter[Category], last_day: dt.date | None) -> SessionFigures:
