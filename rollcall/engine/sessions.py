@@ -92,8 +92,8 @@ def session_figures_by_code(
     counted: Iterable[tuple[str, int, dt.date, dt.date]],
 ) -> SessionFigures | None:
     """The same figures from marks the database has already counted by code: (code, number of
-    marks, first day, last day) for each code. None when a code's category changed between its
-    first and last day (J on 19 August 2024): count those marks one by one instead."""
+    marks, first day, last day) for each code. None should a code's category ever differ between
+    its first and last day: count those marks one by one instead."""
     counts: Counter[Category] = Counter()
     last_day: dt.date | None = None
     for code, number, first, last in counted:
