@@ -218,6 +218,11 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 # The analysis store: the engine's columnar copy of the registers (rebuilt from the database).
 ROLLCALL_STORE_DIR = Path(env_str("ROLLCALL_STORE_DIR", str(DATA_DIR / "store")))
 
+# Documents received for cases (medical notes, reports, letters), each kept under its SHA-256.
+ROLLCALL_DOCUMENTS_DIR = Path(env_str("ROLLCALL_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
+# The largest document a case accepts, in megabytes.
+ROLLCALL_DOCUMENT_MAX_MB = env_int("ROLLCALL_DOCUMENT_MAX_MB", 20)
+
 # The local policy profile used where an organisation has none of its own.
 ROLLCALL_DEFAULT_POLICY = env_str("ROLLCALL_DEFAULT_POLICY", "national")
 

@@ -47,6 +47,7 @@ def _fast_password_hashing(settings):
 def _private_analysis_store(settings, tmp_path):
     # Each test's database gets its own analysis store, never the developer's var/store.
     settings.ROLLCALL_STORE_DIR = tmp_path / "analysis-store"
+    settings.ROLLCALL_DOCUMENTS_DIR = tmp_path / "documents"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,16 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
-from rollcall.casework.models import AgencyReferral, Case, CaseEvent
+from rollcall.casework.documents import EMPTY, EXTENSIONS
+from rollcall.casework.models import AgencyReferral, Case, CaseDocument, CaseEvent
 from rollcall.pupils.models import Condition
 from rollcall.web.forms import (
     BooleanField,
     CharField,
     ChoiceField,
     DateField,
+    FileField,
     GovukForm,
     MultipleChoiceField,
+    TypedChoiceField,
 )
 
 RATIONALE_HINT = (
@@ -280,4 +284,100 @@ class ConditionForm(GovukForm):
         label_size="s",
         hint="For example: agreed at the meeting of 3 March; Fast Track.",
         error_messages={"required": "Say why the condition is set"},
+    )
+
+
+class DocumentForm(GovukForm):
+    kind = ChoiceField(
+        label="What is it?",
+        choices=CaseDocument.Kind.choices,
+        widget=forms.RadioSelect,
+        label_size="s",
+        error_messages={"required": "Choose what kind of document this is"},
+    )
+    file = FileField(
+        label="The document",
+        label_size="s",
+        accept=",".join(EXTENSIONS),
+        error_messages={"required": "Select the document", "empty": EMPTY},
+    )
+    received_on = DateField(
+        what="the date it was received",
+        label="When was it received?",
+        hint="For example, 27 3 2025",
+        label_size="s",
+    )
+    description = CharField(
+        label="Description (optional)",
+        hint="For example: GP letter about asthma, dated 3 March",
+        max_length=300,
+        required=False,
+        label_size="s",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].govuk.hint = (  # type: ignore[attr-defined]
+            "A PDF, a PNG or JPEG image (a photo or scan), a Word document or plain text, "
+            f"smaller than {settings.ROLLCALL_DOCUMENT_MAX_MB} MB"
+        )
+
+
+class AccessGrantForm(GovukForm):
+    grantee = TypedChoiceField(
+        label="Officer",
+        coerce=int,
+        label_size="m",
+        hint="Someone who works for the school's local authority",
+        error_messages={"required": "Choose the officer"},
+    )
+    starts_on = DateField(
+        what="the first day of access", label="First day", hint="For example, 6 1 2025"
+    )
+    ends_on = DateField(
+        what="the last day of access",
+        label="Last day",
+        hint="At most a year after the first day. For example, 4 4 2025",
+    )
+    reason = CharField(
+        label="Why does the officer need access?",
+        hint="For example: the traded attendance service works our stage 1 and 2 cases this "
+        "school year.",
+        rows=4,
+        max_length=2000,
+        label_size="m",
+        error_messages={"required": "Say why the officer needs access"},
+    )
+
+    def __init__(self, *args: Any, officers: Sequence[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["grantee"].choices = [("", "Choose an officer"), *officers]  # type: ignore[attr-defined]
+
+
+class AccessRevokeForm(GovukForm):
+    reason = CharField(
+        label="Why end the access now?",
+        rows=4,
+        max_length=2000,
+        label_size="m",
+        error_messages={"required": "Say why the access is ended early"},
+    )
+
+
+SEVERE_ABSENCE_PERIODS = (
+    ("term", "This term so far"),
+    ("last_term", "Last term"),
+    ("year", "This school year so far"),
+)
+
+
+class SevereAbsenceForm(GovukForm):
+    period = ChoiceField(
+        label="Over which period?",
+        choices=SEVERE_ABSENCE_PERIODS,
+        widget=forms.RadioSelect,
+        label_size="m",
+        hint="Terms as the DfE counts them: autumn to 31 December, spring to Easter Sunday, "
+        "summer to 31 July",
+        error_messages={"required": "Choose the period"},
     )

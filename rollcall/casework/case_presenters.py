@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -15,6 +15,7 @@ from rollcall.accounts.selectors import schools_visible_to
 from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
+from rollcall.casework.documents import case_documents
 from rollcall.casework.family_presenters import FamilySection, family_section
 from rollcall.casework.meeting_presenters import MeetingsSection, meetings_section
 from rollcall.casework.models import Case, CaseEvent, CaseTask
@@ -159,6 +160,42 @@ def services_section(*, user: User, case: Case, today: dt.date, writable: bool) 
 
 
 @dataclass(frozen=True)
+class DocumentLine:
+    name: str
+    kind: str
+    description: str
+    received: str
+    size: str
+    sha256: str
+    recorded_by: str
+    href: str
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def document_lines(case: Case) -> list[DocumentLine]:
+    return [
+        DocumentLine(
+            name=document.original_name,
+            kind=document.get_kind_display(),
+            description=document.description,
+            received=long_date(document.received_on),
+            size=_size(document.size),
+            sha256=document.sha256,
+            recorded_by=document.recorded_by_label,
+            href=reverse("cases:document_download", args=[case.pk, document.pk]),
+        )
+        for document in case_documents(case=case)
+    ]
+
+
+@dataclass(frozen=True)
 class CasePage:
     case: Case
     profile: PolicyProfile
@@ -173,6 +210,7 @@ class CasePage:
     may_write: bool
     actions: list[dict[str, str]]
     back_href: str
+    documents: list[DocumentLine] = field(default_factory=list)
     # The child's parents, consent to share information, brothers and sisters, home LA.
     family: FamilySection | None = None
     services: ServicesSection | None = None
@@ -344,6 +382,9 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
             actions.append(
                 {"text": "Start Fast Track", "href": reverse("cases:fast_track", args=[case.pk])}
             )
+        actions.append(
+            {"text": "Add a document", "href": reverse("cases:document_add", args=[case.pk])}
+        )
     elif writable:
         actions = [{"text": "Reopen the case", "href": reverse("cases:reopen", args=[case.pk])}]
     return CasePage(

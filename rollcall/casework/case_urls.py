@@ -1,7 +1,7 @@
 from django.urls import path
 
+from rollcall.casework import access_views, family_views, meeting_views
 from rollcall.casework import case_views as views
-from rollcall.casework import family_views, meeting_views
 
 app_name = "cases"
 
@@ -15,6 +15,20 @@ urlpatterns = [
     path("<int:case_id>/reopen", views.reopen, name="reopen"),
     path("<int:case_id>/fast-track", views.fast_track, name="fast_track"),
     path("<int:case_id>/tasks/<int:task_id>", views.task_done, name="task_done"),
+    path("<int:case_id>/documents/new", views.document_add, name="document_add"),
+    path(
+        "<int:case_id>/documents/<int:document_id>",
+        views.document_download,
+        name="document_download",
+    ),
+    path("access", access_views.access_index, name="access"),
+    path("access/<str:urn>/new", access_views.access_grant, name="access_grant"),
+    path(
+        "access/<str:urn>/<int:grant_id>/revoke",
+        access_views.access_revoke,
+        name="access_revoke",
+    ),
+    path("severe-absence", access_views.severe_absence, name="severe_absence"),
     path("<int:case_id>/home-visit", views.home_visit, name="home_visit"),
     path("<int:case_id>/checklist", views.checklist, name="checklist"),
     path("<int:case_id>/referral", views.referral, name="referral"),

@@ -5,13 +5,14 @@ a 404, and one they may read but not write is refused with the reason."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +23,7 @@ from rollcall.casework.case_forms import (
     ChecklistForm,
     CloseForm,
     ConditionForm,
+    DocumentForm,
     FastTrackForm,
     HomeVisitForm,
     MoveForm,
@@ -34,6 +36,7 @@ from rollcall.casework.case_forms import (
 )
 from rollcall.casework.case_presenters import case_list_page, case_page
 from rollcall.casework.checklist import referral_checklist, referral_stage
+from rollcall.casework.documents import DocumentAltered, case_document_for, document_bytes
 from rollcall.casework.models import Case
 from rollcall.casework.selectors import (
     acting_for,
@@ -43,6 +46,7 @@ from rollcall.casework.selectors import (
     case_pupil,
     case_referral_for,
     case_task_for,
+    follow_up_schools,
     opening_organisation,
 )
 from rollcall.casework.services.cases import (
@@ -57,8 +61,10 @@ from rollcall.casework.services.cases import (
     checklist_mark,
     owner_profile,
 )
+from rollcall.casework.services.documents import case_document_add
 from rollcall.casework.services.referrals import agency_referral_record, agency_response_record
 from rollcall.casework.services.visits import home_visit_record
+from rollcall.casework.severe_absence import list_authorities
 from rollcall.core import clock
 from rollcall.policies import load_profile
 from rollcall.web.forms import GovukForm, add_errors
@@ -75,7 +81,7 @@ NOT_OPENER = (
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
-    case = case_for(user=request.user, case_id=case_id)
+    case = case_for(user=request.user, case_id=case_id, on=clock.today())
     if case is None:
         raise Http404("No such case")
     return case
@@ -92,7 +98,17 @@ def index(request: HttpRequest) -> HttpResponse:
         writer.writerow(page.csv_head)
         writer.writerows(page.csv_rows)
         return response
-    return render(request, "casework/cases/index.html", {"page": page})
+    links = []
+    if follow_up_schools(user=request.user).exists():
+        links.append({"text": "Access to your school's cases", "href": reverse("cases:access")})
+    if list_authorities(user=request.user):
+        links.append(
+            {
+                "text": "Severely absent pupils (termly list)",
+                "href": reverse("cases:severe_absence"),
+            }
+        )
+    return render(request, "casework/cases/index.html", {"page": page, "links": links})
 
 
 @require_GET
@@ -180,7 +196,7 @@ def _step(
 ) -> HttpResponse:
     """One step on a case: the form, the service call, and back to the case with a message."""
     case = _case(request, case_id)
-    organisation = acting_for(user=request.user, case=case)
+    organisation = acting_for(user=request.user, case=case, on=clock.today())
     if organisation is None:
         return refused(request, NOT_YOURS)
     form = make_form(case, request.POST or None)
@@ -544,6 +560,59 @@ def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
         heading=task.label,
         button="Mark as done",
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        document = case_document_add(
+            actor=request.user,  # type: ignore[arg-type]
+            case=case,
+            upload=data["file"],
+            kind=data["kind"],
+            received_on=data["received_on"],
+            description=data["description"],
+            acting_for=organisation,
+        )
+        return f"{document.original_name} added to the case"
+
+    return _step(
+        request,
+        case_id,
+        make_form=lambda case, data: DocumentForm(
+            data, request.FILES or None, initial={"received_on": clock.today()}
+        ),
+        act=act,
+        heading="Add a document to the case",
+        button="Add the document",
+    )
+
+
+@require_GET
+@login_required
+def document_download(
+    request: HttpRequest, case_id: int, document_id: int
+) -> HttpResponse | FileResponse:
+    """The document as received, to save rather than open in the browser (never run as a page
+    of rollcall's, whatever its content)."""
+    case = _case(request, case_id)
+    document = case_document_for(case=case, document_id=document_id)
+    if document is None:
+        raise Http404("No such document on this case")
+    try:
+        content = document_bytes(document)
+    except DocumentAltered as problem:
+        return render(request, "refused.html", {"message": str(problem)}, status=500)
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _int(value: str | None) -> int:

@@ -208,6 +208,7 @@ class CaseEvent(AppendOnlyModel):
         CONTRACT_AGREED = "contract_agreed", "Attendance contract agreed"
         CONTRACT_SIGNED = "contract_signed", "Attendance contract signed"
         TARGET_REVIEWED = "target_reviewed", "Attendance target reviewed"
+        DOCUMENT = "document", "Document received"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -648,3 +649,95 @@ class TargetReview(_CaseRecord):
 
     def __str__(self) -> str:
         return f"Review on {self.reviewed_on}: {self.get_outcome_display()}"
+
+        return f"{self.label} (due {self.due_on or 'no date'})"
+
+
+class CaseDocument(AppendOnlyModel):
+    """A document that came in for a case (a doctor's note, a psychologist's report, a letter
+    from a parent or a social worker), kept as received with its SHA-256, so anyone can show
+    later that the file is the one that was recorded. Never changed or deleted; the file itself
+    is stored under `ROLLCALL_DOCUMENTS_DIR` by its hash (rollcall.casework.services.documents).
+    """
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", "Medical note or evidence"
+        PSYCHOLOGIST = "psychologist", "Report from a psychologist"
+        PARENT = "parent", "Letter from a parent or carer"
+        DOCTOR = "doctor", "Letter from a doctor"
+        SOCIAL_WORKER = "social_worker", "Letter from a social worker"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    # Its entry in the case's chronology.
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="document")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    received_on = models.DateField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        indexes = [models.Index(fields=["case", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_kind_display()}, received {self.received_on})"
+
+
+class CaseAccessGrant(AppendOnlyModel):
+    """A school's office lets a named local authority officer work the school's own cases for a
+    period, as if working for the school (Hackney's traded service works schools' stage 1 and 2
+    cases: HAC). Written once; ended early only by a `CaseAccessRevocation`."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    grantee_label = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="case_access_ends_after_it_starts",
+            )
+        ]
+        indexes = [models.Index(fields=["grantee", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.grantee_label}: {self.starts_on} to {self.ends_on}"
+
+
+class CaseAccessRevocation(AppendOnlyModel):
+    """The school ending a grant early: from `revoked_on` the grant is no longer in force."""
+
+    grant = models.OneToOneField(
+        CaseAccessGrant, on_delete=models.PROTECT, related_name="revocation"
+    )
+    revoked_on = models.DateField()
+    reason = models.TextField()
+    revoked_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_by_label = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"Revoked from {self.revoked_on}"

@@ -12,7 +12,9 @@ from django.urls import reverse
 from rollcall.accounts.models import Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.analytics.models import WorklistItem
+from rollcall.casework.access import schools_granted_to
 from rollcall.casework.models import AgencyReferral, Case, CaseEvent, CaseTask, ChronologyEntry
+from rollcall.core import clock
 from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import LocalAuthority, School, Trust
 from rollcall.organisations.selectors import school_calendar
@@ -228,11 +230,12 @@ CASE_READERS = frozenset({Role.ATTENDANCE_OFFICER, Role.HEADTEACHER})
 CASE_LA_ROLES = frozenset({Role.LA_OFFICER, Role.LA_BUSINESS_SUPPORT})
 
 
-def cases_visible_to(*, user: User) -> QuerySet[Case]:
+def cases_visible_to(*, user: User, on: dt.date | None = None) -> QuerySet[Case]:
     """Cases the user may read: a school's office sees its pupils' cases (including those the
     LA took over); a trust lead the trust's academies'; an LA officer every case at a school in
-    the LA's area. Teachers and analysts see none."""
-    condition = Q(pk__in=[])
+    the LA's area; someone the school granted access in force `on` (today when not given) the
+    school's cases. Teachers and analysts see none otherwise."""
+    condition = Q(school_id__in=schools_granted_to(user=user, on=on or clock.today()))
     for membership in memberships_of(user=user):
         if membership.school_id and membership.role in CASE_READERS:
             condition |= Q(school_id=membership.school_id)
@@ -247,16 +250,23 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     )
 
 
-def case_for(*, user: User, case_id: int) -> Case | None:
-    return cases_visible_to(user=user).filter(pk=case_id).first()
+def case_for(*, user: User, case_id: int, on: dt.date | None = None) -> Case | None:
+    return cases_visible_to(user=user, on=on).filter(pk=case_id).first()
 
 
-def acting_for(*, user: User, case: Case) -> School | Trust | LocalAuthority | None:
+def acting_for(
+    *, user: User, case: Case, on: dt.date | None = None
+) -> School | Trust | LocalAuthority | None:
     """The organisation the user writes to the case for, or None if they may only read it.
 
-    The organisation running the case writes it; the school that referred it goes on
-    writing where the profile says schools stay involved; an LA officer may write any case
+    The organisation running the case writes it; someone the owning school granted access in
+    force `on` (today when not given) writes it for the school; the school that referred it goes
+    on writing where the profile says schools stay involved; an LA officer may write any case
     at a school in the LA's area (the LA's oversight: it can take a case over)."""
+    if case.owner_school_id and case.owner_school_id in schools_granted_to(
+        user=user, on=on or clock.today()
+    ):
+        return case.owner_school
     for membership in memberships_of(user=user):
         school_office = bool(membership.school_id) and membership.role in CASE_READERS
         if school_office and membership.school_id == case.owner_school_id:

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rollcall import statutory
 from rollcall.statutory import Category
@@ -84,6 +85,33 @@ def session_figures(marks: Iterable[tuple[dt.date, str]]) -> SessionFigures:
         if category is None:
             category = categories[key] = statutory.code_on(code, day).category
         counts[category] += 1
+    return _figures(counts, last_day)
+
+
+def session_figures_by_code(
+    counted: Iterable[tuple[str, int, dt.date, dt.date]],
+) -> SessionFigures | None:
+    """The same figures from marks the database has already counted by code: (code, number of
+    marks, first day, last day) for each code. None should a code's category ever differ between
+    its first and last day: count those marks one by one instead."""
+    counts: Counter[Category] = Counter()
+    last_day: dt.date | None = None
+    for code, number, first, last in counted:
+        category = _category(code, first)
+        if _category(code, last) != category:
+            return None
+        counts[category] += number
+        if last_day is None or last > last_day:
+            last_day = last
+    return _figures(counts, last_day)
+
+
+@lru_cache(maxsize=8192)
+def _category(code: str, day: dt.date) -> Category:
+    return statutory.code_on(code, day).category
+
+
+def _figures(counts: Counter[Category], last_day: dt.date | None) -> SessionFigures:
     present = counts[Category.PRESENT]
     aea = counts[Category.AEA]
     authorised = counts[Category.AUTHORISED]

@@ -4,6 +4,9 @@ mean; none of them works a year out for itself.
 - The **statistics year**: the academic year of the DfE's attendance statistics, 1 August to
   31 July ("Pupil absence in schools in England", methodology: the academic year's absence is
   published from the autumn, spring and summer terms, counted from 1 August).
+  Its three **terms** are autumn (1 August to 31 December), spring (1 January to Easter
+  Sunday) and summer (Easter Monday to 31 July) (DFE-STATS methodology §4.1: the census
+  periods).
 - The **school year** of the Education Act 1996 s579(1): the period beginning with the first
   school term to begin after July and ending with the first day of the next such period. A
   school's autumn term begins after July; without its term dates the school year is taken to
@@ -20,6 +23,9 @@ Pure: the date is always passed in.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from rollcall.statutory.days import england_bank_holidays
 
 NURSERY_AND_RECEPTION = {2: "N1", 3: "N2", 4: "R"}
 
@@ -27,6 +33,36 @@ NURSERY_AND_RECEPTION = {2: "N1", 3: "N2", 4: "R"}
 def statistics_year_start(day: dt.date) -> dt.date:
     """1 August on or before `day`: the start of the DfE statistics' academic year."""
     return dt.date(day.year if day.month >= 8 else day.year - 1, 8, 1)
+
+
+@dataclass(frozen=True)
+class StatisticsTerm:
+    name: str  # "Spring term 2025"
+    first: dt.date
+    last: dt.date
+
+
+def _easter_sunday(year: int) -> dt.date:
+    good_friday = next(
+        day for day, name in england_bank_holidays(year).items() if name == "Good Friday"
+    )
+    return good_friday + dt.timedelta(days=2)
+
+
+def statistics_term(day: dt.date) -> StatisticsTerm:
+    """The term holding `day` as the DfE's absence statistics count terms (DFE-STATS
+    methodology §4.1): autumn 1 August to 31 December, spring 1 January to Easter Sunday,
+    summer Easter Monday to 31 July."""
+    if day.month >= 8:
+        return StatisticsTerm(
+            f"Autumn term {day.year}", dt.date(day.year, 8, 1), dt.date(day.year, 12, 31)
+        )
+    easter = _easter_sunday(day.year)
+    if day <= easter:
+        return StatisticsTerm(f"Spring term {day.year}", dt.date(day.year, 1, 1), easter)
+    return StatisticsTerm(
+        f"Summer term {day.year}", easter + dt.timedelta(days=1), dt.date(day.year, 7, 31)
+    )
 
 
 def school_year_start(day: dt.date, *, autumn_term_starts: dt.date | None = None) -> dt.date:
