@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rollcall import statutory
 from rollcall.core import clock
 from rollcall.organisations.selectors import school_calendar
+from rollcall.pupils.selectors import conditions_in_force
 from rollcall.registers import presenters as present
 from rollcall.registers.forms import (
     MarkCorrectionForm,
@@ -183,6 +184,9 @@ def register(request: HttpRequest, group_id: int, day: dt.date, session: str) ->
         ),
         lock_note=register_lock_note(school=school, calendar=calendar, day=day, today=today),
         latest_day=calendar.latest_school_day(min(day, today)),
+        conditions=conditions_in_force(
+            school=school, pupil_ids=[row.pupil.pk for row in rows], on=day
+        ),
         form=form,
         problems=problems,
         general_problems=general,

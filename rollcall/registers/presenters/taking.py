@@ -14,6 +14,7 @@ from rollcall import statutory
 from rollcall.organisations.calendar import SchoolCalendar
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.organisations.selectors import school_calendar
+from rollcall.pupils.models import Condition
 from rollcall.registers.forms import (
     PickRegisterForm,
     RegisterForm,
@@ -232,6 +233,7 @@ def register_page(
     notice: str = "",
     lock_note: str = "",
     latest_day: dt.date | None = None,
+    conditions: Mapping[int, Sequence[Condition]] | None = None,
 ) -> RegisterPage:
     """`problems` are the service's messages by UPN; `form` is the bound form after a failed
     save (so the page shows what the teacher entered), or None to show what is saved."""
@@ -266,7 +268,11 @@ def register_page(
             RegisterLine(
                 pupil_name=name,
                 pupil_href=reverse("casework:pupil", args=[school.urn, row.pupil.pk]),
-                notes=_notes(row),
+                notes=_notes(row)
+                + [
+                    f"{condition.label} (from {condition.starts_on:%-d %B %Y})"
+                    for condition in (conditions or {}).get(row.pupil.pk, [])
+                ],
                 code_name=code_name,
                 arrival_name=arrival_name,
                 chosen_text=next((text for value, text in choices if value == chosen), ""),
