@@ -48,11 +48,18 @@ counts AS (
     FROM marks
     GROUP BY upn
 ),
+weekly AS (
+    -- Each pupil at each school in each week: whether a session was held, and where the file
+    -- first mentions them there.
+    SELECT upn, school_urn, week, bool_or(held) AS held, min(line) AS line
+    FROM marks
+    GROUP BY ALL
+),
 enrolments AS (
     -- Each school of each pupil: the week they joined it (first session held there) and
     -- where the file first mentions the pair.
     SELECT upn, school_urn, min(week) FILTER (WHERE held) AS joined, min(line) AS line
-    FROM marks
+    FROM weekly
     GROUP BY upn, school_urn
 ),
 ranked AS (
@@ -86,14 +93,14 @@ spells AS (
 ),
 calendar AS (
     -- Each school's weeks: those in which any of its pupils had a session held.
-    SELECT DISTINCT school_urn, week FROM marks WHERE held
+    SELECT DISTINCT school_urn, week FROM weekly WHERE held
 ),
 school_weeks AS (
     -- A pupil's school weeks (their own sessions held anywhere, and their school's weeks),
     -- numbered 1, 2, 3 ... per pupil.
     SELECT upn, week, row_number() OVER (PARTITION BY upn ORDER BY week) AS week_number
     FROM (
-        SELECT upn, week FROM marks WHERE held
+        SELECT upn, week FROM weekly WHERE held
         UNION
         SELECT s.upn, c.week
         FROM spells AS s
