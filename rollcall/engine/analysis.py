@@ -97,9 +97,10 @@ def analyse(
         met_column = result.met_column
         days = counted.days
     met = pl.col("threshold_met_column")
+    pupils = matrix.pupils if matrix.pupils.dtype.kind == "U" else matrix.pupils.astype(str)
     frame = pl.DataFrame(
         {
-            "upn": _text(matrix.pupils),
+            "upn": _text(pupils),
             "possible_sessions": figures.possible,
             "present_sessions": figures.present,
             "aea_sessions": figures.aea,
@@ -128,7 +129,7 @@ def analyse(
             pl.when(met % 2 == 1).then(pl.lit("PM")).otherwise(pl.lit("AM"))
         ),
     )
-    order = _upn_order(matrix.pupils)
+    order = _upn_order(pupils)
     frame = frame[order] if order is not None else frame.sort("upn")
     return frame.select(COLUMNS)
 
