@@ -18,7 +18,7 @@ import polars as pl
 from benchmarks.peers import code_eras, school_age_limits, threshold_law
 
 FIGURES_SQL = """
-WITH RECURSIVE marks AS (
+WITH RECURSIVE marks AS NOT MATERIALIZED (
     -- Every mark up to the as-of date with the meaning its code had on that date; its
     -- session as a number (2 a day: AM, PM), its Monday-to-Sunday week, whether a session was
     -- held, and its place in the file.
@@ -33,27 +33,36 @@ WITH RECURSIVE marks AS (
       ON c.code = m.code AND m.date BETWEEN c.in_force_from AND c.in_force_to
     WHERE m.date <= $as_of
 ),
+weekly AS (
+    -- Each pupil at each school in each week: sessions by category, L and U marks, whether a
+    -- session was held, and where the file first mentions them there.
+    SELECT
+        upn, school_urn, week,
+        count(*) FILTER (WHERE category = 'present') AS present,
+        count(*) FILTER (WHERE category = 'aea') AS aea,
+        count(*) FILTER (WHERE category = 'authorised') AS authorised,
+        count(*) FILTER (WHERE category = 'unauthorised') AS unauthorised,
+        count(*) FILTER (WHERE category = 'not_counted') AS not_counted,
+        count(*) FILTER (WHERE code = 'L') AS late,
+        count(*) FILTER (WHERE code = 'U') AS after_close,
+        bool_or(held) AS held,
+        min(line) AS line
+    FROM marks
+    GROUP BY ALL
+),
 counts AS (
     SELECT
         upn,
-        count(*) FILTER (WHERE category IN ('present', 'aea', 'authorised', 'unauthorised'))
-            AS possible_sessions,
-        count(*) FILTER (WHERE category = 'present') AS present_sessions,
-        count(*) FILTER (WHERE category = 'aea') AS aea_sessions,
-        count(*) FILTER (WHERE category = 'authorised') AS authorised_sessions,
-        count(*) FILTER (WHERE category = 'unauthorised') AS unauthorised_sessions,
-        count(*) FILTER (WHERE category = 'not_counted') AS not_counted_sessions,
-        count(*) FILTER (WHERE code = 'L') AS late_before_close_sessions,
-        count(*) FILTER (WHERE code = 'U') AS late_after_close_sessions
-    FROM marks
+        sum(present + aea + authorised + unauthorised)::BIGINT AS possible_sessions,
+        sum(present)::BIGINT AS present_sessions,
+        sum(aea)::BIGINT AS aea_sessions,
+        sum(authorised)::BIGINT AS authorised_sessions,
+        sum(unauthorised)::BIGINT AS unauthorised_sessions,
+        sum(not_counted)::BIGINT AS not_counted_sessions,
+        sum(late)::BIGINT AS late_before_close_sessions,
+        sum(after_close)::BIGINT AS late_after_close_sessions
+    FROM weekly
     GROUP BY upn
-),
-weekly AS (
-    -- Each pupil at each school in each week: whether a session was held, and where the file
-    -- first mentions them there.
-    SELECT upn, school_urn, week, bool_or(held) AS held, min(line) AS line
-    FROM marks
-    GROUP BY ALL
 ),
 enrolments AS (
     -- Each school of each pupil: the week they joined it (first session held there) and
