@@ -1,9 +1,28 @@
 """The LA-year figures written plainly with other tools, to compare rollcall against.
 
-Each peer reads the same long-format Parquet file (school_urn, upn, date, session, code) and
-returns one row per pupil with the columns of rollcall.engine.FIELDS. They take the meaning of
-each code on each date, and the threshold rule, from rollcall.statutory (the same dated data the
-engine uses), so a disagreement is a disagreement about counting, not about the law.
+Each peer reads the same long-format Parquet file (school_urn, upn, date, session, code, and
+optionally date_of_birth) and returns one row per pupil with the columns of
+rollcall.engine.FIELDS. They take the meaning of each code on each date, the threshold rule and
+the limits of compulsory school age from rollcall.statutory (the same dated data the engine
+uses), so a disagreement is a disagreement about counting, not about the law.
+
+The threshold as both count it (RULES §3; docs/adr/0012):
+
+- a session is *held* when its mark is not `#` or `Y4`; a school's weeks are the
+  Monday-to-Sunday weeks in which any of its pupils has a session held; a pupil joins a school
+  in the first week they have a session held there;
+- a pupil's school weeks are the weeks they have a session held anywhere, and the weeks held by
+  the school they belonged to: the one most recently joined by then, or before the first, the
+  first. Two schools joined in the same week: the one of the pupil's first mark in the file,
+  then the one the file mentions first (the order of rollcall's rows). A pupil with no session
+  held anywhere belongs to the school of their first mark throughout;
+- a session counts when its code counts for the threshold on its date and, where the pupil's
+  date of birth is given, the child was of compulsory school age that day; a pupil's marks at
+  two schools for one session count twice;
+- the threshold is met at the first session at which the sessions counted in the window of
+  10 school weeks ending with its week, up to and including it, reach 10. That is an occasion;
+  counting starts afresh after it, and the next occasion is met the same way. An occasion is
+  provisional when any session counted towards it is N.
 """
 
 from __future__ import annotations
@@ -12,6 +31,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rollcall import statutory
+from rollcall.statutory.school_age import compulsory_school_age_end, compulsory_school_age_start
 
 # A date after any register mark, for code meanings still in force (in_force_to is None).
 OPEN_END = dt.date(9999, 12, 31)
@@ -23,6 +43,7 @@ class ThresholdLaw:
     school_weeks: int  # 10
     codes: tuple[str, ...]  # G, N, O, U
     not_school_week_codes: tuple[str, ...]  # '#', 'Y4': a week of only these is no school week
+    provisional_codes: tuple[str, ...]  # N: counts only until replaced
 
 
 def code_eras() -> dict[str, list]:
@@ -47,4 +68,16 @@ def threshold_law(as_of: dt.date) -> ThresholdLaw:
         school_weeks=law.school_weeks,
         codes=tuple(law.codes),
         not_school_week_codes=tuple(law.school_week.non_school_week_codes),
+        provisional_codes=tuple(law.provisional_codes),
     )
+
+
+def school_age_limits(births: list[dt.date]) -> dict[str, list]:
+    """For each date of birth: the first and last day of compulsory school age (EA96 s8), as
+    columns date_of_birth, first_day, last_day."""
+    distinct = sorted(set(births))
+    return {
+        "date_of_birth": distinct,
+        "first_day": [compulsory_school_age_start(born) for born in distinct],
+        "last_day": [compulsory_school_age_end(born) for born in distinct],
+    }

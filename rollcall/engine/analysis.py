@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from rollcall import statutory
 from rollcall.engine.figures import pupil_figures
@@ -35,6 +36,14 @@ FIELDS = (
     "threshold_provisional",
     "threshold_occasion_sessions",
     "school_age_checked",
+)
+
+
+# The order of the frame's columns (FIELDS lists the late marks before the newer fields).
+COLUMNS = (
+    *(f for f in FIELDS if not f.startswith("late_")),
+    "late_before_close_sessions",
+    "late_after_close_sessions",
 )
 
 
@@ -68,13 +77,13 @@ def analyse(
         last = min(last, as_of) if last else as_of
     figures = pupil_figures(matrix, first=first, last=last)
     n = matrix.n_pupils
-    met_on = pl.Series("threshold_met_on", [None] * n, dtype=pl.Date)
-    met_session = pl.Series("threshold_met_session", [None] * n, dtype=pl.String)
+    met_column = np.full(n, -1, dtype=np.int64)
     in_window = np.zeros(n, dtype=np.int64)
     occasions = np.zeros(n, dtype=np.int64)
     provisional = np.zeros(n, dtype=bool)
-    spans = pl.Series("threshold_occasion_sessions", [None] * n, dtype=pl.String)
+    spans = pl.repeat(None, n, dtype=pl.String, eager=True)
     checked = np.zeros(n, dtype=bool)
+    days = matrix.days
     if dates_of_birth is not None:
         checked = dates_of_birth.school_age(matrix).known
     if as_of is not None and n and statutory.on(as_of).threshold is not None:
@@ -85,15 +94,13 @@ def analyse(
         provisional = result.provisional()
         spans = _occasion_spans(counted, result)
         in_window = result.sessions_in_window
-        met = result.met()
-        column = np.where(met, result.met_column, 0)
-        met_on = pl.Series("threshold_met_on", counted.days[column // 2]).cast(pl.Date)
-        met_on = met_on.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.Date))
-        met_session = pl.Series("threshold_met_session", np.where(column % 2, "PM", "AM"))
-        met_session = met_session.zip_with(pl.Series(met), pl.Series([None] * n, dtype=pl.String))
+        met_column = result.met_column
+        days = counted.days
+    met = pl.col("threshold_met_column")
+    pupils = matrix.pupils if matrix.pupils.dtype.kind == "U" else matrix.pupils.astype(str)
     frame = pl.DataFrame(
         {
-            "upn": matrix.pupils.astype(str),
+            "upn": _text(pupils),
             "possible_sessions": figures.possible,
             "present_sessions": figures.present,
             "aea_sessions": figures.aea,
@@ -104,8 +111,7 @@ def analyse(
             "absence_pct": _round2(figures.absence_pct),
             "persistent_absence": figures.persistent_absence,
             "severe_absence": figures.severe_absence,
-            "threshold_met_on": met_on,
-            "threshold_met_session": met_session,
+            "threshold_met_column": met_column,
             "threshold_sessions_in_window": in_window,
             "threshold_occasions": occasions,
             "threshold_provisional": provisional,
@@ -115,8 +121,49 @@ def analyse(
             "late_after_close_sessions": figures.late_after_close,
         },
         nan_to_null=True,
+    ).with_columns(
+        threshold_met_on=pl.when(met >= 0).then(
+            pl.lit(pl.Series(days, dtype=pl.Date)).gather(met.clip(0) // 2)
+        ),
+        threshold_met_session=pl.when(met >= 0).then(
+            pl.when(met % 2 == 1).then(pl.lit("PM")).otherwise(pl.lit("AM"))
+        ),
     )
-    return frame.sort("upn")
+    order = _upn_order(pupils)
+    frame = frame[order] if order is not None else frame.sort("upn")
+    return frame.select(COLUMNS)
+
+
+def _text(values: np.ndarray) -> pl.Series:
+    """Text as a polars column. Fixed-width ASCII numpy text (the store's UPNs) is handed to
+    Arrow as buffers, without a Python string for each value."""
+    if values.dtype.kind == "U" and values.size and values.ndim == 1:
+        width = values.dtype.itemsize // 4
+        chars = np.ascontiguousarray(values).view(np.uint32).reshape(values.size, width)
+        if width and (chars[:, -1] != 0).all() and (chars < 128).all():
+            offsets = np.arange(0, width * (values.size + 1), width, dtype=np.int32)
+            data = chars.astype(np.uint8)
+            array = pa.Array.from_buffers(
+                pa.string(), values.size, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+            )
+            return pl.Series(pl.from_arrow(array))
+    return pl.Series(values.astype(str))
+
+
+def _upn_order(pupils: np.ndarray) -> np.ndarray | None:
+    """The pupils' positions in UPN order, from a number that sorts as the UPN does (a
+    letter, eleven digits, a digit or letter: statutory.upn), or None when the UPNs are not
+    all of that form (then the frame is sorted by its text)."""
+    if pupils.dtype.kind != "U" or pupils.dtype.itemsize != 4 * 13 or pupils.ndim != 1:
+        return None
+    chars = np.ascontiguousarray(pupils).view(np.uint32).reshape(pupils.size, 13)
+    digits = chars[:, 1:12].astype(np.int64) - ord("0")
+    if ((digits < 0) | (digits > 9)).any() or (chars[:, [0, 12]] >= 128).any():
+        return None
+    key = chars[:, 0].astype(np.int64)
+    for column in range(11):
+        key = key * 10 + digits[:, column]
+    return np.argsort(key * 128 + chars[:, 12], kind="stable")
 
 
 def _occasion_spans(matrix: MarkMatrix, result: ThresholdResult) -> pl.Series:
@@ -125,22 +172,25 @@ def _occasion_spans(matrix: MarkMatrix, result: ThresholdResult) -> pl.Series:
     an authority's year has tens of thousands of occasions."""
     occasions = result.occasions
     n = matrix.n_pupils
+    spans = pl.repeat(None, n, dtype=pl.String, eager=True).alias("threshold_occasion_sessions")
     if not len(occasions):
-        return pl.Series("threshold_occasion_sessions", [None] * n, dtype=pl.String)
-
-    def session(columns: np.ndarray) -> pl.Expr:
-        days = pl.Series(matrix.days[columns // 2]).cast(pl.Date).dt.strftime("%Y-%m-%d")
-        return pl.lit(days) + pl.lit(pl.Series(np.where(columns % 2, " PM", " AM")))
-
+        return spans
+    # A label for each session of the matrix, then each occasion's by its columns.
+    dates = np.datetime_as_string(matrix.days, unit="D")
+    labels = pl.Series(np.char.add(np.repeat(dates, 2), np.tile([" AM", " PM"], len(dates))))
     frame = pl.DataFrame(
-        {"pupil": occasions.pupil, "provisional": occasions.provisional_sessions > 0}
-    ).with_columns(
-        text=session(occasions.first_column)
+        {
+            "pupil": occasions.pupil,
+            "first": occasions.first_column,
+            "met": occasions.met_column,
+            "provisional": occasions.provisional_sessions > 0,
+        }
+    ).select(
+        "pupil",
+        text=pl.lit(labels).gather("first")
         + " to "
-        + session(occasions.met_column)
-        + pl.when(pl.col("provisional")).then(pl.lit("?")).otherwise(pl.lit(""))
+        + pl.lit(labels).gather("met")
+        + pl.when("provisional").then(pl.lit("?")).otherwise(pl.lit("")),
     )
     joined = frame.group_by("pupil", maintain_order=True).agg(pl.col("text").str.join("; "))
-    spans = np.full(n, None, dtype=object)
-    spans[joined["pupil"].to_numpy()] = joined["text"].to_numpy()
-    return pl.Series("threshold_occasion_sessions", spans.tolist(), dtype=pl.String)
+    return spans.scatter(joined["pupil"].to_numpy(), joined["text"])

@@ -154,61 +154,6 @@ def count_lanes(
 
 
 @njit(cache=True, nogil=True)
-def count_weeks(
-    ids: np.ndarray,  # (rows, columns) uint8 code ids
-    week_starts: np.ndarray,  # int64 per week: its first column; the last week ends at `end`
-    end: int,
-    qualifying: np.ndarray,  # bool per code id
-    held: np.ndarray,  # bool per code id: the session was held (makes a school week)
-    q_out: np.ndarray,  # (rows, weeks) int16: qualifying sessions per week
-    held_out: np.ndarray,  # (rows, weeks) bool: a session held that week
-    start: int,
-    stop: int,
-) -> None:
-    """Per row and calendar week: qualifying sessions, and whether a session was held."""
-    n_weeks = week_starts.shape[0]
-    for r in range(start, stop):
-        row = ids[r]
-        for w in range(n_weeks):
-            last = week_starts[w + 1] if w + 1 < n_weeks else end
-            q = 0
-            h = False
-            for j in range(week_starts[w], last):
-                code = row[j]
-                q += qualifying[code]
-                h = h or held[code]
-            q_out[r, w] = q
-            held_out[r, w] = h
-
-
-@njit(cache=True, nogil=True)
-def window_totals(
-    q: np.ndarray,  # (pupils, weeks) int16: qualifying sessions per calendar week
-    held: np.ndarray,  # (pupils, weeks) bool: the week was a school week for the pupil
-    window: int,  # school weeks in the rolling period (at least 1)
-    totals: np.ndarray,  # out (pupils, weeks) int32: see below
-    start: int,
-    stop: int,
-) -> None:
-    """totals[p, w]: qualifying sessions in the `window` school weeks ending with week w, for
-    each school week w (0 in calendar weeks without a session held, which are skipped)."""
-    n_weeks = q.shape[1]
-    ring = np.zeros(window, dtype=np.int64)  # the last `window` school weeks' counts
-    for p in range(start, stop):
-        ring[:] = 0
-        total = 0
-        position = 0
-        for w in range(n_weeks):
-            if not held[p, w]:
-                totals[p, w] = 0
-                continue
-            total += q[p, w] - ring[position]
-            ring[position] = q[p, w]
-            position = (position + 1) % window
-            totals[p, w] = total
-
-
-@njit(cache=True, nogil=True)
 def count_weeks_between(
     ids: np.ndarray,  # (rows, columns) uint8 code ids
     rows: np.ndarray,  # int64: the rows of ids counted; output row r is ids row rows[r]
@@ -223,8 +168,15 @@ def count_weeks_between(
     start: int,
     stop: int,
 ) -> None:
-    """count_weeks, counting a row's qualifying sessions only in columns row_lo..row_hi-1
-    (sessions held anywhere still make the week a school week)."""
+    """Per row and calendar week: qualifying sessions in columns row_lo..row_hi-1, and whether
+    a session was held (sessions held anywhere make the week a school week)."""
+    # One lookup per session: qualifying sessions in the low 32 bits, held ones above.
+    size = qualifying.shape[0]
+    both = np.zeros(size, dtype=np.int64)
+    held_only = np.zeros(size, dtype=np.int64)
+    for code in range(size):
+        held_only[code] = np.int64(held[code]) << 32
+        both[code] = held_only[code] + np.int64(qualifying[code])
     n_weeks = week_starts.shape[0]
     for r in range(start, stop):
         source = rows[r]
@@ -234,16 +186,19 @@ def count_weeks_between(
         lo = row_lo[r]
         hi = row_hi[r]
         for w in range(n_weeks):
+            first = week_starts[w]
             last = week_starts[w + 1] if w + 1 < n_weeks else end
-            q = 0
-            h = False
-            for j in range(week_starts[w], last):
-                code = row[j]
-                if j >= lo and j < hi:
-                    q += qualifying[code]
-                h = h or held[code]
-            q_out[r, w] = q
-            held_out[r, w] = h
+            counted_from = min(max(lo, first), last)  # columns counted_from..counted_to-1 count
+            counted_to = min(max(hi, counted_from), last)
+            total = np.int64(0)
+            for j in range(first, counted_from):
+                total += held_only[row[j]]
+            for j in range(counted_from, counted_to):
+                total += both[row[j]]
+            for j in range(counted_to, last):
+                total += held_only[row[j]]
+            q_out[r, w] = total & 0xFFFFFFFF
+            held_out[r, w] = (total >> 32) > 0
 
 
 @njit(cache=True, nogil=True)
@@ -267,6 +222,16 @@ def pupil_school_weeks(
     for p in range(start, stop):
         lo = bounds[p]
         hi = bounds[p + 1]
+        if hi - lo == 1:  # one school (most pupils): its weeks and their own
+            r = order[lo]
+            s = row_school[r]
+            if s >= 0 and s < n_schools:
+                for w in range(n_weeks):
+                    out[p, w] = held[r, w] or school_held[s, w]
+            else:
+                for w in range(n_weeks):
+                    out[p, w] = held[r, w]
+            continue
         for w in range(n_weeks):
             h = False
             best = -1
@@ -293,52 +258,144 @@ def pupil_school_weeks(
 
 
 @njit(cache=True, nogil=True)
-def occasion_spans(
+def threshold_occasions(
     ids: np.ndarray,  # (rows, columns) uint8 code ids
     order: np.ndarray,  # int64: rows grouped by pupil
-    bounds: np.ndarray,  # int64 per pupil + 1
-    school_weeks: np.ndarray,  # (pupils, weeks) bool
-    week_starts: np.ndarray,  # int64 per week: its first column
-    met: np.ndarray,  # int64 per pupil: the column at which the threshold was met, -1 if not
-    met_week: np.ndarray,  # int64 per pupil: the week of that column
-    lo: np.ndarray,  # int64 per pupil: the first column that counts
-    window: int,  # school weeks in the rolling period
+    bounds: np.ndarray,  # int64 per pupil + 1: pupil p's rows are order[bounds[p]:bounds[p+1]]
+    pupils: np.ndarray,  # int64: the pupils looked at; output row k is pupil pupils[k]
+    school_weeks: np.ndarray,  # (pupils, weeks) bool: the week was a school week for the pupil
+    q: np.ndarray,  # (pupils, weeks) int16: sessions counted per week (columns lo..hi-1)
+    week_starts: np.ndarray,  # int64 per week: its first column; the last week ends at `end`
+    end: int,
+    lo: np.ndarray,  # int64 per pupil: the first column whose sessions count
+    hi: np.ndarray,  # int64 per pupil: the column after the last one that counts
+    window: int,  # school weeks in the rolling period (at least 1)
+    sessions: int,  # sessions that meet the threshold
     qualifying: np.ndarray,  # bool per code id
     provisional: np.ndarray,  # bool per code id
-    first_out: np.ndarray,  # int64 per pupil: the first session counted in the window
-    provisional_out: np.ndarray,  # int64 per pupil: provisional sessions counted
+    in_window_out: np.ndarray,  # int64 per output row: sessions counted in the last window
+    count_out: np.ndarray,  # int64 per output row: occasions found (may exceed the capacity)
+    met_out: np.ndarray,  # (output rows, capacity) int64: the session at which each was met
+    first_out: np.ndarray,  # (output rows, capacity) int64: its first session counted
+    provisional_out: np.ndarray,  # (output rows, capacity) int64: sessions counted that are N
     start: int,
     stop: int,
 ) -> None:
-    """For each pupil that met the threshold: the first session counted in the window that
-    met it, and how many of the sessions counted carry a provisional code."""
-    for p in range(start, stop):
-        first_out[p] = -1
-        provisional_out[p] = 0
-        if met[p] < 0:
+    """Every occasion on which each pupil met the threshold, in one pass over their weeks.
+
+    A rolling window of `window` school weeks (calendar weeks that are not school weeks for
+    the pupil are skipped) is carried week by week from the per-week counts `q`; only a week
+    in which the count could reach `sessions` is looked at session by session (all the
+    pupil's rows at once). At the session where it is reached an occasion is recorded and
+    counting starts afresh after it, so no session counts towards two occasions. The first
+    `capacity` occasions of a pupil are written; count_out says how many there were. Also
+    the count now: sessions counted in the window ending with the pupil's last school week,
+    occasions or not."""
+    n_weeks = q.shape[1]
+    n_pupils = bounds.shape[0] - 1
+    capacity = met_out.shape[1]
+    usable = end <= ids.shape[1] and school_weeks.shape[1] == n_weeks
+    usable = usable and week_starts.shape[0] == n_weeks
+    for w in range(week_starts.shape[0]):
+        if week_starts[w] < 0 or week_starts[w] > end:
+            usable = False
+    if not usable:  # (callers pass the matrix's own weeks; bad ones are never read through)
+        for k in range(start, stop):
+            in_window_out[k] = 0
+            count_out[k] = 0
+        return
+    ring = np.zeros(window, dtype=np.int64)  # the last `window` school weeks, from the reset
+    plain = np.zeros(window, dtype=np.int64)  # the same, never reset (the count now)
+    for k in range(start, stop):
+        in_window_out[k] = 0
+        count_out[k] = 0
+        p = pupils[k]
+        if p < 0 or p >= n_pupils or p >= q.shape[0] or p >= school_weeks.shape[0]:
             continue
-        w = met_week[p]
-        seen = 0
-        v = w
-        while v >= 0:
-            if school_weeks[p, v]:
-                seen += 1
-                if seen == window:
-                    break
-            v -= 1
-        if v < 0:
-            v = 0
-        begin = max(week_starts[v], lo[p])
-        first = met[p]
-        count = 0
-        for k in range(bounds[p], bounds[p + 1]):
-            row = ids[order[k]]
-            for j in range(begin, met[p] + 1):
-                code = row[j]
-                if qualifying[code]:
-                    if j < first:
-                        first = j
-                    if provisional[code]:
-                        count += 1
-        first_out[p] = first
-        provisional_out[p] = count
+        row_lo = bounds[p]
+        row_hi = bounds[p + 1]
+        bad = row_lo < 0 or row_hi > order.shape[0]
+        for i in range(row_lo, row_hi):
+            if not bad and (order[i] < 0 or order[i] >= ids.shape[0]):
+                bad = True
+        if bad:
+            continue
+        possible = 0
+        for w in range(n_weeks):
+            possible += q[p, w]
+        if possible < sessions:  # never reached (most pupils): only the count now
+            w = n_weeks - 1
+            seen = 0
+            while w >= 0 and seen < window:
+                if school_weeks[p, w]:
+                    in_window_out[k] += q[p, w]
+                    seen += 1
+                w -= 1
+            continue
+        ring[:] = 0
+        plain[:] = 0
+        total = 0
+        plain_total = 0
+        position = 0
+        found = 0
+        counted_from = lo[p]
+        until = min(hi[p], end)
+        for w in range(n_weeks):
+            if not school_weeks[p, w]:
+                continue
+            plain_total += q[p, w] - plain[position]
+            plain[position] = q[p, w]
+            earlier = total - ring[position]  # the window's other school weeks
+            this_week = int(q[p, w])
+            if earlier + this_week >= sessions:
+                # Reached in this week: find the session, perhaps more than one occasion.
+                week_start = week_starts[w]
+                week_end = week_starts[w + 1] if w + 1 < n_weeks else end
+                this_week = 0
+                for j in range(max(week_start, counted_from), min(week_end, until)):
+                    c = 0
+                    for i in range(row_lo, row_hi):
+                        c += qualifying[ids[order[i], j]]
+                    if c == 0:
+                        continue
+                    this_week += c
+                    if earlier + this_week < sessions:
+                        continue
+                    # The window's first week: `window` school weeks back, or the first week.
+                    v = w
+                    seen = 0
+                    while v >= 0:
+                        if school_weeks[p, v]:
+                            seen += 1
+                            if seen == window:
+                                break
+                        v -= 1
+                    begin = max(week_starts[max(v, 0)], counted_from)
+                    first = j
+                    n_marks = 0
+                    for i in range(row_lo, row_hi):
+                        row = ids[order[i]]
+                        for jj in range(begin, j + 1):
+                            code = row[jj]
+                            if qualifying[code]:
+                                if jj < first:
+                                    first = jj
+                                if provisional[code]:
+                                    n_marks += 1
+                    if found < capacity:
+                        met_out[k, found] = j
+                        first_out[k, found] = first
+                        provisional_out[k, found] = n_marks
+                    found += 1
+                    counted_from = j + 1  # counting starts afresh after this session
+                    ring[:] = 0
+                    total = 0
+                    earlier = 0
+                    this_week = 0
+            total = earlier + this_week
+            ring[position] = this_week
+            position += 1
+            if position == window:
+                position = 0
+        in_window_out[k] = plain_total
+        count_out[k] = found

@@ -34,14 +34,13 @@ from rollcall import statutory
 from rollcall.engine.kernels import (
     by_rows,
     count_weeks_between,
-    occasion_spans,
     pupil_school_weeks,
-    window_totals,
+    threshold_occasions,
 )
 from rollcall.engine.matrix import MarkMatrix, week_numbers
 from rollcall.engine.school_age import SchoolAge
 
-LONGEST_WEEK = 14  # sessions in a Monday-to-Sunday week
+FEW_OCCASIONS = 4  # occasions per pupil kept in the first pass; the few with more get a second
 NO_LIMIT = np.iinfo(np.int64).max // 4
 
 # URN (or LAESTAB) -> week numbers (engine.matrix.week_numbers) in which the school held a session
@@ -232,47 +231,6 @@ def _weeks(
     return found, q
 
 
-def _qualifying_weeks(
-    matrix: MarkMatrix,
-    weeks: _Weeks,
-    rule: ThresholdRule,
-    pupils: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-) -> np.ndarray:
-    """Qualifying sessions per week of these pupils (in order), counting lo..hi-1 only."""
-    n = matrix.n_pupils
-    chosen = np.zeros(n, dtype=bool)
-    chosen[pupils] = True
-    # Row p is pupil p's first school; then the other schools' rows of these pupils.
-    rows = np.concatenate([pupils, n + np.flatnonzero(chosen[matrix.row_pupil[n:]])])
-    rows = rows.astype(np.int64)
-    n_weeks = len(weeks.column_starts)
-    q_rows = np.zeros((rows.size, n_weeks), dtype=np.int16)
-    held_rows = np.zeros((rows.size, n_weeks), dtype=bool)
-    owner = matrix.row_pupil[rows]
-    by_rows(
-        count_weeks_between,
-        rows.size,
-        matrix.ids,
-        rows,
-        weeks.column_starts,
-        weeks.end,
-        rule.qualifying,
-        rule.school_week_session,
-        lo[owner],
-        hi[owner],
-        q_rows,
-        held_rows,
-    )
-    k = pupils.size
-    if rows.size == k:
-        return q_rows
-    q = q_rows[:k].copy()
-    np.add.at(q, np.searchsorted(pupils, owner[k:]), q_rows[k:])
-    return q
-
-
 def national_threshold(
     matrix: MarkMatrix,
     *,
@@ -298,31 +256,15 @@ def national_threshold(
     else:
         lo, hi = school_age.columns(matrix)
     weeks, q = _weeks(matrix, columns, rule, lo, hi, calendar)
-    n_weeks = q.shape[1]
-    in_window = np.zeros(n, dtype=np.int64)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    active = np.arange(n)
-    lo = lo.copy()
-    while active.size and n_weeks:
-        held = weeks.school_weeks[active]
-        totals = np.empty(q.shape, dtype=np.int32)
-        by_rows(window_totals, active.size, q, held, rule.school_weeks, totals)
-        if not found:  # the count now is every session counted, occasions or not
-            last_school_week = n_weeks - 1 - np.argmax(held[:, ::-1], axis=1)
-            in_window = np.where(held.any(axis=1), totals[np.arange(n), last_school_week], 0)
-        reached = (totals >= rule.sessions) & held
-        has = reached.any(axis=1)
-        if not has.any():
-            break
-        pupils = active[has]
-        week = np.argmax(reached[has], axis=1)
-        met = _met_in_week(matrix, rule, weeks, pupils, week, totals[has], q[has], lo, hi)
-        first, provisional = _spans(matrix, rule, weeks, pupils, week, met, lo)
-        found.append((pupils, first, met, provisional))
-        lo[pupils] = met + 1  # counting starts afresh after the session at which it was met
-        active = pupils
-        q = _qualifying_weeks(matrix, weeks, rule, active, lo, hi)
-    occasions = _occasions(found, matrix, since)
+    everyone = np.arange(n, dtype=np.int64)
+    in_window, found = _scan(matrix, rule, weeks, q, everyone, lo, hi, FEW_OCCASIONS)
+    many = found.count > FEW_OCCASIONS
+    listed = [found.flat(~many)]
+    if many.any():  # the few pupils with more occasions, again with room for all of them
+        again = everyone[many]
+        _, more = _scan(matrix, rule, weeks, q, again, lo, hi, int(found.count[many].max()))
+        listed.append(more.flat(np.ones(again.size, dtype=bool)))
+    occasions = _occasions(listed, matrix, since)
     met_column = np.full(n, -1, dtype=np.int64)
     first_column = np.full(n, -1, dtype=np.int64)
     provisional_sessions = np.zeros(n, dtype=np.int64)
@@ -336,20 +278,81 @@ def national_threshold(
     return ThresholdResult(met_column, in_window, first_column, provisional_sessions, occasions)
 
 
-def _occasions(
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+@dataclass(frozen=True)
+class _Found:
+    """Occasions of some pupils as the compiled loop writes them: per pupil how many, and
+    the first `room` of them."""
+
+    pupils: np.ndarray  # int64 per pupil looked at
+    count: np.ndarray  # int64 per pupil: occasions (may be more than room)
+    met: np.ndarray  # (pupils, room) int64
+    first: np.ndarray  # (pupils, room) int64
+    provisional: np.ndarray  # (pupils, room) int64
+
+    def flat(self, keep: np.ndarray) -> Occasions:
+        """The occasions written for the pupils chosen by `keep` (bool per pupil)."""
+        room = self.met.shape[1]
+        written = (np.arange(room)[None, :] < self.count[:, None]) & keep[:, None]
+        k, slot = np.nonzero(written)  # pupil by pupil, each in order
+        return Occasions(
+            self.pupils[k],
+            slot.astype(np.int64) + 1,
+            self.first[k, slot],
+            self.met[k, slot],
+            self.provisional[k, slot],
+        )
+
+
+def _scan(
     matrix: MarkMatrix,
-    since: dt.date | None,
-) -> Occasions:
-    if not found:
-        empty = np.array([], dtype=np.int64)
-        return Occasions(empty, empty, empty, empty, empty)
-    pupil = np.concatenate([f[0] for f in found]).astype(np.int64)
-    first = np.concatenate([f[1] for f in found]).astype(np.int64)
-    met = np.concatenate([f[2] for f in found]).astype(np.int64)
-    provisional = np.concatenate([f[3] for f in found]).astype(np.int64)
-    number = np.concatenate(
-        [np.full(f[0].size, k + 1, dtype=np.int64) for k, f in enumerate(found)]
+    rule: ThresholdRule,
+    weeks: _Weeks,
+    q: np.ndarray,
+    pupils: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    room: int,
+) -> tuple[np.ndarray, _Found]:
+    """These pupils' count now and their occasions, with room for `room` occasions each
+    (kernels.threshold_occasions)."""
+    k = pupils.size
+    in_window = np.zeros(k, dtype=np.int64)
+    count = np.zeros(k, dtype=np.int64)
+    met = np.full((k, room), -1, dtype=np.int64)
+    first = np.full((k, room), -1, dtype=np.int64)
+    provisional = np.zeros((k, room), dtype=np.int64)
+    if k and len(weeks.column_starts):
+        by_rows(
+            threshold_occasions,
+            k,
+            matrix.ids,
+            weeks.order,
+            weeks.bounds,
+            pupils,
+            weeks.school_weeks,
+            q,
+            weeks.column_starts,
+            weeks.end,
+            lo,
+            hi,
+            rule.school_weeks,
+            rule.sessions,
+            rule.qualifying,
+            rule.provisional,
+            in_window,
+            count,
+            met,
+            first,
+            provisional,
+        )
+    return in_window, _Found(pupils, count, met, first, provisional)
+
+
+def _occasions(listed: list[Occasions], matrix: MarkMatrix, since: dt.date | None) -> Occasions:
+    """Every occasion in order (pupil, then session), from `since` if given."""
+    pupil, number, first, met, provisional = (
+        np.concatenate([getattr(o, name) for o in listed]).astype(np.int64)
+        for name in ("pupil", "number", "first_column", "met_column", "provisional_sessions")
     )
     order = np.lexsort((met, pupil))
     keep = order
@@ -357,73 +360,3 @@ def _occasions(
         from_column = matrix.columns_between(since, None).start
         keep = order[met[order] >= from_column]
     return Occasions(pupil[keep], number[keep], first[keep], met[keep], provisional[keep])
-
-
-def _spans(
-    matrix: MarkMatrix,
-    rule: ThresholdRule,
-    weeks: _Weeks,
-    pupils: np.ndarray,
-    week: np.ndarray,
-    met: np.ndarray,
-    lo: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per pupil that met it: the first session counted, and how many counted are N."""
-    n = matrix.n_pupils
-    met_all = np.full(n, -1, dtype=np.int64)
-    met_all[pupils] = met
-    week_all = np.zeros(n, dtype=np.int64)
-    week_all[pupils] = week
-    first = np.full(n, -1, dtype=np.int64)
-    provisional = np.zeros(n, dtype=np.int64)
-    by_rows(
-        occasion_spans,
-        n,
-        matrix.ids,
-        weeks.order,
-        weeks.bounds,
-        weeks.school_weeks,
-        weeks.column_starts,
-        met_all,
-        week_all,
-        lo,
-        rule.school_weeks,
-        rule.qualifying,
-        rule.provisional,
-        first,
-        provisional,
-    )
-    return first[pupils], provisional[pupils]
-
-
-def _met_in_week(
-    matrix: MarkMatrix,
-    rule: ThresholdRule,
-    weeks: _Weeks,
-    pupils: np.ndarray,
-    week: np.ndarray,
-    totals: np.ndarray,
-    q: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-) -> np.ndarray:
-    """Inside each pupil's week: the first qualifying session that counts at which the
-    running count with the earlier weeks of the window reaches the threshold."""
-    index = np.arange(pupils.size)
-    needed = rule.sessions - (totals[index, week] - q[index, week])
-    offsets = np.arange(LONGEST_WEEK)
-    starts, ends = weeks.column_starts[week], weeks.column_ends[week]
-    cols = starts[:, None] + offsets[None, :]
-    inside = (cols < ends[:, None]) & (cols >= lo[pupils][:, None]) & (cols < hi[pupils][:, None])
-    cols = np.where(cols < ends[:, None], cols, starts[:, None])
-    # Row p is pupil p's first school; the few other rows (movers) are added one by one.
-    counted = (rule.qualifying[matrix.ids[pupils[:, None], cols]] & inside).astype(np.int16)
-    n = matrix.n_pupils
-    if matrix.n_rows > n:
-        extra_rows = np.flatnonzero(np.isin(matrix.row_pupil[n:], pupils)) + n
-        position = np.searchsorted(pupils, matrix.row_pupil[extra_rows])
-        for row, k in zip(extra_rows.tolist(), position.tolist(), strict=True):
-            counted[k] += rule.qualifying[matrix.ids[row, cols[k]]] & inside[k]
-    hit = (np.cumsum(counted, axis=1) >= needed[:, None]) & (counted > 0)
-    offset = np.argmax(hit, axis=1)
-    return cols[index, offset].astype(np.int64)

@@ -1,5 +1,6 @@
 """The engine's compiled loops at their edges: counts past a 16-bit lane, indices they must
-refuse rather than write through, and school weeks skipped by the rolling window."""
+refuse rather than write through, school weeks skipped by the rolling window, and a pupil with
+more occasions than the room given for them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rollcall.engine.kernels import (
     PLACED,
     SAME_CELL,
     place_marks,
-    window_totals,
+    threshold_occasions,
 )
 from rollcall.engine.matrix import MarkMatrix
 
@@ -71,11 +72,64 @@ def test_placing_marks_refuses_what_it_cannot_place_and_names_the_mark():
     assert _place([100, 100], [0, 0])[0] == (SAME_CELL, 1)
 
 
+def _occasions(codes: list[str], held: list[bool], *, window: int, room: int = 4):
+    """One pupil, one row, a week of two sessions per entry of held (one code per session
+    pair), counted by threshold_occasions with a threshold of 4 sessions."""
+    table = code_table()
+    ids = np.array([[_id(c) for c in codes]], dtype=np.uint8)
+    qualifying = table.ids_for({"G", "N"})
+    n_weeks = len(held)
+    starts = np.arange(0, 2 * n_weeks, 2, dtype=np.int64)
+    q = qualifying[ids[0]].reshape(n_weeks, 2).sum(axis=1).astype(np.int16)[None, :]
+    out = [np.zeros(1, dtype=np.int64) for _ in range(2)]
+    found = [np.full((1, room), -1, dtype=np.int64) for _ in range(3)]
+    threshold_occasions(
+        ids,
+        np.zeros(1, dtype=np.int64),
+        np.array([0, 1], dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.array([held]),
+        q,
+        starts,
+        2 * n_weeks,
+        np.zeros(1, dtype=np.int64),
+        np.full(1, 2 * n_weeks, dtype=np.int64),
+        window,
+        4,
+        qualifying,
+        table.ids_for({"N"}),
+        *out,
+        *found,
+        0,
+        1,
+    )
+    in_window, count = (int(o[0]) for o in out)
+    met, first, provisional = (f[0].tolist() for f in found)
+    return in_window, count, met, first, provisional
+
+
 def test_the_window_counts_school_weeks_and_skips_weeks_without_sessions():
-    # Weeks: 3 qualifying, holiday, 3, 3, holiday, 1. With a window of 3 school weeks the
-    # week with index 3 totals weeks 0, 2 and 3 (9); the last totals weeks 2, 3 and 5 (7).
-    q = np.array([[3, 0, 3, 3, 0, 1]], dtype=np.int16)
-    held = np.array([[True, False, True, True, False, True]])
-    totals = np.zeros((1, 6), dtype=np.int32)
-    window_totals(q, held, 3, totals, 0, 1)
-    assert totals[0].tolist() == [3, 0, 6, 9, 0, 7]
+    # Weeks of two sessions: GG, holiday, G/, GN, holiday, G/. With a window of 3 school
+    # weeks and a threshold of 4, week 3 is reached (weeks 0, 2 and 3 hold 5) at its first
+    # session; counting starts afresh after it, so the last week's count (N and G: 2) falls
+    # short. The count now is weeks 2, 3 and 5 (1 + 2 + 1 = 4), occasions or not.
+    codes = ["G", "G", "#", "#", "G", "/", "G", "N", "#", "#", "G", "/"]
+    held = [True, False, True, True, False, True]
+    in_window, count, met, first, provisional = _occasions(codes, held, window=3)
+    assert (in_window, count) == (4, 1)
+    assert met[:1] == [6] and first[:1] == [0] and provisional[:1] == [0]
+
+
+def test_a_pupil_with_more_occasions_than_room_has_them_all_counted():
+    codes = ["G", "N"] * 10  # ten weeks of two sessions, each counting: five occasions
+    in_window, count, met, first, provisional = _occasions(codes, [True] * 10, window=3, room=2)
+    assert (in_window, count) == (6, 5)
+    assert met == [3, 7] and first == [0, 4] and provisional == [2, 2]
+
+
+def test_a_pupil_who_never_reaches_it_still_has_the_count_now():
+    # Three counting sessions in all, a threshold of 4: no occasion; the window of the last
+    # two school weeks (the holiday skipped) holds two of them.
+    codes = ["G", "/", "/", "/", "#", "#", "G", "/", "N", "/"]
+    in_window, count, met, *_ = _occasions(codes, [True, True, False, True, True], window=2)
+    assert (in_window, count) == (2, 0) and met == [-1, -1, -1, -1]
