@@ -6,7 +6,7 @@ rollcall.engine.FIELDS. They take the meaning of each code on each date, the thr
 the limits of compulsory school age from rollcall.statutory (the same dated data the engine
 uses), so a disagreement is a disagreement about counting, not about the law.
 
-The threshold as both count it (RULES §3; docs/adr/0012):
+The threshold as both count it (WTISA national framework; docs/adr/0012):
 
 - a session is *held* when its mark is not `#` or `Y4`; a school's weeks are the
   Monday-to-Sunday weeks in which any of its pupils has a session held; a pupil joins a school
