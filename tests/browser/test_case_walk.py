@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
 
@@ -20,7 +21,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from rollcall.casework.checklist import NOTICE_TO_IMPROVE, checklist_items
+from rollcall.casework.models import Case
+from rollcall.casework.services.cases import checklist_mark
+from rollcall.core import clock
 from rollcall.organisations.models import School
+from rollcall.policies import load_profile
 from tests.analytics.conftest import PASSWORD, person, record
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import enrol, make_pupil, make_school
@@ -34,6 +40,12 @@ UNDATED = "The profile sets no date for this"
 OFFICER = "Test officer (officer), Riverside Primary School"
 LA_OFFICER = "Test laofficer (laofficer), Testshire County Council"
 SYSTEM = "rollcall (system), Riverside Primary School"
+NTI_ITEM = "A Notice to Improve was issued, or the reason for not using one is recorded"
+NOT_REFERRED = (
+    "The case cannot be referred to the local authority until the referral checklist is "
+    "complete. Missing: "
+)
+CHECKLIST_ENTRY = "Referral checklist item marked"
 
 NATIONAL_STAGES = (
     "Expect",
@@ -83,6 +95,22 @@ def world(clock_in_the_past, settings):
     return make
 
 
+def _evidence_on_file(officer: User, school: School, *, leave: Sequence[str]) -> None:
+    """The referral checklist's items marked held, as the school gathered the evidence over
+    the weeks before (the browser marks the ones in `leave`)."""
+    case = Case.objects.get(school=school)
+    for key, _label, _source in checklist_items(load_profile(case.profile_key)):
+        if key not in leave:
+            checklist_mark(
+                actor=officer,
+                case=case,
+                item=key,
+                note="On the case file",
+                on=clock.today(),
+                acting_for=school,
+            )
+
+
 def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -108,10 +136,13 @@ class Officer:
     def case_path(self) -> str:
         return self.case_url.removeprefix(self.url)
 
-    def next_day(self, clock_in_the_past, day: dt.date, hour: int) -> None:
-        """A later day: the officer comes back to the case."""
+    def next_day(self, clock_in_the_past, day: dt.date, hour: int, *, look: bool = False) -> None:
+        """A later day: the officer takes the next step from the case page already open (the
+        step's form is that day's), or looks at the case afresh."""
         clock_in_the_past(day, hour=hour)
-        self.page.goto(self.case_url)
+        assert self.page.url == self.case_url
+        if look:
+            self.page.reload()
 
     # Getting to the case.
 
@@ -168,7 +199,13 @@ class Officer:
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     def move(
-        self, stage: str, rationale: str, *, without_reason_first: bool = False, shot: str = ""
+        self,
+        stage: str,
+        rationale: str,
+        *,
+        without_reason_first: bool = False,
+        shot: str = "",
+        held: Sequence[str] = (),
     ) -> str:
         page = self.page
         page.get_by_role("button", name="Move to another stage").click()
@@ -184,10 +221,43 @@ class Officer:
             if shot:
                 self.shot(shot)
             page.get_by_label(stage, exact=True).check()
+        for item in held:
+            page.get_by_label(item, exact=True).check()
         page.get_by_label("Why move it?").fill(rationale)
         page.get_by_role("button", name="Move the case").click()
         page.wait_for_url(self.case_url)
         return page.locator(".govuk-notification-banner").inner_text()
+
+    def move_refused(self, stage: str, rationale: str) -> str:
+        """A move the case may not make yet: the form comes back saying why."""
+        page = self.page
+        page.get_by_role("button", name="Move to another stage").click()
+        page.wait_for_url(self.case_url + "/move")
+        page.get_by_label(stage, exact=True).check()
+        page.get_by_label("Why move it?").fill(rationale)
+        page.get_by_role("button", name="Move the case").click()
+        summary = _words(page.locator(".govuk-error-summary").inner_text())
+        assert page.url == self.case_url + "/move"
+        page.get_by_role("link", name="Back").click()
+        page.wait_for_url(self.case_url)
+        return summary
+
+    def hold(self, item: str, where: str) -> None:
+        """Mark an item of the referral checklist held, saying where the evidence is."""
+        page = self.page
+        page.get_by_role("button", name="Referral checklist").click()
+        page.wait_for_url(self.case_url + "/checklist")
+        page.get_by_label(item, exact=True).check()
+        page.get_by_label("Where is the evidence?").fill(where)
+        page.get_by_role("button", name="Mark as held").click()
+        page.wait_for_url(self.case_url + "/checklist")
+        assert (
+            "Checklist item marked held" in page.locator(".govuk-notification-banner").inner_text()
+        )
+        row = page.locator("tbody tr", has_text=item)
+        assert "Held" in row.inner_text() and where in row.inner_text()
+        page.get_by_role("link", name="Back to the case").click()
+        page.wait_for_url(self.case_url)
 
     def fast_track(self, rationale: str) -> str:
         page = self.page
@@ -244,8 +314,8 @@ class Officer:
             found[label] = (lines[-2], lines[-1])  # after any "Overdue" or "Due today" tag
         return found
 
-    def chronology(self) -> list[tuple[str, str, str]]:
-        """Oldest first: (day · title, summary, who)."""
+    def chronology(self, *, checklist: bool = False) -> list[tuple[str, str, str]]:
+        """Oldest first: (day · title, summary, who); the checklist's marks only if asked."""
         entries = self.page.locator(".rollcall-timeline__entry")
         found = []
         for index in range(entries.count()):
@@ -257,7 +327,7 @@ class Officer:
                     _words(entry.locator(".rollcall-note").inner_text()),
                 )
             )
-        return found[::-1]
+        return [entry for entry in found[::-1] if checklist or CHECKLIST_ENTRY not in entry[0]]
 
     def summary(self, key: str) -> str:
         row = self.page.locator(".govuk-summary-list__row", has_text=key)
@@ -324,6 +394,10 @@ def _walk_support_first(live_server, page, browser, world, clock_in_the_past, po
     )
 
     officer.next_day(clock_in_the_past, D(2024, 11, 20), 12)
+    _evidence_on_file(world.officer, world.school, leave=[NOTICE_TO_IMPROVE])
+    refused = officer.move_refused("Enforce", "Contract refused; threshold met twice")
+    assert NOT_REFERRED + NTI_ITEM in refused
+    officer.hold(NTI_ITEM, "NTI issued 6 November 2024 (copy on file)")
     message = officer.move("Enforce", "Contract refused; threshold met twice")
     assert "Moved to Enforce: the case is now run by Testshire County Council" in message
     officer.assert_current(NATIONAL_STAGES, "Enforce")
@@ -355,6 +429,11 @@ def _walk_support_first(live_server, page, browser, world, clock_in_the_past, po
             OFFICER,
         ),
     ]
+    assert (
+        f"20 November 2024 · {CHECKLIST_ENTRY}",
+        f"Referral checklist: {NTI_ITEM} — held",
+        OFFICER,
+    ) in officer.chronology(checklist=True)
 
     chart = officer.page.locator("figure", has=officer.page.locator("svg#case-attendance"))
     chart.get_by_text("Show the chart's data as a table").click()
@@ -362,7 +441,7 @@ def _walk_support_first(live_server, page, browser, world, clock_in_the_past, po
     # Every step is marked on the chart's school weeks (the half term is not one of them).
     assert "1. 9 October 2024: Case opened at the Listen and understand stage" in steps
     assert "3. 6 November 2024: Moved on from Facilitate support to Formalise support" in steps
-    assert "5. 20 November 2024: Taken over by Testshire County Council" in steps
+    assert "20 November 2024: Taken over by Testshire County Council" in steps
     assert "28 October 2024" not in steps
     line = officer.worklist_line()
     assert "Enforce (Testshire County Council)" in line
@@ -435,6 +514,8 @@ def test_hackney_case_opened_by_the_sweep_stepped_back_and_walked_to_statutory_i
     assert officer.tasks()[HACKNEY_REVIEW] == ("18 December 2024", "4 weeks from 20 November 2024")
 
     officer.next_day(clock_in_the_past, D(2024, 11, 27), 10)
+    _evidence_on_file(world.officer, world.school, leave=[NOTICE_TO_IMPROVE])
+    officer.hold(NTI_ITEM, "No NTI: the family did not engage with support")
     message = officer.move("Statutory intervention", "No improvement after the review")
     assert "the case is now run by Testshire County Council" in message
     officer.assert_current(HACKNEY_STAGES, "Statutory intervention")
@@ -484,6 +565,15 @@ LEEDS_STAGES = (
     "Legal proceedings",
     "Beyond statutory proceedings",
 )
+PANEL_CHECKS = {
+    "senco_check": "SENCO and SEN services asked about any involvement before the panel",
+    "bullying_investigated": (
+        "Any alleged bullying formally investigated under the anti-bullying policy"
+    ),
+    "sen_needs_ruled_out": (
+        "Panel satisfied the absence is not due to unmet special educational needs"
+    ),
+}
 FAST_TRACK_MONITORING = (
     "Fast Track: end of the 20 school days of monitoring; send the second letter if there "
     "is no noticeable improvement"
@@ -542,8 +632,16 @@ def test_leeds_case_on_fast_track_then_through_the_six_stages(
     assert details.is_visible()
 
     officer.next_day(clock_in_the_past, D(2025, 1, 22), 10)
-    message = officer.move(
+    _evidence_on_file(world.officer, world.school, leave=[NOTICE_TO_IMPROVE, *PANEL_CHECKS])
+    refused = officer.move_refused(
         "Case transfer to the local authority", "The panel recommends legal action"
+    )
+    assert NOT_REFERRED + "; ".join(PANEL_CHECKS.values()) + "; " + NTI_ITEM in refused
+    officer.hold(NTI_ITEM, "NTI issued 9 December 2024 (copy on file)")
+    message = officer.move(
+        "Case transfer to the local authority",
+        "The panel recommends legal action",
+        held=list(PANEL_CHECKS.values()),
     )
     assert "the case is now run by Testshire County Council" in message
     officer.assert_current(LEEDS_STAGES, "Case transfer to the local authority")
@@ -658,6 +756,7 @@ def test_trust_case_opened_below_90_percent_and_walked_to_enforce(
     assert officer.tasks()[PDT_REVIEW] == ("15 January 2025", "6 weeks from 4 December 2024")
 
     officer.next_day(clock_in_the_past, D(2024, 12, 11), 10)
+    officer.hold(NTI_ITEM, "NTI issued 20 November 2024 (copy on file)")
     message = officer.move("Enforce", "Contract broken; threshold met")
     assert "the case is now run by Testshire County Council" in message
     officer.assert_current(NATIONAL_STAGES, "Enforce")
@@ -712,8 +811,19 @@ def test_sefton_case_referred_to_the_la_and_walked_to_legal_proceedings(
     officer.assert_current(SEFTON_STAGES, SEFTON_STAGES[0])
 
     officer.next_day(clock_in_the_past, D(2024, 10, 16), 10)
+    support = {
+        "attendance_support_plan": "An Attendance Support Plan or early help plan has been in "
+        "place",
+        "whole_family_assessment": "An early help assessment of the whole family has been "
+        "considered",
+    }
+    _evidence_on_file(world.officer, world.school, leave=[NOTICE_TO_IMPROVE, *support])
+    officer.hold(NTI_ITEM, "No NTI: a penalty notice is not proposed")
     message = officer.move(
-        "Referral to the Local Authority", "Support plan targets missed", without_reason_first=True
+        "Referral to the Local Authority",
+        "Support plan targets missed",
+        without_reason_first=True,
+        held=list(support.values()),
     )
     assert "the case is now run by Testshire County Council" in message
     officer.assert_current(SEFTON_STAGES, "Referral to the Local Authority")
@@ -742,7 +852,7 @@ def test_sefton_case_referred_to_the_la_and_walked_to_legal_proceedings(
         la.move(stage, why)
         la.assert_current(SEFTON_STAGES, stage)
 
-    officer.next_day(clock_in_the_past, D(2025, 2, 12), 14)
+    officer.next_day(clock_in_the_past, D(2025, 2, 12), 14, look=True)
     officer.assert_current(SEFTON_STAGES, "Legal proceedings")
     # Sefton's schools work the case in partnership with the LA after the referral.
     assert officer.page.get_by_role("button", name="Move to another stage").is_visible()
