@@ -6,7 +6,10 @@ wrote; the chronology holds every step with who took it and when.
 
 The school year is 2024-25 with the autumn half term from 28 October to 1 November 2024. The
 child is absent 4 sessions in 10 from 2 September; the sweep runs on Wednesday 9 October and
-the walk moves the clock on a week or so between steps. Screenshots go to var/screenshots.
+the walk moves the clock on a week or so between steps. Before a referral to the LA the
+referral checklist must be complete: the evidence the school gathered over the weeks is marked
+held through the service, and the browser marks the last item (the Notice to Improve, or why
+none) and confirms the stage's own items on the move. Screenshots go to var/screenshots.
 """
 
 from __future__ import annotations
