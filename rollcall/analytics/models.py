@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from rollcall.organisations.models import School
+from rollcall.policies import load_profile
 from rollcall.pupils.models import Pupil
 
 KIND_LABELS = {
@@ -87,4 +88,10 @@ class WorklistItem(models.Model):
 
     @property
     def label(self) -> str:
+        """The trigger's name: a profile's own attendance trigger by its own label."""
+        if self.kind.startswith("attendance:"):
+            profile = load_profile(self.school.effective_policy_profile)
+            own = profile.triggers.attendance.get(self.kind.partition(":")[2])
+            if own is not None:
+                return own.label
         return kind_label(self.kind)

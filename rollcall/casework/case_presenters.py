@@ -328,12 +328,26 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
     writable = acting_for(user=user, case=case) is not None
     keys = profile.stage_keys
     current = keys.index(case.stage_key) if case.stage_key in keys else -1
+    visited = {
+        key
+        for event in case_events(case=case)
+        for key in (event.from_stage, event.to_stage)
+        if key
+    }
     stages = [
         StageStep(
             name=stage.name,
             description=stage.description,
             led_by=(stage.led_by or "").replace("_", " "),
-            state="done" if index < current else "current" if index == current else "ahead",
+            state=(
+                "current"
+                if index == current
+                else "ahead"
+                if index > current
+                else "done"
+                if stage.key in visited
+                else "passed_over"
+            ),
         )
         for index, stage in enumerate(profile.stages)
     ]
@@ -378,7 +392,10 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
                     "href": reverse("cases:checklist", args=[case.pk]),
                 }
             )
-        if profile.fast_track is not None:
+        on_fast_track = case.tasks.filter(
+            key__startswith="fast_track_", status=CaseTask.Status.OPEN
+        ).exists()
+        if profile.fast_track is not None and not on_fast_track:
             actions.append(
                 {"text": "Start Fast Track", "href": reverse("cases:fast_track", args=[case.pk])}
             )

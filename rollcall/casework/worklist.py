@@ -289,11 +289,13 @@ def _line(
     for kind, met_on, item_id, provisional in row.kinds:
         by_kind.setdefault(kind, []).append((met_on, item_id, provisional))
     triggers = []
+    profile = load_profile(school.effective_policy_profile)
     for kind, found in by_kind.items():
         met_on, item_id, provisional = max(found)
+        own = profile.triggers.attendance.get(kind.partition(":")[2]) if ":" in kind else None
         triggers.append(
             Trigger(
-                kind_label(kind),
+                own.label if own is not None else kind_label(kind),
                 met_on,
                 len(found),
                 reverse("analytics:worklist_item", args=[item_id]),

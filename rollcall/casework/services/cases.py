@@ -115,13 +115,26 @@ class Due:
     undated_reason: str
 
 
-def due_after(calendar: SchoolCalendar, start: dt.date, period: Period | None) -> Due:
-    """When something given `period` from `start` falls due on the school's calendar."""
+def due_after(
+    calendar: SchoolCalendar,
+    start: dt.date,
+    period: Period | None,
+    *,
+    on_a_school_day: bool = False,
+) -> Due:
+    """When something given `period` from `start` ends on the school's calendar. With
+    `on_a_school_day` (a task someone at the school must do), a period in calendar units that
+    ends on a day the school is shut (a weekend, a holiday) falls due on the next school day."""
     if period is None:
         return Due(None, "", "The profile sets no date for this")
     day = calendar.period_end(start, period.amount, period.unit)
     if day is None:
         return Due(None, str(period), "The school's term dates do not reach that far yet")
+    shut = not calendar.is_school_day(day)
+    if on_a_school_day and period.unit in ("days", "weeks", "months") and shut:
+        following = calendar.period_end(day, 1, "school_days") if calendar.reaches(day) else None
+        if following is not None:
+            return Due(following, f"{period}, due on the next school day", "")
     return Due(day, str(period), "")
 
 
@@ -135,7 +148,7 @@ def _add_task(
     source: str,
     on: dt.date,
 ) -> CaseTask:
-    due = due_after(calendar, on, period)
+    due = due_after(calendar, on, period, on_a_school_day=True)
     return CaseTask.objects.create(
         case=case,
         stage_key=case.stage_key,
@@ -385,7 +398,7 @@ def case_move(
             kind=CaseEvent.Kind.TRANSFERRED,
             on=on,
             summary=f"Taken over by {case.school.local_authority.name}",
-            rationale=rationale,
+            rationale=rationale.split("\n\nHeld before moving on: ")[0],
             acting_for=acting_for,
             with_figures=False,
         )
