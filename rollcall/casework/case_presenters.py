@@ -329,10 +329,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
     keys = profile.stage_keys
     current = keys.index(case.stage_key) if case.stage_key in keys else -1
     visited = {
-        key
-        for event in case_events(case=case)
-        for key in (event.from_stage, event.to_stage)
-        if key
+        key for event in case_events(case=case) for key in (event.from_stage, event.to_stage) if key
     }
     stages = [
         StageStep(
