@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from rollcall.accounts.models import Role
+from rollcall.accounts.models import Membership, Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.analytics.models import WorklistItem
 from rollcall.casework.access import schools_granted_to
@@ -359,10 +360,25 @@ def case_contacts(*, case: Case) -> list[ChronologyEntry]:
 def opening_organisation(*, user: User, school: School) -> School | Trust | LocalAuthority | None:
     """The organisation a user opens a case for, for a child at `school`: the school's own
     office, the trust of an academy, or the school's LA; None if they may not."""
-    for membership in memberships_of(user=user):
+    return opening_organisations(user=user, schools=[school])[school.pk]
+
+
+def opening_organisations(
+    *, user: User, schools: Iterable[School]
+) -> dict[int, School | Trust | LocalAuthority | None]:
+    """`opening_organisation` for each of the schools (by id), reading the user's memberships
+    once."""
+    memberships = list(memberships_of(user=user))
+    return {school.pk: _opening(memberships, school) for school in schools}
+
+
+def _opening(
+    memberships: list[Membership], school: School
+) -> School | Trust | LocalAuthority | None:
+    for membership in memberships:
         if membership.school_id == school.pk and membership.role in CASE_READERS:
             return membership.school
-    for membership in memberships_of(user=user):
+    for membership in memberships:
         if membership.role == Role.TRUST_LEAD and membership.trust_id == school.trust_id:
             return membership.trust
         if (
