@@ -417,7 +417,7 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
             for urn, found in sorted(urns.items(), key=lambda pair: pair[1].name)
         ],
         total=paginator.count,
-        pagination=_pagination(page.number, paginator.num_pages, base),
+        pagination=page_links(page.number, paginator.num_pages, base),
         today=today,
     )
 
@@ -496,7 +496,7 @@ def _line(
     )
 
 
-def _pagination(number: int, pages: int, base: Mapping[str, str]) -> dict[str, object]:
+def page_links(number: int, pages: int, base: Mapping[str, str]) -> dict[str, object]:
     result: dict[str, object] = {}
 
     def href(page: int) -> str:
