@@ -53,7 +53,7 @@ PUPILS = 250_000
 WORKLIST_CHILDREN = 46_000
 ACTIVE_CASES = 20_000
 CLOSED_CASES = 3_000
-SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"
+SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 
 
 def _settings_env(url: str, data_dir: str) -> dict[str, str]:
@@ -108,9 +108,14 @@ def main() -> None:
             )
             print(f"data kept from {made['made_on']} ({made['seconds']:.0f} s to make)")
         print(_python("from benchmarks.casework_pages import describe; describe()", env), end="")
-        who = json.loads(_python("from benchmarks.casework_pages import sessions; sessions()", env))
-        _pages(env, who, requests)
-        _night(url, data_dir, night_items)
+        parts = os.environ.get("BENCH_CASES_PARTS", "pages,night").split(",")
+        if "pages" in parts:
+            who = json.loads(
+                _python("from benchmarks.casework_pages import sessions; sessions()", env)
+            )
+            _pages(env, who, requests, url)
+        if "night" in parts:
+            _night(url, data_dir, night_items)
 
 
 def _marker(url: str) -> dict[str, Any] | None:
@@ -118,7 +123,7 @@ def _marker(url: str) -> dict[str, Any] | None:
 
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
-            row = conn.execute(f"SELECT made FROM {MARKER} WHERE version = %s", [DATA_VERSION])
+            row = conn.execute(f"SELECT made FROM {MARKER} WHERE version = %s", [DATA_VERSION])  # noqa: S608
             found = row.fetchone()
     except psycopg.Error:
         return None
@@ -148,7 +153,7 @@ def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
                     values.append(value)
                 copy.write_row(values)
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
             f'(SELECT max(id) FROM "{table}"))'
         )
 
@@ -174,7 +179,8 @@ def build() -> None:
                 **counts,
             }
             cursor.execute(
-                f"INSERT INTO {MARKER} VALUES (%s, %s)", [DATA_VERSION, json.dumps(made)]
+                f"INSERT INTO {MARKER} VALUES (%s, %s)",  # noqa: S608
+                [DATA_VERSION, json.dumps(made)],
             )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -519,6 +525,19 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def _backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving the web workers (same machine)."""
+    import psycopg
+
+    name = url.rpartition("/")[2]
+    with psycopg.connect(url.rpartition("/")[0] + "/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -527,7 +546,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _pages(env: dict[str, str], who: dict[str, Any], requests: int) -> None:
+def _pages(env: dict[str, str], who: dict[str, Any], requests: int, url: str) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -551,7 +570,7 @@ def _pages(env: dict[str, str], who: dict[str, Any], requests: int) -> None:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
-                urllib.request.urlopen(base + "/sign-in", timeout=1)
+                urllib.request.urlopen(base + "/sign-in", timeout=1)  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)
@@ -579,22 +598,24 @@ def _pages(env: dict[str, str], who: dict[str, Any], requests: int) -> None:
             f"the school officer's school is URN {own}"
         )
         print(
-            f"{'who':6} {'page':38} {'median':>8} {'p95':>8} {'CPU/req':>8} {'KB':>6} {'load':>5}"
+            f"{'who':6} {'page':38} {'median':>8} {'p95':>8} {'web CPU':>8} {'db CPU':>8} "
+            f"{'KB':>6} {'load':>5}"
         )
         for role, name, path in pages:
             cookie = who["laofficer" if role == "LA" else "schoolofficer"]
             load = os.getloadavg()[0]
             times = []
             size = 0
-            cpu_before = 0.0
+            cpu_before = db_before = 0.0
             for attempt in range(requests + 2):
                 if attempt == 2:
                     cpu_before = _cpu_seconds(workers)
-                request = urllib.request.Request(
+                    db_before = _cpu_seconds(_backends(url))
+                request = urllib.request.Request(  # noqa: S310
                     base + path, headers={"Cookie": f"sessionid={cookie}"}
                 )
                 started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=300) as response:
+                with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
                     body = response.read()
                     status = response.status
                 final_url = response.url
@@ -605,11 +626,12 @@ def _pages(env: dict[str, str], who: dict[str, Any], requests: int) -> None:
                 if attempt >= 2:
                     times.append(seconds)
             cpu = (_cpu_seconds(workers) - cpu_before) / requests
+            db_cpu = (_cpu_seconds(_backends(url)) - db_before) / requests
             times.sort()
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
             print(
                 f"{role:6} {name:38} {1000 * statistics.median(times):6.0f}ms {1000 * p95:6.0f}ms "
-                f"{1000 * cpu:6.0f}ms {size / 1024:6.0f} {load:5.1f}",
+                f"{1000 * cpu:6.0f}ms {1000 * db_cpu:6.0f}ms {size / 1024:6.0f} {load:5.1f}",
                 flush=True,
             )
     finally:
@@ -720,6 +742,7 @@ def night() -> None:
     cpu = time.process_time()
     result = cases_open_from_worklist(on=dt.date.today())
     print(
-        f"{result.opened:,} opened, {result.skipped:,} skipped; the call {time.perf_counter() - started:.1f} s "
+        f"{result.opened:,} opened, {result.skipped:,} skipped; the call "
+        f"{time.perf_counter() - started:.1f} s "
         f"({time.process_time() - cpu:.1f} s CPU)"
     )
