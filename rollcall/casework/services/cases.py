@@ -581,53 +581,82 @@ def cases_open_from_worklist(*, on: dt.date) -> CasesFromSweep:
     """Open a case for each open worklist item whose trigger, in the school's profile, opens
     one by itself (`casework.triggers: open`), unless the child already has an active case at
     that school. Safe to run twice: an item opens at most one case, ever."""
-    used = set(
-        Case.objects.filter(opened_from_item__isnull=False).values_list(
-            "opened_from_item", flat=True
-        )
+    used = Case.objects.filter(opened_from_item__isnull=False).values("opened_from_item")
+    waiting = WorklistItem.objects.filter(status=WorklistItem.Status.OPEN, met_on__lte=on).exclude(
+        pk__in=used
     )
+    # Only the kinds some waiting item's school profile opens a case for are read one by one;
+    # each school is read once, with its calendar, for all its cases.
+    schools = {
+        school.pk: school
+        for school in School.objects.filter(pk__in=waiting.values("school_id"))
+        .select_related("trust", "local_authority")
+        .prefetch_related("terms", "closures")
+    }
     profiles: dict[str, PolicyProfile] = {}
+    for school in schools.values():
+        key = school.effective_policy_profile
+        profiles.setdefault(key, load_profile(key))
+    opening = {
+        kind
+        for profile in profiles.values()
+        for kind, action in profile.casework.triggers.items()
+        if action == "open"
+    }
     opened = skipped = 0
     busy = set(Case.objects.exclude(status=Case.Status.CLOSED).values_list("pupil_id", "school_id"))
     items = (
-        WorklistItem.objects.filter(status=WorklistItem.Status.OPEN, met_on__lte=on)
-        .exclude(pk__in=used)
-        .select_related("school__trust", "school__local_authority", "pupil")
-        .order_by("met_on", "id")
+        waiting.filter(kind__in=sorted(opening)).select_related("pupil").order_by("met_on", "id")
     )
+    # A hundred cases a transaction: each case is still its own savepoint, and a case a
+    # failure left unopened is opened by the next sweep.
+    chosen = []
     for item in items:
-        key = item.school.effective_policy_profile
-        profile = profiles.get(key) or profiles.setdefault(key, load_profile(key))
-        if profile.casework.triggers.get(item.kind) != "open":
-            continue
-        if (item.pupil_id, item.school_id) in busy:
-            skipped += 1
-            continue
-        stage = None
-        if item.kind.startswith("attendance:"):
-            trigger = profile.triggers.attendance.get(item.kind.partition(":")[2])
-            stage = trigger.stage if trigger is not None else None
-        try:
-            case_open(
-                actor=None,
-                pupil=item.pupil,
-                school=item.school,
-                owner=item.school,
-                on=on,
-                stage_key=stage,
-                rationale=(
-                    f"Opened by the nightly sweep: {kind_label(item.kind)} "
-                    f"(met on {item.met_on:%-d %B %Y}). {item.detail}"
-                ),
-                opened_from_kind=item.kind,
-                opened_from_item=item.pk,
-            )
-        except ValidationError:
-            skipped += 1
-            continue
-        busy.add((item.pupil_id, item.school_id))
-        opened += 1
+        school = schools[item.school_id]
+        profile = profiles[school.effective_policy_profile]
+        if profile.casework.triggers.get(item.kind) == "open":
+            chosen.append((item, school, profile))
+    for start in range(0, len(chosen), SWEEP_BATCH):
+        with transaction.atomic():
+            for item, school, profile in chosen[start : start + SWEEP_BATCH]:
+                if (item.pupil_id, item.school_id) in busy:
+                    skipped += 1
+                elif _open_from_item(item, school, profile, on):
+                    busy.add((item.pupil_id, item.school_id))
+                    opened += 1
+                else:
+                    skipped += 1
     return CasesFromSweep(opened=opened, skipped=skipped)
+
+
+SWEEP_BATCH = 100
+
+
+def _open_from_item(
+    item: WorklistItem, school: School, profile: PolicyProfile, on: dt.date
+) -> bool:
+    stage = None
+    if item.kind.startswith("attendance:"):
+        trigger = profile.triggers.attendance.get(item.kind.partition(":")[2])
+        stage = trigger.stage if trigger is not None else None
+    try:
+        case_open(
+            actor=None,
+            pupil=item.pupil,
+            school=school,
+            owner=school,
+            on=on,
+            stage_key=stage,
+            rationale=(
+                f"Opened by the nightly sweep: {kind_label(item.kind)} "
+                f"(met on {item.met_on:%-d %B %Y}). {item.detail}"
+            ),
+            opened_from_kind=item.kind,
+            opened_from_item=item.pk,
+        )
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic
