@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,11 +26,15 @@ from rollcall.casework.selectors import (
     acting_for,
     case_contacts,
     case_events,
+    case_list_summary,
     case_referrals,
-    case_rows,
+    case_rows_filtered,
+    case_rows_of,
+    case_rows_query,
     case_tasks,
     case_weeks,
 )
+from rollcall.casework.worklist import page_links
 from rollcall.policies import PolicyProfile, load_profile
 from rollcall.pupils.selectors import conditions_in_force, welfare_flags_for
 from rollcall.registers.presenters.leave import PupilLeave, pupil_leave
@@ -462,6 +468,28 @@ class CaseListPage:
     csv_href: str
     csv_head: list[str]
     csv_rows: list[list[str]]
+    total: int = 0
+    pagination: dict[str, object] = field(default_factory=dict)
+
+
+CASES_PER_PAGE = 50
+
+
+class _Counted:
+    """A query whose length is already known, for Paginator."""
+
+    def __init__(self, query: QuerySet[Case, int], total: int) -> None:
+        self.query = query
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[int]:
+        return list(self.query[index])
 
 
 FLAG_FILTERS = (
@@ -498,8 +526,8 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
     flag = flag if flag in dict(FLAG_FILTERS) else ""
     sort = query.get("sort", "due")
     sort = sort if sort in dict(SORTS) else "due"
-    everything = case_rows(user=user, today=today, status="all")
-    found = case_rows(
+    summary = case_list_summary(user=user, today=today)
+    found = case_rows_query(
         user=user,
         today=today,
         status=status,
@@ -510,12 +538,33 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
         flag=flag,
         sort=sort,
     )
-    profiles: dict[str, PolicyProfile] = {}
+    profiles: dict[str, PolicyProfile] = {key: load_profile(key) for key in summary.profiles}
 
     def profile_of(case: Case) -> PolicyProfile:
         key = case.profile_key
         return profiles.get(key) or profiles.setdefault(key, load_profile(key))
 
+    # The page shows CASES_PER_PAGE cases, read from the database in order; the download has
+    # every case the filters find.
+    # The database orders the cases by their ids alone, then the page's are read in full.
+    csv = query.get("format") == "csv"
+    total = case_rows_filtered(
+        user=user,
+        today=today,
+        status=status,
+        stage=stage,
+        urn=school,
+        overdue_only=overdue_only,
+        profile=profile,
+        flag=flag,
+    ).count()
+    paginator: Paginator[int] = Paginator(
+        _Counted(found.select_related(None).values_list("id", flat=True), total),  # type: ignore[arg-type]
+        CASES_PER_PAGE,
+    )
+    page = paginator.get_page(query.get("page")) if not csv else None
+    shown = list(page.object_list) if page is not None else []
+    by_id = {case.pk: case for case in found.filter(pk__in=shown)} if shown else {}
     rows = [
         CaseListRow(
             href=reverse("cases:detail", args=[row.case.pk]),
@@ -530,18 +579,14 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
             open_tasks=row.open_tasks,
             opened=long_date(row.case.opened_on),
         )
-        for row in found
+        for row in case_rows_of(by_id[case_id] for case_id in shown if case_id in by_id)
     ]
     stages: dict[str, str] = {}
-    schools: dict[str, str] = {}
-    for row in everything:
-        stages.setdefault(row.case.stage_key, _stage_name(profile_of(row.case), row.case.stage_key))
-        schools.setdefault(row.case.school.urn, row.case.school.name)
-    counts = {
-        "active": sum(1 for row in everything if row.case.active),
-        "overdue": sum(1 for row in everything if row.case.active and row.overdue),
-        "closed": sum(1 for row in everything if not row.case.active),
-    }
+    for profile_key, stage_key in summary.stages:
+        stages.setdefault(stage_key, _stage_name(profiles[profile_key], stage_key))
+    schools = dict(summary.schools)
+    counts = {"active": summary.active, "overdue": summary.overdue, "closed": summary.closed}
+    base = {k: v for k, v in query.items() if k not in ("format", "page")}
     csv_query = {k: v for k, v in query.items() if k != "format"} | {"format": "csv"}
     return CaseListPage(
         rows=rows,
@@ -602,6 +647,8 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
                 str(row.open_tasks),
                 row.case.opened_on.isoformat(),
             ]
-            for row in found
+            for row in (case_rows_of(found) if csv else [])
         ],
+        total=paginator.count if page is not None else 0,
+        pagination=page_links(page.number, paginator.num_pages, base) if page else {},
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from rollcall.accounts.models import Role
+from rollcall.accounts.models import Membership, Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.analytics.models import WorklistItem
 from rollcall.casework.access import schools_granted_to
@@ -359,10 +360,25 @@ def case_contacts(*, case: Case) -> list[ChronologyEntry]:
 def opening_organisation(*, user: User, school: School) -> School | Trust | LocalAuthority | None:
     """The organisation a user opens a case for, for a child at `school`: the school's own
     office, the trust of an academy, or the school's LA; None if they may not."""
-    for membership in memberships_of(user=user):
+    return opening_organisations(user=user, schools=[school])[school.pk]
+
+
+def opening_organisations(
+    *, user: User, schools: Iterable[School]
+) -> dict[int, School | Trust | LocalAuthority | None]:
+    """`opening_organisation` for each of the schools (by id), reading the user's memberships
+    once."""
+    memberships = list(memberships_of(user=user))
+    return {school.pk: _opening(memberships, school) for school in schools}
+
+
+def _opening(
+    memberships: list[Membership], school: School
+) -> School | Trust | LocalAuthority | None:
+    for membership in memberships:
         if membership.school_id == school.pk and membership.role in CASE_READERS:
             return membership.school
-    for membership in memberships_of(user=user):
+    for membership in memberships:
         if membership.role == Role.TRUST_LEAD and membership.trust_id == school.trust_id:
             return membership.trust
         if (
@@ -405,6 +421,74 @@ def case_rows(
     `flag`: severe (an open severe-absence trigger), looked_after, child_in_need or
     child_protection_plan. `sort`: due (overdue first, then the next task due), opened,
     child or school."""
+    return case_rows_of(
+        case_rows_query(
+            user=user,
+            today=today,
+            status=status,
+            stage=stage,
+            urn=urn,
+            overdue_only=overdue_only,
+            profile=profile,
+            flag=flag,
+            sort=sort,
+        )
+    )
+
+
+def case_rows_of(cases: Iterable[Case]) -> list[CaseRow]:
+    """Cases from `case_rows_query` as rows."""
+    return [
+        CaseRow(case, case.next_due, case.open_tasks, case.overdue)  # type: ignore[attr-defined]
+        for case in cases
+    ]
+
+
+def case_rows_query(
+    *,
+    user: User,
+    today: dt.date,
+    status: str = "active",
+    stage: str = "",
+    urn: str = "",
+    overdue_only: bool = False,
+    profile: str = "",
+    flag: str = "",
+    sort: str = "due",
+) -> QuerySet[Case]:
+    """`case_rows` as a query, in order, each case annotated with `next_due`, `open_tasks` and
+    `overdue`: the database pages through it (ties are broken by the case's id)."""
+    cases = case_rows_filtered(
+        user=user,
+        today=today,
+        status=status,
+        stage=stage,
+        urn=urn,
+        overdue_only=overdue_only,
+        profile=profile,
+        flag=flag,
+    )
+    open_tasks = Q(tasks__status=CaseTask.Status.OPEN)
+    cases = cases.annotate(
+        next_due=Min("tasks__due_on", filter=open_tasks),
+        open_tasks=Count("tasks", filter=open_tasks),
+        overdue=Count("tasks", filter=open_tasks & Q(tasks__due_on__lt=today)),
+    )
+    return cases.order_by(*CASE_ORDER.get(sort, CASE_ORDER["due"]), "id")
+
+
+def case_rows_filtered(
+    *,
+    user: User,
+    today: dt.date,
+    status: str = "active",
+    stage: str = "",
+    urn: str = "",
+    overdue_only: bool = False,
+    profile: str = "",
+    flag: str = "",
+) -> QuerySet[Case]:
+    """The cases `case_rows` finds, unordered and without their task figures (to count)."""
     cases = cases_visible_to(user=user)
     if status == "active":
         cases = cases.exclude(status=Case.Status.CLOSED)
@@ -418,18 +502,48 @@ def case_rows(
         cases = cases.filter(profile_key=profile)
     if flag in CASE_FLAGS:
         cases = cases.filter(CASE_FLAGS[flag])
-    open_tasks = Q(tasks__status=CaseTask.Status.OPEN)
-    cases = cases.annotate(
-        next_due=Min("tasks__due_on", filter=open_tasks),
-        open_tasks=Count("tasks", filter=open_tasks),
-        overdue=Count("tasks", filter=open_tasks & Q(tasks__due_on__lt=today)),
+    if overdue_only:  # an open task past its date
+        cases = cases.filter(
+            pk__in=CaseTask.objects.filter(status=CaseTask.Status.OPEN, due_on__lt=today).values(
+                "case_id"
+            )
+        )
+    return cases.order_by()
+
+
+@dataclass(frozen=True)
+class CaseListSummary:
+    active: int
+    overdue: int  # active cases with an open task past its date
+    closed: int
+    stages: list[tuple[str, str]]  # (profile, stage) pairs the cases are at
+    schools: list[tuple[str, str]]  # (URN, name) of the cases' schools
+    profiles: list[str]
+
+
+def case_list_summary(*, user: User, today: dt.date) -> CaseListSummary:
+    """What the case list's filters and counts need, over every case the user may read,
+    counted by the database."""
+    cases = cases_visible_to(user=user).order_by()
+    counts = cases.aggregate(
+        active=Count("id", filter=~Q(status=Case.Status.CLOSED)),
+        closed=Count("id", filter=Q(status=Case.Status.CLOSED)),
     )
-    if overdue_only:
-        cases = cases.filter(overdue__gt=0)
-    return [
-        CaseRow(case, case.next_due, case.open_tasks, case.overdue)
-        for case in cases.order_by(*CASE_ORDER.get(sort, CASE_ORDER["due"]))
-    ]
+    overdue = (
+        cases.exclude(status=Case.Status.CLOSED)
+        .filter(tasks__status=CaseTask.Status.OPEN, tasks__due_on__lt=today)
+        .values("id")
+        .distinct()
+        .count()
+    )
+    return CaseListSummary(
+        active=counts["active"],
+        overdue=overdue,
+        closed=counts["closed"],
+        stages=sorted(set(cases.values_list("profile_key", "stage_key").distinct())),
+        schools=sorted(set(cases.values_list("school__urn", "school__name").distinct())),
+        profiles=sorted(set(cases.values_list("profile_key", flat=True).distinct())),
+    )
 
 
 CASE_FLAGS = {

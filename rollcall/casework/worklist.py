@@ -7,25 +7,27 @@ due today, new triggers with no case yet, then the rest by date. Looked-after ch
 in need and those on a protection plan are flagged beside their names (WTISA: they are followed
 up first).
 
-The lists are built from two grouped queries (open trigger items, active cases with their next
-task) and merged in memory, then only the page shown is read in detail.
+The database ranks the children and counts them (one query grouping the open trigger items and
+the active cases' open tasks, returning one page); only the page shown is read in detail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db import connection
+from django.db.models import Case as DbCase
+from django.db.models import Count, Max, Min, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from rollcall.accounts.selectors import User, schools_visible_to
 from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.casework.models import Case, CaseTask
-from rollcall.casework.selectors import cases_visible_to, opening_organisation
+from rollcall.casework.selectors import cases_visible_to, opening_organisations
 from rollcall.organisations.models import School
 from rollcall.policies import load_profile
 from rollcall.pupils.models import Pupil
@@ -76,6 +78,13 @@ class ChildWork:
 
 def children_to_act_on(*, user: User, today: dt.date, urn: str | None = None) -> list[ChildWork]:
     """Every child at the user's schools with an open trigger or an active case, ranked."""
+    items, cases = _open_items_and_cases(user=user, urn=urn)
+    return sorted(_merged(items, cases, today).values(), key=ChildWork.rank)
+
+
+def _open_items_and_cases(
+    *, user: User, urn: str | None
+) -> tuple[QuerySet[WorklistItem], QuerySet[Case]]:
     items = WorklistItem.objects.filter(
         school__in=schools_visible_to(user=user), status=WorklistItem.Status.OPEN
     )
@@ -83,6 +92,13 @@ def children_to_act_on(*, user: User, today: dt.date, urn: str | None = None) ->
     if urn:
         items = items.filter(school__urn=urn)
         cases = cases.filter(school__urn=urn)
+    return items, cases
+
+
+def _merged(
+    items: QuerySet[WorklistItem], cases: QuerySet[Case], today: dt.date
+) -> dict[tuple[int, int], ChildWork]:
+    """The open items and active cases, one ChildWork per child at a school."""
     children: dict[tuple[int, int], ChildWork] = {}
     for pupil_id, school_id, kind, met_on, item_id, provisional in items.values_list(
         "pupil_id", "school_id", "kind", "met_on", "id", "provisional"
@@ -106,7 +122,112 @@ def children_to_act_on(*, user: User, today: dt.date, urn: str | None = None) ->
             child.case_id, child.next_due = case_id, next_due
         child.overdue += overdue
         child.due_today += due_today
-    return sorted(children.values(), key=ChildWork.rank)
+    return children
+
+
+# The ranking of ChildWork.rank in SQL, over one row per child at a school: the database
+# groups the open items and the active cases' open tasks and returns one page, so a
+# local authority's tens of thousands of children are never read into memory. `severe`,
+# `overdue`, `due_today` and `has_case` as ChildWork has them; `first_date` the earliest of the
+# child's triggers and next task due (NULL, last, when there is neither).
+_CHILDREN_SQL = """
+WITH items AS ({items}),
+cases AS ({cases}),
+children AS (
+  SELECT COALESCE(items.pupil_id, cases.pupil_id) AS pupil_id,
+         COALESCE(items.school_id, cases.school_id) AS school_id,
+         COALESCE(items.severe, 0) AS severe,
+         COALESCE(cases.overdue, 0) AS overdue,
+         COALESCE(cases.due_today, 0) AS due_today,
+         CASE WHEN cases.pupil_id IS NULL THEN 0 ELSE 1 END AS has_case,
+         CASE WHEN items.first_met IS NULL THEN cases.next_due
+              WHEN cases.next_due IS NULL OR items.first_met < cases.next_due THEN items.first_met
+              ELSE cases.next_due END AS first_date
+  FROM items FULL OUTER JOIN cases
+    ON items.pupil_id = cases.pupil_id AND items.school_id = cases.school_id
+)
+SELECT * FROM (
+  SELECT 0 AS part, pupil_id, school_id, 0, 0, 0, 0, 0 FROM children WHERE {keep}
+  ORDER BY severe DESC, CASE WHEN overdue > 0 THEN 0 ELSE 1 END,
+    CASE WHEN due_today > 0 THEN 0 ELSE 1 END, has_case,
+    CASE WHEN first_date IS NULL THEN 1 ELSE 0 END, first_date, pupil_id, school_id
+  LIMIT %s OFFSET %s
+) AS page
+UNION ALL
+SELECT 1, 0, school_id, COUNT(*), SUM(CASE WHEN overdue > 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN due_today > 0 THEN 1 ELSE 0 END), SUM(1 - has_case), SUM(severe)
+FROM children GROUP BY school_id
+"""
+_KEEP_SQL = {
+    "all": "1 = 1",
+    "overdue": "overdue > 0",
+    "today": "due_today > 0",
+    "new": "has_case = 0",
+    "severe": "severe = 1",
+}
+SEVERE_KINDS = (SEVERE, f"attendance:{SEVERE}")
+
+
+@dataclass
+class _Ranked:
+    """One page of the ranked children and every school's counts, from one query."""
+
+    keys: list[tuple[int, int]]
+    per_school: dict[int, dict[str, int]]
+
+
+def _ranked(
+    *, user: User, today: dt.date, urn: str | None, view: str, offset: int, limit: int
+) -> _Ranked:
+    items, cases = _open_items_and_cases(user=user, urn=urn)
+    items_sql, items_params = (
+        items.order_by()
+        .values("pupil_id", "school_id")
+        .annotate(
+            severe=Max(DbCase(When(kind__in=SEVERE_KINDS, then=Value(1)), default=Value(0))),
+            first_met=Min("met_on"),
+        )
+        .values_list("pupil_id", "school_id", "severe", "first_met")
+        .query.sql_with_params()
+    )
+    open_task = Q(tasks__status=CaseTask.Status.OPEN)
+    cases_sql, cases_params = (
+        cases.order_by()
+        .values("pupil_id", "school_id")
+        .annotate(
+            next_due=Min("tasks__due_on", filter=open_task),
+            overdue=Count("tasks", filter=open_task & Q(tasks__due_on__lt=today)),
+            due_today=Count("tasks", filter=open_task & Q(tasks__due_on=today)),
+        )
+        .values_list("pupil_id", "school_id", "next_due", "overdue", "due_today")
+        .query.sql_with_params()
+    )
+    sql = _CHILDREN_SQL.format(
+        items=_named(items_sql, ("pupil_id", "school_id", "severe", "first_met")),
+        cases=_named(cases_sql, ("pupil_id", "school_id", "next_due", "overdue", "due_today")),
+        keep=_KEEP_SQL[view],
+    )
+    keys: list[tuple[int, int]] = []
+    per_school: dict[int, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*items_params, *cases_params, limit, offset])
+        for part, pupil_id, school_id, children, overdue, today_, new, severe in cursor:
+            if part == 0:
+                keys.append((pupil_id, school_id))
+            else:
+                per_school[school_id] = {
+                    "children": int(children),
+                    "overdue": int(overdue),
+                    "today": int(today_),
+                    "new": int(new),
+                    "severe": int(severe),
+                }
+    return _Ranked(keys, per_school)
+
+
+def _named(sql: str, names: tuple[str, ...]) -> str:
+    """The grouped query's columns by name (the ORM selects each under its own name)."""
+    return f"SELECT {', '.join(names)} FROM ({sql}) AS grouped"  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -153,18 +274,6 @@ class ChildrenPage:
     today: dt.date
 
 
-def _keep(child: ChildWork, view: str, today: dt.date) -> bool:
-    if view == "overdue":
-        return child.overdue > 0
-    if view == "today":
-        return child.due_today > 0
-    if view == "new":
-        return child.case_id is None
-    if view == "severe":
-        return child.severe
-    return True
-
-
 def _flags(pupil: Pupil) -> list[str]:
     flags = welfare_flags(pupil)
     return [
@@ -180,6 +289,31 @@ def _flags(pupil: Pupil) -> list[str]:
     ]
 
 
+class _RankedPage:
+    """The ranked children for Paginator: the total is known, the page read when sliced."""
+
+    def __init__(self, total: int, fetch: Callable[[int, int], list[ChildWork]]) -> None:
+        self.total = total
+        self.fetch = fetch
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[ChildWork]:
+        start = index.start or 0
+        return self.fetch(start, (index.stop or self.total) - start)
+
+
+def _requested_page(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
 def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> ChildrenPage:
     schools = {school.pk: school for school in schools_visible_to(user=user).order_by("name")}
     urns = {school.urn: school for school in schools.values()}
@@ -187,9 +321,39 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
     school = school if school in urns else ""
     view = query.get("view", "all")
     view = view if view in dict(VIEWS) else "all"
-    everyone = children_to_act_on(user=user, today=today, urn=school or None)
-    shown = [child for child in everyone if _keep(child, view, today)]
-    paginator = Paginator(shown, PER_PAGE)
+    # One query ranks every child in the database and counts them by school, returning only
+    # the page asked for; the page's children are then read in full.
+    fetched: dict[tuple[int, int], _Ranked] = {}
+
+    def ranked(offset: int, limit: int) -> _Ranked:
+        if (offset, limit) not in fetched:
+            fetched[offset, limit] = _ranked(
+                user=user, today=today, urn=school or None, view=view, offset=offset, limit=limit
+            )
+        return fetched[offset, limit]
+
+    def children_at(offset: int, limit: int) -> list[ChildWork]:
+        if limit <= 0:
+            return []
+        keys = ranked(offset, PER_PAGE).keys[:limit]
+        items, cases = _open_items_and_cases(user=user, urn=school or None)
+        pupil_ids = sorted({pupil_id for pupil_id, _ in keys})
+        found = _merged(
+            items.filter(pupil_id__in=pupil_ids), cases.filter(pupil_id__in=pupil_ids), today
+        )
+        return [found[key] for key in keys if key in found]
+
+    first = ranked((_requested_page(query.get("page")) - 1) * PER_PAGE, PER_PAGE)
+    per_school = first.per_school
+    counts = {
+        name: sum(found[name] for found in per_school.values())
+        for name in ("children", "overdue", "today", "new", "severe")
+    }
+    shown = counts[{"all": "children"}.get(view, view)]
+    paginator: Paginator[ChildWork] = Paginator(
+        _RankedPage(shown, children_at),  # type: ignore[arg-type]
+        PER_PAGE,
+    )
     page = paginator.get_page(query.get("page"))
     rows: list[ChildWork] = list(page.object_list)
     pupils = Pupil.objects.in_bulk([row.pupil_id for row in rows])
@@ -198,12 +362,17 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
     )
     cases = {
         case.pk: case
-        for case in Case.objects.filter(pk__in=[row.case_id for row in rows if row.case_id])
+        for case in Case.objects.filter(
+            pk__in=[row.case_id for row in rows if row.case_id]
+        ).select_related("owner_school", "owner_trust", "owner_local_authority")
     }
     next_tasks = _next_tasks([row.case_id for row in rows if row.case_id])
+    openers = opening_organisations(
+        user=user, schools={schools[row.school_id] for row in rows if row.case_id is None}
+    )
     lines = [
         _line(
-            user,
+            openers.get(row.school_id) is not None,
             row,
             pupils[row.pupil_id],
             schools[row.school_id],
@@ -215,28 +384,18 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
         for row in rows
     ]
     base = {"school": school, "view": view}
-    per_school: dict[int, dict[str, int]] = {}
-    for child in everyone:
-        counts = per_school.setdefault(child.school_id, {"children": 0, "overdue": 0, "new": 0})
-        counts["children"] += 1
-        counts["overdue"] += 1 if child.overdue else 0
-        counts["new"] += 1 if child.case_id is None else 0
     return ChildrenPage(
         lines=lines,
-        counts={
-            "children": len(everyone),
-            "overdue": sum(1 for c in everyone if c.overdue),
-            "today": sum(1 for c in everyone if c.due_today),
-            "new": sum(1 for c in everyone if c.case_id is None),
-            "severe": sum(1 for c in everyone if c.severe),
-        },
+        counts=counts,
         by_school=[
             {
                 "name": schools[school_id].name,
                 "href": "?" + urlencode({"school": schools[school_id].urn}),
-                **counts,
+                "children": found["children"],
+                "overdue": found["overdue"],
+                "new": found["new"],
             }
-            for school_id, counts in sorted(
+            for school_id, found in sorted(
                 per_school.items(), key=lambda pair: schools[pair[0]].name
             )
         ]
@@ -258,7 +417,7 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
             for urn, found in sorted(urns.items(), key=lambda pair: pair[1].name)
         ],
         total=paginator.count,
-        pagination=_pagination(page.number, paginator.num_pages, base),
+        pagination=page_links(page.number, paginator.num_pages, base),
         today=today,
     )
 
@@ -276,7 +435,7 @@ def _next_tasks(case_ids: list[int]) -> dict[int, CaseTask]:
 
 
 def _line(
-    user: User,
+    may_open: bool,
     row: ChildWork,
     pupil: Pupil,
     school: School,
@@ -310,7 +469,6 @@ def _line(
         open_href = None
     else:
         case_text, case_href = "No case", None
-        may_open = opening_organisation(user=user, school=school) is not None
         first_item = row.kinds[0][2] if row.kinds else None
         open_href = (
             reverse("cases:new")
@@ -338,7 +496,7 @@ def _line(
     )
 
 
-def _pagination(number: int, pages: int, base: Mapping[str, str]) -> dict[str, object]:
+def page_links(number: int, pages: int, base: Mapping[str, str]) -> dict[str, object]:
     result: dict[str, object] = {}
 
     def href(page: int) -> str:

@@ -32,7 +32,7 @@ from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import PolicyProfile, load_profile
 from rollcall.policies.casework import ExpectedAction
 from rollcall.policies.periods import Period
-from rollcall.pupils.models import Condition, Pupil
+from rollcall.pupils.models import Condition, Enrolment, Pupil
 from rollcall.pupils.selectors import on_roll_on
 from rollcall.pupils.services import condition_set
 
@@ -73,9 +73,10 @@ def _event(
     to_stage: str = "",
     nature: str = CaseEvent.Nature.FACT,
     with_figures: bool = True,
+    save: bool = True,
 ) -> CaseEvent:
     organisation = acting_for or case.owner
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         nature=nature,
@@ -91,6 +92,9 @@ def _event(
         rationale=rationale,
         figures=case_figures(pupil=case.pupil, school=case.school, on=on) if with_figures else {},
     )
+    if save:
+        event.save()
+    return event
 
 
 # For the other casework services that write to a case's chronology.
@@ -147,9 +151,10 @@ def _add_task(
     period: Period | None,
     source: str,
     on: dt.date,
+    save: bool = True,
 ) -> CaseTask:
     due = due_after(calendar, on, period, on_a_school_day=True)
-    return CaseTask.objects.create(
+    task = CaseTask(
         case=case,
         stage_key=case.stage_key,
         key=key,
@@ -161,14 +166,25 @@ def _add_task(
         source=source,
         created_at=clock.now(),
     )
+    if save:
+        task.save()
+    return task
 
 
-def _stage_tasks(case: Case, profile: PolicyProfile, on: dt.date) -> list[CaseTask]:
-    """The tasks the case's stage expects, dated on the school's calendar."""
+def _stage_tasks(
+    case: Case,
+    profile: PolicyProfile,
+    on: dt.date,
+    *,
+    save: bool = True,
+    calendar: SchoolCalendar | None = None,
+) -> list[CaseTask]:
+    """The tasks the case's stage expects, dated on the school's calendar (with `save`
+    False, made but not yet saved)."""
     work = profile.casework.work_for(case.stage_key)
     if work is None:
         return []
-    calendar = school_calendar(school=case.school)
+    calendar = calendar or school_calendar(school=case.school)
     actions: Iterable[ExpectedAction] = work.actions
     tasks = [
         _add_task(
@@ -179,16 +195,17 @@ def _stage_tasks(case: Case, profile: PolicyProfile, on: dt.date) -> list[CaseTa
             period=action.due,
             source=action.source,
             on=on,
+            save=save,
         )
         for action in actions
     ]
     if work.review_every is not None:
-        tasks.append(_review_task(case, calendar, profile, on))
+        tasks.append(_review_task(case, calendar, profile, on, save=save))
     return tasks
 
 
 def _review_task(
-    case: Case, calendar: SchoolCalendar, profile: PolicyProfile, on: dt.date
+    case: Case, calendar: SchoolCalendar, profile: PolicyProfile, on: dt.date, save: bool = True
 ) -> CaseTask:
     work = profile.casework.work_for(case.stage_key)
     assert work is not None and work.review_every is not None
@@ -201,6 +218,7 @@ def _review_task(
         period=work.review_every,
         source=work.review_source or profile.casework.source,
         on=on,
+        save=save,
     )
 
 
@@ -581,53 +599,185 @@ def cases_open_from_worklist(*, on: dt.date) -> CasesFromSweep:
     """Open a case for each open worklist item whose trigger, in the school's profile, opens
     one by itself (`casework.triggers: open`), unless the child already has an active case at
     that school. Safe to run twice: an item opens at most one case, ever."""
-    used = set(
-        Case.objects.filter(opened_from_item__isnull=False).values_list(
-            "opened_from_item", flat=True
-        )
+    used = Case.objects.filter(opened_from_item__isnull=False).values("opened_from_item")
+    waiting = WorklistItem.objects.filter(status=WorklistItem.Status.OPEN, met_on__lte=on).exclude(
+        pk__in=used
     )
+    # Only the kinds some waiting item's school profile opens a case for are read one by one;
+    # each school is read once, with its calendar, for all its cases.
+    schools = {
+        school.pk: school
+        for school in School.objects.filter(pk__in=waiting.values("school_id"))
+        .select_related("trust", "local_authority")
+        .prefetch_related("terms", "closures")
+    }
     profiles: dict[str, PolicyProfile] = {}
+    for school in schools.values():
+        key = school.effective_policy_profile
+        profiles.setdefault(key, load_profile(key))
+    opening = {
+        kind
+        for profile in profiles.values()
+        for kind, action in profile.casework.triggers.items()
+        if action == "open"
+    }
     opened = skipped = 0
     busy = set(Case.objects.exclude(status=Case.Status.CLOSED).values_list("pupil_id", "school_id"))
     items = (
-        WorklistItem.objects.filter(status=WorklistItem.Status.OPEN, met_on__lte=on)
-        .exclude(pk__in=used)
-        .select_related("school__trust", "school__local_authority", "pupil")
-        .order_by("met_on", "id")
+        waiting.filter(kind__in=sorted(opening)).select_related("pupil").order_by("met_on", "id")
     )
+    # A hundred cases a transaction: each case is still its own savepoint, and a case a
+    # failure left unopened is opened by the next sweep.
+    chosen = []
     for item in items:
-        key = item.school.effective_policy_profile
-        profile = profiles.get(key) or profiles.setdefault(key, load_profile(key))
-        if profile.casework.triggers.get(item.kind) != "open":
-            continue
-        if (item.pupil_id, item.school_id) in busy:
+        school = schools[item.school_id]
+        profile = profiles[school.effective_policy_profile]
+        if profile.casework.triggers.get(item.kind) == "open":
+            chosen.append((item, school, profile))
+    calendars: dict[int, SchoolCalendar] = {}
+    for start in range(0, len(chosen), SWEEP_BATCH):
+        batch = chosen[start : start + SWEEP_BATCH]
+        try:
+            with transaction.atomic():
+                done, missed, now_busy = _open_batch(batch, on, busy, calendars)
+        except IntegrityError:  # a case opened by someone else meanwhile: one at a time
+            done = missed = 0
+            now_busy = set()
+            for item, school, profile in batch:
+                pair = (item.pupil_id, item.school_id)
+                if pair in busy or pair in now_busy:
+                    missed += 1
+                elif _open_from_item(item, school, profile, on):
+                    now_busy.add(pair)
+                    done += 1
+                else:
+                    missed += 1
+        busy |= now_busy
+        opened += done
+        skipped += missed
+    return CasesFromSweep(opened=opened, skipped=skipped)
+
+
+SWEEP_BATCH = 100
+
+
+def _sweep_rationale(item: WorklistItem) -> str:
+    return (
+        f"Opened by the nightly sweep: {kind_label(item.kind)} "
+        f"(met on {item.met_on:%-d %B %Y}). {item.detail}"
+    )
+
+
+def _trigger_stage(item: WorklistItem, profile: PolicyProfile) -> str | None:
+    if item.kind.startswith("attendance:"):
+        trigger = profile.triggers.attendance.get(item.kind.partition(":")[2])
+        return trigger.stage if trigger is not None else None
+    return None
+
+
+def _open_from_item(
+    item: WorklistItem, school: School, profile: PolicyProfile, on: dt.date
+) -> bool:
+    try:
+        case_open(
+            actor=None,
+            pupil=item.pupil,
+            school=school,
+            owner=school,
+            on=on,
+            stage_key=_trigger_stage(item, profile),
+            rationale=_sweep_rationale(item),
+            opened_from_kind=item.kind,
+            opened_from_item=item.pk,
+        )
+    except ValidationError:
+        return False
+    return True
+
+
+def _open_batch(
+    batch: list[tuple[WorklistItem, School, PolicyProfile]],
+    on: dt.date,
+    busy: set[tuple[int, int]],
+    calendars: dict[int, SchoolCalendar],
+) -> tuple[int, int, set[tuple[int, int]]]:
+    """`case_open` for each item, run by its school, the rows written together: the same
+    case, opening event (with the child's figures), tasks and audit event for each, and the
+    same refusals (not on roll, no such stage, an open case already)."""
+    pupil_ids = {item.pupil_id for item, _, _ in batch}
+    on_roll = set(
+        Enrolment.objects.filter(on_roll_on(on), pupil_id__in=pupil_ids).values_list(
+            "pupil_id", "school_id"
+        )
+    )
+    active = set(
+        Case.objects.filter(pupil_id__in=pupil_ids)
+        .exclude(status=Case.Status.CLOSED)
+        .values_list("pupil_id", "owner_key")
+    )
+    now_busy: set[tuple[int, int]] = set()
+    skipped = 0
+    planned: list[tuple[Case, WorklistItem, School, PolicyProfile, str]] = []
+    for item, school, profile in batch:
+        pair = (item.pupil_id, item.school_id)
+        if pair in busy or pair in now_busy or pair not in on_roll:
             skipped += 1
             continue
-        stage = None
-        if item.kind.startswith("attendance:"):
-            trigger = profile.triggers.attendance.get(item.kind.partition(":")[2])
-            stage = trigger.stage if trigger is not None else None
         try:
-            case_open(
-                actor=None,
-                pupil=item.pupil,
-                school=item.school,
-                owner=item.school,
-                on=on,
-                stage_key=stage,
-                rationale=(
-                    f"Opened by the nightly sweep: {kind_label(item.kind)} "
-                    f"(met on {item.met_on:%-d %B %Y}). {item.detail}"
-                ),
-                opened_from_kind=item.kind,
-                opened_from_item=item.pk,
-            )
+            key = _stage_key(profile, _trigger_stage(item, profile))
         except ValidationError:
             skipped += 1
             continue
-        busy.add((item.pupil_id, item.school_id))
-        opened += 1
-    return CasesFromSweep(opened=opened, skipped=skipped)
+        if (item.pupil_id, case_organisation_key(school)) in active:
+            skipped += 1
+            continue
+        case = Case(
+            pupil=item.pupil,
+            school=school,
+            profile_key=profile.key,
+            stage_key=key,
+            stage_entered_on=on,
+            lead_practitioner=None,
+            lead_practitioner_label="",
+            home_local_authority=None,
+            opened_on=on,
+            opened_at=clock.now(),
+            opened_by_label=actor_label(None),
+            opened_from_kind=item.kind,
+            opened_from_item=item.pk,
+        )
+        _apply_owner(case, school)
+        planned.append((case, item, school, profile, key))
+        now_busy.add(pair)
+    Case.objects.bulk_create([case for case, *_ in planned])
+    events: list[CaseEvent] = []
+    tasks: list[CaseTask] = []
+    task_counts: list[int] = []
+    for case, item, school, profile, key in planned:
+        events.append(
+            _event(
+                case=case,
+                actor=None,
+                kind=CaseEvent.Kind.OPENED,
+                on=on,
+                summary=f"Case opened at the {profile.stage(key).name} stage ({profile.name})",
+                rationale=_need_rationale(_sweep_rationale(item)),
+                to_stage=key,
+                save=False,
+            )
+        )
+        if school.pk not in calendars:
+            calendars[school.pk] = school_calendar(school=school)
+        made = _stage_tasks(case, profile, on, save=False, calendar=calendars[school.pk])
+        tasks += made
+        task_counts.append(len(made))
+    CaseEvent.objects.bulk_create(events)
+    CaseTask.objects.bulk_create(tasks)
+    for (case, *_), count in zip(planned, task_counts, strict=True):
+        _audit(
+            case, None, Verb.CASE_OPEN, f"Case opened for {case.pupil.display_name}", tasks=count
+        )
+    return len(planned), skipped, now_busy
 
 
 @transaction.atomic
