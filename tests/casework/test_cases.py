@@ -528,3 +528,77 @@ def test_an_essex_referral_met_by_holiday_alone_needs_no_notice_to_improve(clock
                 rationale="Ten days' holiday in term time, leave refused",
             )
             assert moved.status == Case.Status.REFERRED
+
+
+def test_the_checklist_reads_meetings_plans_and_referrals_from_the_record(
+    clock, school, child, officer
+):
+    from decimal import Decimal
+
+    from rollcall.casework.checklist import referral_checklist
+    from rollcall.casework.services.contracts import support_plan_set
+    from rollcall.casework.services.meetings import meeting_arrange
+    from rollcall.casework.services.referrals import agency_referral_record
+    from rollcall.pupils.services import carer_create, carer_link_create
+
+    hackney = _profile(school, "hackney")
+    case = case_open(
+        actor=officer,
+        pupil=child,
+        school=hackney,
+        owner=hackney,
+        on=WEDNESDAY,
+        rationale="Below 90 %",
+    )
+
+    def state(key: str) -> tuple[str, str]:
+        [item] = [i for i in referral_checklist(case=case, on=WEDNESDAY) if i.key == key]
+        return item.state, item.how
+
+    assert state("initial_meeting")[0] == "missing"
+    mother = carer_create(actor=None, forename="Mia", surname="Stone")
+    carer_link_create(
+        actor=None,
+        pupil=child,
+        carer=mother,
+        relationship="mother",
+        parental_responsibility=True,
+        lives_with_pupil=True,
+    )
+    meeting_arrange(
+        actor=officer,
+        case=case,
+        kind="attendance",
+        on=WEDNESDAY,
+        at=dt.time(9, 0),
+        venue="School office",
+        invited_on=WEDNESDAY,
+        parent_ids=[mother.pk],
+        alternatives_offered="Any morning that week",
+    )
+    support_plan_set(
+        actor=officer,
+        case=case,
+        starts_on=WEDNESDAY,
+        target_pct=Decimal("92"),
+        support_offered="Breakfast club place",
+    )
+    agency_referral_record(
+        actor=officer,
+        case=case,
+        service="early_help",
+        made_on=WEDNESDAY,
+        reason="Mornings are hard",
+        parents_told=True,
+    )
+    assert state("initial_meeting") == (
+        "held",
+        "From the record: Attendance meeting with the family arranged for 9 October 2024",
+    )
+    assert state("improvement_plan") == (
+        "held",
+        "From the record: Support plan from 9 October 2024",
+    )
+    assert state("early_help_offer")[0] == "held"
+    assert state("review_meeting")[0] == "missing"  # no review yet
+    assert state("attendance_certificate")[0] == "missing"

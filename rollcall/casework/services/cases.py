@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from rollcall.analytics.models import WorklistItem, kind_label
 from rollcall.casework.checklist import (
     checklist_items,
+    held_in_record,
     held_on_checklist,
     missing_for_referral,
     referral_stage,
@@ -355,7 +356,7 @@ def case_move(
     before = profile.stage(case.stage_key)
     after = profile.stage(key)
     forward = profile.stage_keys.index(key) > profile.stage_keys.index(case.stage_key)
-    marked = held_on_checklist(case=case)
+    marked = held_on_checklist(case=case) | held_in_record(case=case, on=on)
     if key == referral_stage(profile) and case.owner_school is not None:
         # Referral to the LA for legal action: the evidence checklist must be complete.
         missing_items = [
