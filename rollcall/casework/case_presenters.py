@@ -279,7 +279,7 @@ def _stage_name(profile: PolicyProfile, key: str) -> str:
         return key
 
 
-def _timeline(case: Case, profile: PolicyProfile) -> list[TimelineEntry]:
+def _timeline(case: Case, events: list[CaseEvent]) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             when=event.recorded_at,
@@ -292,7 +292,7 @@ def _timeline(case: Case, profile: PolicyProfile) -> list[TimelineEntry]:
             figures=figures_text(event.figures),
             tag="opinion" if event.nature == CaseEvent.Nature.OPINION else event.kind,
         )
-        for event in case_events(case=case)
+        for event in events
     ]
     entries += [
         TimelineEntry(
@@ -311,16 +311,12 @@ def _timeline(case: Case, profile: PolicyProfile) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
-def _chart(case: Case, today: dt.date) -> Chart | None:
+def _chart(case: Case, events: list[CaseEvent], today: dt.date) -> Chart | None:
     first = min(school_year_start(case.opened_on), case.opened_on - dt.timedelta(weeks=10))
     weeks = case_weeks(case=case, first=first, last=today)
     if not weeks:
         return None
-    markers = [
-        Marker(event.occurred_on, event.summary)
-        for event in case_events(case=case)
-        if event.kind in MARKED
-    ]
+    markers = [Marker(event.occurred_on, event.summary) for event in events if event.kind in MARKED]
     return weekly_trend(
         [TrendWeek(week.monday, week.attendance_pct, 0) for week in weeks],
         chart_id="case-attendance",
@@ -331,12 +327,11 @@ def _chart(case: Case, today: dt.date) -> Chart | None:
 
 def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
     profile = load_profile(case.profile_key)
+    events = case_events(case=case)  # read once: the timeline, the chart and the pathway
     writable = acting_for(user=user, case=case) is not None
     keys = profile.stage_keys
     current = keys.index(case.stage_key) if case.stage_key in keys else -1
-    visited = {
-        key for event in case_events(case=case) for key in (event.from_stage, event.to_stage) if key
-    }
+    visited = {key for event in events for key in (event.from_stage, event.to_stage) if key}
     stages = [
         StageStep(
             name=stage.name,
@@ -377,7 +372,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
         summary.append(_row("Referred by", case.referred_by_school.name))
     if case.home_local_authority_id and case.home_local_authority is not None:
         summary.append(_row("Home local authority (consulted)", case.home_local_authority.name))
-    chart = _chart(case, today)
+    chart = _chart(case, events, today)
     actions: list[dict[str, str]] = []
     if writable and case.active:
         actions = [
@@ -424,7 +419,7 @@ def case_page(*, user: User, case: Case, today: dt.date) -> CasePage:
             for task in tasks
             if task.status != CaseTask.Status.OPEN
         ],
-        timeline=_timeline(case, profile),
+        timeline=_timeline(case, events),
         chart=chart_block(chart) if chart else None,
         may_write=writable,
         actions=actions,
