@@ -44,6 +44,12 @@ SENSITIVE = (
     "AgencyReferral",
     "AgencyResponse",
     "Condition",
+    "CaseMeeting",
+    "MeetingRecord",
+    "SupportPlan",
+    "AttendanceContract",
+    "PanelReferral",
+    "ReturnConversation",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

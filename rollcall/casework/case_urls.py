@@ -75,4 +75,10 @@ urlpatterns += [
         meeting_views.contract_review,
         name="contract_review",
     ),
+    path("<int:case_id>/panels/new", meeting_views.panel_referral_new, name="panel_referral"),
+    path(
+        "<int:case_id>/conversations/new",
+        meeting_views.return_conversation_new,
+        name="return_conversation",
+    ),
 ]

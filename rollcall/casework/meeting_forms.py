@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from pydantic import ValidationError as PydanticError
 
-from rollcall.casework.models import CaseMeeting, MeetingRecord, TargetReview
+from rollcall.casework.models import CaseMeeting, MeetingRecord, ReturnConversation, TargetReview
 from rollcall.casework.services.meetings import SupportItem
 from rollcall.policies.periods import Period
 from rollcall.web.forms import (
@@ -82,10 +82,31 @@ class ArrangeMeetingForm(GovukForm):
         "Professionals invited", rows=3, label_size="s", hint="One a line: name and role."
     )
     invited_on = _date("the date the invitations were sent", "Invitations sent on")
+    panel_referral = ChoiceField(
+        label="The panel referral it sits on",
+        widget=forms.RadioSelect,
+        required=False,
+        label_size="s",
+        hint="For an attendance panel only.",
+    )
+    social_worker_invited = BooleanField(
+        label="The child's social worker is invited",
+        required=False,
+        hint="A child looked after but placed with parents: the social worker is invited with "
+        "the parents.",
+    )
+    late_invitation_reason = _text(
+        "If the invitations went out later than the panel's notice: why", rows=2, label_size="s"
+    )
 
-    def __init__(self, *args: Any, parents: Choices, **kwargs: Any):
+    def __init__(self, *args: Any, parents: Choices, panel_referrals: Choices = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["parents"].choices = list(parents)  # type: ignore[attr-defined]
+        if panel_referrals:
+            self.fields["panel_referral"].choices = list(panel_referrals)  # type: ignore[attr-defined]
+        else:
+            for name in ("panel_referral", "social_worker_invited", "late_invitation_reason"):
+                del self.fields[name]
 
 
 class RecordMeetingForm(GovukForm):
@@ -120,9 +141,41 @@ class RecordMeetingForm(GovukForm):
         error_messages={"required": "Write the minutes: what was discussed and decided"},
     )
 
-    def __init__(self, *args: Any, parents: Choices, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        parents: Choices,
+        panel_outcomes: Choices = (),
+        panel_members: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["parents_present"].choices = list(parents)  # type: ignore[attr-defined]
+        if panel_outcomes:
+            self.fields["members_present"] = _text(
+                "Panel members there",
+                rows=4,
+                required=True,
+                label_size="s",
+                hint="One a line: name and role."
+                + (f" The panel's members: {panel_members}." if panel_members else ""),
+                error_messages={"required": "Name the panel members there, one a line"},
+            )
+            self.fields["panel_outcomes"] = MultipleChoiceField(
+                label="What the panel decided",
+                choices=list(panel_outcomes),
+                required=True,
+                label_size="s",
+                hint="An attendance contract is agreed only with a parent there.",
+                error_messages={"required": "Choose what the panel decided"},
+            )
+            self.fields["decision"] = _text(
+                "The decision and its reasons",
+                rows=4,
+                required=True,
+                label_size="s",
+                error_messages={"required": "Say what the panel decided and why"},
+            )
         for number in range(1, SUPPORT_ROWS + 1):
             self.fields[f"support_{number}"] = CharField(
                 label=f"Support agreed ({number})",
@@ -280,6 +333,74 @@ class ReviewForm(GovukForm):
     )
 
 
+class PanelReferralForm(GovukForm):
+    panel = ChoiceField(
+        label="Which panel?",
+        widget=forms.RadioSelect,
+        label_size="m",
+        error_messages={"required": "Choose the panel"},
+    )
+    categories = MultipleChoiceField(
+        label="Referred because",
+        required=False,
+        label_size="s",
+        hint="The panel's referral categories: choose each that applies.",
+    )
+    reason = _text(
+        "Why the case goes to the panel",
+        rows=5,
+        required=True,
+        label_size="s",
+        hint="The absence, the work done so far and what came of it.",
+        error_messages={"required": "Say why the case goes to the panel"},
+    )
+    referred_on = _date("the date of the referral", "Referred on")
+
+    def __init__(self, *args: Any, panels: Choices, categories: Choices, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].choices = list(panels)  # type: ignore[attr-defined]
+        if categories:
+            self.fields["categories"].choices = list(categories)  # type: ignore[attr-defined]
+        else:
+            del self.fields["categories"]
+
+
+class ReturnConversationForm(GovukForm):
+    held_on = _date("the date of the conversation", "Held on")
+    absence_from = _date("the first day of the absence", "The absence began on")
+    absence_to = _date("the last day of the absence", "The absence ended on")
+    held_with = ChoiceField(
+        label="Who was it with?",
+        choices=ReturnConversation.With.choices,
+        widget=forms.RadioSelect,
+        label_size="s",
+        hint="What is said with the child alone cannot be used as evidence.",
+        error_messages={"required": "Choose who the conversation was with"},
+    )
+    held_by = CharField(
+        label="Held by",
+        max_length=200,
+        label_size="s",
+        hint="Name and role.",
+        error_messages={"required": "Say who at the school had the conversation"},
+    )
+    what_was_said = _text(
+        "What was said",
+        rows=5,
+        required=True,
+        label_size="s",
+        hint="Why the child was away and what would help, in their words where possible.",
+        error_messages={"required": "Write what was said"},
+    )
+    barriers = MultipleChoiceField(
+        label="Barriers found",
+        choices=MeetingRecord.Barrier.choices,
+        required=False,
+        label_size="s",
+    )
+    next_steps = _text("Next steps", rows=3, label_size="s")
+
+
 def today_initial(*names: str, today: dt.date) -> dict[str, dt.date]:
     return {name: today for name in names}
 
@@ -287,8 +408,10 @@ def today_initial(*names: str, today: dt.date) -> dict[str, dt.date]:
 __all__ = [
     "ArrangeMeetingForm",
     "ContractForm",
+    "PanelReferralForm",
     "PlanForm",
     "RecordMeetingForm",
+    "ReturnConversationForm",
     "ReviewForm",
     "SignForm",
 ]

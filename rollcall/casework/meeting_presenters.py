@@ -12,8 +12,10 @@ from django.urls import reverse
 from rollcall.casework.meeting_selectors import (
     case_contracts,
     case_meetings,
+    case_panel_referrals,
     case_parents,
     case_plans,
+    case_return_conversations,
     figures_against_target,
     percent_text,
     period_figures,
@@ -23,10 +25,23 @@ from rollcall.casework.models import (
     Case,
     CaseMeeting,
     ContractSignature,
+    PanelReferral,
+    ReturnConversation,
     SupportPlan,
     TargetReview,
 )
-from rollcall.casework.services.meetings import barrier_labels, long_date, parent_names
+from rollcall.casework.services.meetings import (
+    barrier_labels,
+    long_date,
+    meeting_title,
+    parent_names,
+)
+from rollcall.casework.services.panels import (
+    case_panels,
+    outcome_labels,
+    panel_for,
+    sitting_name,
+)
 from rollcall.policies import load_profile
 
 Row = dict[str, dict[str, str]]
@@ -57,8 +72,52 @@ def parent_choices(*, case: Case) -> list[tuple[int, str]]:
     return choices
 
 
+def panel_choices(*, case: Case) -> list[tuple[str, str]]:
+    return [(key, panel.name) for key, panel in case_panels(case).items()]
+
+
+def panel_category_choices(*, case: Case) -> list[tuple[str, str]]:
+    found: dict[str, str] = {}
+    for panel in case_panels(case).values():
+        found.update(panel.referral_criteria)
+    return list(found.items())
+
+
+def panel_referral_choices(*, case: Case) -> list[tuple[str, str]]:
+    """The case's panel referrals whose panel may still sit, oldest first."""
+    panels = case_panels(case)
+    choices = []
+    for referral in case_panel_referrals(case=case):
+        panel = panels.get(referral.panel_key)
+        sat = len(referral.sittings.all())
+        if panel is not None and sat < panel.sittings:
+            choices.append(
+                (
+                    str(referral.pk),
+                    f"{referral.panel_name}, referred on {long_date(referral.referred_on)} "
+                    f"({sitting_name(sat + 1)} sitting)",
+                )
+            )
+    return choices
+
+
+def panel_outcome_choices(*, meeting: CaseMeeting) -> list[tuple[str, str]]:
+    if meeting.panel_referral is None:
+        return []
+    panel = panel_for(meeting.panel_referral)
+    keys = list(panel.outcomes) if panel is not None else []
+    return list(zip(keys, outcome_labels(keys), strict=True))
+
+
+def panel_members_text(*, meeting: CaseMeeting) -> str:
+    if meeting.panel_referral is None:
+        return ""
+    panel = panel_for(meeting.panel_referral)
+    return "; ".join(panel.members) if panel is not None else ""
+
+
 def _meeting_label(meeting: CaseMeeting) -> str:
-    text = f"{meeting.get_kind_display()} on {long_date(meeting.on)}"
+    text = f"{meeting_title(meeting)} on {long_date(meeting.on)}"
     record = getattr(meeting, "record", None)
     if record is None:
         return f"{text} (not recorded yet)"
@@ -161,24 +220,103 @@ class TargetLine:
 
 
 @dataclass(frozen=True)
+class PanelLine:
+    title: str
+    rows: list[Row]
+    arrange_href: str | None
+
+
+@dataclass(frozen=True)
+class ConversationLine:
+    title: str
+    child_alone: bool
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
 class MeetingsSection:
     meetings: list[MeetingLine]
     plans: list[TargetLine]
     contracts: list[TargetLine]
     actions: list[dict[str, str]]
+    panels: list[PanelLine]
+    conversations: list[ConversationLine]
+
+
+def _panel_line(case: Case, referral: PanelReferral, writable: bool) -> PanelLine:
+    panel = case_panels(case).get(referral.panel_key)
+    sittings = list(referral.sittings.all())
+    rows = [
+        _row("Referred on", f"{long_date(referral.referred_on)}, by {referral.recorded_by_label}"),
+        _row("Why", referral.reason),
+    ]
+    if referral.categories:
+        rows.append(_row("Referred because", "; ".join(c["label"] for c in referral.categories)))
+    rows.append(
+        _row(
+            "Sittings",
+            "; ".join(
+                f"{sitting_name(m.sitting or 1).capitalize()}: {long_date(m.on)}" for m in sittings
+            )
+            or "Not arranged yet",
+        )
+    )
+    may_sit = panel is not None and len(sittings) < panel.sittings
+    return PanelLine(
+        title=f"Referral to the {referral.panel_name}",
+        rows=rows,
+        arrange_href=(
+            reverse("cases:meeting_new", args=[case.pk]) + "?panel=1"
+            if writable and case.active and may_sit
+            else None
+        ),
+    )
+
+
+def _conversation_line(talk: ReturnConversation) -> ConversationLine:
+    span = (
+        long_date(talk.absence_from)
+        if talk.absence_from == talk.absence_to
+        else f"{long_date(talk.absence_from)} to {long_date(talk.absence_to)}"
+    )
+    rows = [
+        _row("After the absence of", span),
+        _row("With", talk.get_held_with_display()),
+        _row("Held by", talk.held_by),
+        _row("What was said", talk.what_was_said),
+        _row("Barriers found", "; ".join(barrier_labels(talk.barriers))),
+        _row("Next steps", talk.next_steps),
+    ]
+    return ConversationLine(
+        title=f"Return-to-school conversation, {long_date(talk.held_on)}",
+        child_alone=talk.with_child_alone,
+        rows=rows,
+    )
 
 
 def _meeting_line(case: Case, meeting: CaseMeeting, writable: bool) -> MeetingLine:
     invited = [parent_names(meeting.parents_invited)] if meeting.parents_invited else []
     if meeting.pupil_invited:
         invited.append(f"{case.pupil.display_name} (the pupil)")
+    if meeting.social_worker_invited:
+        invited.append(f"{meeting.social_worker_invited} (social worker)")
     invited += [line.strip() for line in meeting.professionals_invited.splitlines() if line.strip()]
-    rows = [
+    rows = []
+    referral = meeting.panel_referral
+    if referral is not None:
+        rows.append(_row("Referred", f"{long_date(referral.referred_on)}: {referral.reason}"))
+        if referral.categories:
+            rows.append(
+                _row("Referred because", "; ".join(c["label"] for c in referral.categories))
+            )
+    rows += [
         _row("When", f"{long_date(meeting.on)} at {meeting.at:%H:%M}"),
         _row("Where", meeting.venue),
         _row("Invited", "; ".join(invited)),
         _row("Invitations sent", long_date(meeting.invited_on)),
     ]
+    if meeting.late_invitation_reason:
+        rows.append(_row("Invited late, because", meeting.late_invitation_reason))
     if meeting.parents_not_invited_reason:
         rows.append(_row("Not invited, because", meeting.parents_not_invited_reason))
     if meeting.alternatives_offered:
@@ -200,6 +338,8 @@ def _meeting_line(case: Case, meeting: CaseMeeting, writable: bool) -> MeetingLi
             rows.append(_row("Why, and what was offered next", record.parents_absent_note))
         rows.append(_row("Held on", long_date(record.held_on)))
         rows.append(_row("The pupil", "Was there" if record.pupil_present else "Was not there"))
+        if record.members_present:
+            rows.append(_row("Panel members there", "; ".join(record.members_present.splitlines())))
         if record.professionals_present:
             rows.append(
                 _row("Professionals there", "; ".join(record.professionals_present.splitlines()))
@@ -216,9 +356,12 @@ def _meeting_line(case: Case, meeting: CaseMeeting, writable: bool) -> MeetingLi
             if item.get("due_on")
         ]
         rows.append(_row("Support agreed", "; ".join(support)))
+        if record.panel_outcomes:
+            rows.append(_row("The panel decided", "; ".join(outcome_labels(record.panel_outcomes))))
+            rows.append(_row("Decision and reasons", record.decision))
         rows.append(_row("Minutes", record.minutes))
     return MeetingLine(
-        title=f"{meeting.get_kind_display()}, {long_date(meeting.on)}",
+        title=f"{meeting_title(meeting)}, {long_date(meeting.on)}",
         child_alone=meeting.with_child_alone,
         rows=rows,
         record_href=(
@@ -316,10 +459,26 @@ def meetings_section(*, case: Case, today: dt.date, writable: bool) -> MeetingsS
                 "text": "Record an attendance contract",
                 "href": reverse("cases:contract_new", args=[case.pk]),
             },
+            {
+                "text": "Record a return-to-school conversation",
+                "href": reverse("cases:return_conversation", args=[case.pk]),
+            },
         ]
+        if case_panels(case):
+            actions.insert(
+                1,
+                {
+                    "text": "Refer to the attendance panel",
+                    "href": reverse("cases:panel_referral", args=[case.pk]),
+                },
+            )
     return MeetingsSection(
         meetings=[_meeting_line(case, m, writable) for m in reversed(case_meetings(case=case))],
         plans=[_plan_line(case, p, today, writable) for p in case_plans(case=case)],
         contracts=[_contract_line(case, c, today, writable) for c in case_contracts(case=case)],
         actions=actions,
+        panels=[_panel_line(case, r, writable) for r in case_panel_referrals(case=case)],
+        conversations=[
+            _conversation_line(talk) for talk in reversed(case_return_conversations(case=case))
+        ],
     )

@@ -13,6 +13,8 @@ from rollcall.casework.models import (
     Case,
     CaseMeeting,
     ContractSignature,
+    PanelReferral,
+    ReturnConversation,
     SupportPlan,
     TargetReview,
 )
@@ -35,12 +37,34 @@ def case_parents(*, case: Case) -> list[CarerLink]:
 
 def case_meetings(*, case: Case) -> list[CaseMeeting]:
     return list(
-        CaseMeeting.objects.filter(case=case).select_related("record").order_by("on", "at", "id")
+        CaseMeeting.objects.filter(case=case)
+        .select_related("record", "panel_referral")
+        .order_by("on", "at", "id")
     )
 
 
 def case_meeting_for(*, case: Case, meeting_id: int) -> CaseMeeting | None:
-    return CaseMeeting.objects.filter(case=case, pk=meeting_id).select_related("record").first()
+    return (
+        CaseMeeting.objects.filter(case=case, pk=meeting_id)
+        .select_related("record", "panel_referral")
+        .first()
+    )
+
+
+def case_panel_referrals(*, case: Case) -> list[PanelReferral]:
+    return list(
+        PanelReferral.objects.filter(case=case)
+        .prefetch_related(Prefetch("sittings", queryset=CaseMeeting.objects.order_by("sitting")))
+        .order_by("referred_on", "id")
+    )
+
+
+def case_panel_referral_for(*, case: Case, referral_id: int) -> PanelReferral | None:
+    return PanelReferral.objects.filter(case=case, pk=referral_id).first()
+
+
+def case_return_conversations(*, case: Case) -> list[ReturnConversation]:
+    return list(ReturnConversation.objects.filter(case=case).order_by("held_on", "id"))
 
 
 def case_plans(*, case: Case) -> list[SupportPlan]:

@@ -19,14 +19,21 @@ from rollcall.casework.case_views import NOT_YOURS, _case
 from rollcall.casework.meeting_forms import (
     ArrangeMeetingForm,
     ContractForm,
+    PanelReferralForm,
     PlanForm,
     RecordMeetingForm,
+    ReturnConversationForm,
     ReviewForm,
     SignForm,
 )
 from rollcall.casework.meeting_presenters import (
     contract_review_intro,
     meeting_choices,
+    panel_category_choices,
+    panel_choices,
+    panel_members_text,
+    panel_outcome_choices,
+    panel_referral_choices,
     parent_choices,
     period_hint,
     plan_review_hint,
@@ -36,6 +43,7 @@ from rollcall.casework.meeting_presenters import (
 from rollcall.casework.meeting_selectors import (
     case_contract_for,
     case_meeting_for,
+    case_panel_referral_for,
     case_plan_for,
 )
 from rollcall.casework.models import Case
@@ -46,7 +54,14 @@ from rollcall.casework.services.contracts import (
     support_plan_set,
     target_review,
 )
-from rollcall.casework.services.meetings import long_date, meeting_arrange, meeting_record
+from rollcall.casework.services.conversations import return_conversation_record
+from rollcall.casework.services.meetings import (
+    long_date,
+    meeting_arrange,
+    meeting_record,
+    meeting_title,
+)
+from rollcall.casework.services.panels import panel_refer
 from rollcall.core import clock
 from rollcall.policies import load_profile
 from rollcall.web.forms import GovukForm, add_errors
@@ -106,6 +121,9 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
     today = clock.today()
 
     def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        referral = None
+        if data.get("panel_referral"):
+            referral = case_panel_referral_for(case=case, referral_id=int(data["panel_referral"]))
         meeting = meeting_arrange(
             actor=_user(request),
             case=case,
@@ -119,15 +137,25 @@ def meeting_new(request: HttpRequest, case_id: int) -> HttpResponse:
             professionals=data["professionals"],
             alternatives_offered=data["alternatives_offered"],
             parents_not_invited_reason=data["parents_not_invited_reason"],
+            panel_referral=referral,
+            social_worker_invited=data.get("social_worker_invited", False),
+            late_invitation_reason=data.get("late_invitation_reason", ""),
             acting_for=organisation,
         )
-        return f"{meeting.get_kind_display()} arranged for {long_date(meeting.on)}"
+        return f"{meeting_title(meeting)} arranged for {long_date(meeting.on)}"
 
+    referrals = panel_referral_choices(case=case)
+    initial: dict[str, Any] = {"invited_on": today}
+    if request.GET.get("panel") and referrals:
+        initial |= {"kind": "panel", "panel_referral": referrals[-1][0]}
     return _page(
         request,
         case,
         make_form=lambda data: ArrangeMeetingForm(
-            data, parents=parent_choices(case=case), initial={"invited_on": today}
+            data,
+            parents=parent_choices(case=case),
+            panel_referrals=referrals,
+            initial=initial,
         ),
         act=act,
         heading="Arrange a meeting",
@@ -157,13 +185,16 @@ def meeting_held(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRes
             barriers=data["barriers"],
             barriers_note=data["barriers_note"],
             support=data["support"],
+            members_present=data.get("members_present", ""),
+            panel_outcomes=data.get("panel_outcomes", ()),
+            decision=data.get("decision", ""),
             acting_for=organisation,
         )
         agreed = len(record.support_agreed)
         return f"Meeting recorded; {agreed} support action{'s' if agreed != 1 else ''} added"
 
     intro = [
-        f"{meeting.get_kind_display()} on {long_date(meeting.on)} at {meeting.at:%H:%M}, "
+        f"{meeting_title(meeting)} on {long_date(meeting.on)} at {meeting.at:%H:%M}, "
         f"{meeting.venue}."
     ]
     if meeting.with_child_alone:
@@ -172,7 +203,11 @@ def meeting_held(request: HttpRequest, case_id: int, meeting_id: int) -> HttpRes
         request,
         case,
         make_form=lambda data: RecordMeetingForm(
-            data, parents=parent_choices(case=case), initial={"held_on": meeting.on}
+            data,
+            parents=parent_choices(case=case),
+            panel_outcomes=panel_outcome_choices(meeting=meeting),
+            panel_members=panel_members_text(meeting=meeting),
+            initial={"held_on": meeting.on},
         ),
         act=act,
         heading="Record the meeting",
@@ -344,3 +379,69 @@ def contract_review(request: HttpRequest, case_id: int, contract_id: int) -> Htt
         raise Http404("No such contract on this case")
     intro = contract_review_intro(case=case, contract=contract, today=clock.today())
     return _review(request, case, intro=intro, contract=contract)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def panel_referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    panels = panel_choices(case=case)
+    if not panels:
+        raise Http404("This case's policy holds no attendance panel")
+
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        referral = panel_refer(
+            actor=_user(request),
+            case=case,
+            panel_key=data["panel"],
+            categories=data.get("categories", ()),
+            reason=data["reason"],
+            referred_on=data["referred_on"],
+            acting_for=organisation,
+        )
+        return f"Referred to the {referral.panel_name}: arrange the panel next"
+
+    return _page(
+        request,
+        case,
+        make_form=lambda data: PanelReferralForm(
+            data,
+            panels=panels,
+            categories=panel_category_choices(case=case),
+            initial={"referred_on": clock.today(), "panel": panels[0][0]},
+        ),
+        act=act,
+        heading="Refer to the attendance panel",
+        button="Record the referral",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def return_conversation_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+
+    def act(case: Case, data: dict[str, Any], organisation: Any) -> str:
+        return_conversation_record(
+            actor=_user(request),
+            case=case,
+            held_on=data["held_on"],
+            absence_from=data["absence_from"],
+            absence_to=data["absence_to"],
+            held_with=data["held_with"],
+            held_by=data["held_by"],
+            what_was_said=data["what_was_said"],
+            barriers=data["barriers"],
+            next_steps=data["next_steps"],
+            acting_for=organisation,
+        )
+        return "Return-to-school conversation recorded"
+
+    return _page(
+        request,
+        case,
+        make_form=lambda data: ReturnConversationForm(data, initial={"held_on": clock.today()}),
+        act=act,
+        heading="Record a return-to-school conversation",
+        button="Record the conversation",
+    )

@@ -209,6 +209,8 @@ class CaseEvent(AppendOnlyModel):
         CONTRACT_SIGNED = "contract_signed", "Attendance contract signed"
         TARGET_REVIEWED = "target_reviewed", "Attendance target reviewed"
         DOCUMENT = "document", "Document received"
+        PANEL_REFERRAL = "panel_referral", "Referred to an attendance panel"
+        RETURN_CONVERSATION = "return_talk", "Return-to-school conversation"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.
@@ -480,6 +482,16 @@ class CaseMeeting(_CaseRecord):
     pupil_invited = models.BooleanField(default=False)
     # One a line: "Name, role".
     professionals_invited = models.TextField(blank=True)
+    # A panel sits on a referral to it, first, second (LEE 'Stage 1a': a second panel).
+    panel_referral = models.ForeignKey(
+        "PanelReferral", null=True, blank=True, on_delete=models.PROTECT, related_name="sittings"
+    )
+    sitting = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The looked-after child's social worker invited with the parents, as recorded then
+    # (LEE 'Stage 3'): "name, contact".
+    social_worker_invited = models.CharField(max_length=400, blank=True)
+    # Why the invitations went out later than the panel's notice period (SEF §6.8).
+    late_invitation_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["on", "at", "id"]
@@ -520,6 +532,11 @@ class MeetingRecord(_CaseRecord):
     # [{"what": ..., "owner": ..., "due_on": "2025-03-21", "task": id}]
     support_agreed = models.JSONField(default=list, blank=True)
     minutes = models.TextField()
+    # A panel's sitting: its members there (one a line, "name, role"), what it decided from
+    # the profile's outcomes, and why.
+    members_present = models.TextField(blank=True)
+    panel_outcomes = models.JSONField(default=list, blank=True)
+    decision = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Record of {self.meeting}"
@@ -527,6 +544,57 @@ class MeetingRecord(_CaseRecord):
     @property
     def a_parent_came(self) -> bool:
         return bool(self.parents_present)
+
+
+class PanelReferral(_CaseRecord):
+    """A case referred to one of the profile's attendance panels: which panel, the categories
+    of the referral (SEF §6.4, among them a pupil at risk from radicalisation or extremism)
+    and why. The panel then sits on it as a meeting of kind `panel`."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="panel_referrals")
+    panel_key = models.CharField(max_length=80)
+    panel_name = models.CharField(max_length=200)
+    # [{"key": ..., "label": ...}] as the profile read then.
+    categories = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    referred_on = models.DateField()
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Referral to the {self.panel_name} on {self.referred_on}"
+
+
+class ReturnConversation(_CaseRecord):
+    """A return-to-school conversation after an absence: who spoke with whom, what the child
+    (and parent) said, the barriers found and what follows. A conversation with the child
+    alone is marked, since what is said there cannot be used as evidence (ESX)."""
+
+    class With(models.TextChoices):
+        PUPIL = "pupil", "The pupil alone"
+        PUPIL_AND_PARENT = "pupil_and_parent", "The pupil and a parent"
+        PARENT = "parent", "A parent"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_conversations")
+    held_on = models.DateField()
+    absence_from = models.DateField()
+    absence_to = models.DateField()
+    held_with = models.CharField(max_length=20, choices=With.choices)
+    held_by = models.CharField(max_length=200)
+    what_was_said = models.TextField()
+    barriers = models.JSONField(default=list, blank=True)
+    next_steps = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Return-to-school conversation on {self.held_on}"
+
+    @property
+    def with_child_alone(self) -> bool:
+        return self.held_with == self.With.PUPIL
 
 
 class SupportPlan(_CaseRecord):

@@ -87,6 +87,8 @@ class Verb(models.TextChoices):
     CASE_HOME_LA_SET = "case.home_local_authority_set", "Case's home local authority set"
     CASE_MEETING_ARRANGE = "case.meeting_arrange", "Case meeting arranged"
     CASE_MEETING_RECORD = "case.meeting_record", "Case meeting recorded"
+    CASE_PANEL_REFER = "case.panel_refer", "Case referred to an attendance panel"
+    CASE_RETURN_CONVERSATION = "case.return_conversation", "Return-to-school conversation recorded"
     CASE_SUPPORT_PLAN_SET = "case.support_plan_set", "Support plan set"
     CASE_CONTRACT_AGREE = "case.contract_agree", "Attendance contract agreed"
     CASE_CONTRACT_SIGN = "case.contract_sign", "Attendance contract signed"

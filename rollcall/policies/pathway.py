@@ -188,7 +188,20 @@ class Panel(Part):
     # is never drawn up in their absence and posted (WTISA; ESX 'Action Plans/Parenting
     # Contracts'). So a panel either agrees none, or agrees one only when a parent attends.
     attendance_contract: Literal["not_agreed", "when_a_parent_attends"] = "not_agreed"
+    # The categories a referral to the panel must name at least one of (SEF §6.4); without
+    # them a referral gives only its reason.
     referral_criteria: Mapping[Key, Text] = {}
+    # Who is expected to sit on the panel; the record of each sitting names who did.
+    members: tuple[Text, ...] = ()
+    # How long before the panel each parent is invited (SEF §6.8: about 10 days). A later
+    # invitation is recorded only with the reason it went late.
+    invitation_notice: Period | None = None
+    # A child looked after by the LA but placed with parents: the social worker is invited
+    # with the parents (LEE 'Stage 3').
+    invite_social_worker_when_looked_after: bool = False
+    # How many times the panel may sit on one referral: Leeds holds a second panel when the
+    # first one's recommendations are not followed (LEE 'Stage 1a', 'Stage 3').
+    sittings: PositiveInt = 1
     outcomes: tuple[Outcome, ...] = ()
     source: Citation
 

@@ -27,7 +27,9 @@ from rollcall.casework.services.contracts import (
     target_review,
 )
 from rollcall.casework.services.meetings import meeting_arrange, meeting_record
+from rollcall.casework.services.panels import panel_refer
 from rollcall.core.models import AppendOnlyError, AuditEvent
+from rollcall.policies import load_profile
 from rollcall.policies.periods import Period
 from tests.analytics.conftest import record, signed_in
 from tests.casework.meetings_world import World, world
@@ -51,6 +53,26 @@ def _date(name: str, day: dt.date) -> dict[str, str]:
 
 
 def _held(w: World, on: dt.date, *, came: list[int]) -> CaseMeeting:
+    """A panel held on `on`: where the profile holds panels, on a referral to its panel, with
+    the members there and a decision."""
+    invited_on = on - dt.timedelta(days=14)
+    panels = load_profile(w.case.profile_key).panels
+    referral, outcomes = None, []
+    if panels:
+        key, panel = next(iter(panels.items()))
+        referral = panel_refer(
+            actor=w.officer,
+            case=w.case,
+            panel_key=key,
+            categories=list(panel.referral_criteria)[:1],
+            reason="Attendance 80% after a term of support",
+            referred_on=invited_on,
+        )
+        outcomes = (
+            ["attendance_contract"]
+            if came
+            else [o for o in panel.outcomes if o != "attendance_contract"][:1]
+        )
     meeting = meeting_arrange(
         actor=w.officer,
         case=w.case,
@@ -58,9 +80,10 @@ def _held(w: World, on: dt.date, *, came: list[int]) -> CaseMeeting:
         on=on,
         at=dt.time(10, 0),
         venue="Riverside Primary School",
-        invited_on=on - dt.timedelta(days=7),
+        invited_on=invited_on,
         parent_ids=[w.mother.pk, w.father.pk],
         alternatives_offered="A home visit; a later time after work",
+        panel_referral=referral,
     )
     meeting_record(
         actor=w.officer,
@@ -69,6 +92,9 @@ def _held(w: World, on: dt.date, *, came: list[int]) -> CaseMeeting:
         minutes="Targets discussed.",
         parent_ids_present=came,
         parents_absent_note="" if came else "No reply; the panel went ahead and wrote to them",
+        members_present="Mrs Ahmed, chair" if referral else "",
+        panel_outcomes=outcomes,
+        decision="Targets for twelve weeks" if referral else "",
     )
     return meeting
 
@@ -142,7 +168,10 @@ def test_the_contract_page_refuses_it_with_the_reason_and_agrees_one_a_parent_ca
     shown = _text(browser.get(f"/cases/{w.case.pk}"))
     assert "Attendance contract from 17 March 2025" in shown
     assert "17 March 2025 to 9 June 2025 (12 weeks)" in shown
-    assert "Agreed at Attendance panel on 17 March 2025: Jo Stone (mother) came" in shown
+    assert (
+        "Agreed at LA School Attendance Panel (first sitting) on 17 March 2025: Jo Stone (mother) came"
+        in shown
+    )
 
 
 def test_each_party_signs_and_a_parent_who_was_not_there_cannot(client, time_machine):

@@ -18,8 +18,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rollcall.casework.meeting_selectors import case_parents
-from rollcall.casework.models import Case, CaseEvent, CaseMeeting, CaseTask, MeetingRecord
+from rollcall.casework.models import (
+    Case,
+    CaseEvent,
+    CaseMeeting,
+    CaseTask,
+    MeetingRecord,
+    PanelReferral,
+)
 from rollcall.casework.services.cases import Owner, _audit, _event
+from rollcall.casework.services.panels import (
+    outcome_labels,
+    panel_invitation_errors,
+    panel_record_errors,
+    sitting_name,
+)
 from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label
 from rollcall.core.types import Actor
@@ -32,6 +45,14 @@ CASE_CLOSED = "The case is closed: reopen it first"
 
 def long_date(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+def meeting_title(meeting: CaseMeeting) -> str:
+    """ "Attendance meeting with the family"; a panel by its name and sitting."""
+    referral = meeting.panel_referral
+    if referral is None or meeting.sitting is None:
+        return meeting.get_kind_display()
+    return f"{referral.panel_name} ({sitting_name(meeting.sitting)} sitting)"
 
 
 def _parent(link: CarerLink) -> dict[str, object]:
@@ -70,9 +91,14 @@ def meeting_arrange(
     professionals: str = "",
     alternatives_offered: str = "",
     parents_not_invited_reason: str = "",
+    panel_referral: PanelReferral | None = None,
+    social_worker_invited: bool = False,
+    late_invitation_reason: str = "",
     acting_for: Owner | None = None,
 ) -> CaseMeeting:
-    """Arrange a meeting: the invitation, and who it went to (each parent on their own)."""
+    """Arrange a meeting: the invitation, and who it went to (each parent on their own). A
+    panel sits on a referral to it, with every parent invited (rollcall.casework.services.
+    panels)."""
     _active(case)
     errors: dict[str, str] = {}
     venue = venue.strip()
@@ -118,8 +144,28 @@ def meeting_arrange(
                 "Say what other days, times, places or ways to meet were offered, or why none "
                 "were: the same time offered for every meeting is weak evidence (ESX)"
             )
+    sitting = None
+    if kind == CaseMeeting.Kind.PANEL:
+        panel_errors, sitting = panel_invitation_errors(
+            case=case,
+            referral=panel_referral,
+            on=on,
+            invited_on=invited_on,
+            parents=list(links.values()),
+            invited=invited,
+            social_worker_invited=social_worker_invited,
+            late_invitation_reason=late_invitation_reason,
+        )
+        for field, message in panel_errors.items():
+            errors.setdefault(field, message)
+    elif panel_referral is not None:
+        errors["kind"] = "A panel referral is arranged as an attendance panel"
     if errors:
         raise ValidationError(errors)
+    worker = ""
+    if sitting is not None and social_worker_invited and case.pupil.social_worker_name:
+        contact = case.pupil.social_worker_contact
+        worker = case.pupil.social_worker_name + (f", {contact}" if contact else "")
     meeting = CaseMeeting.objects.create(
         case=case,
         kind=kind,
@@ -132,6 +178,10 @@ def meeting_arrange(
         parents_not_invited_reason=parents_not_invited_reason,
         pupil_invited=pupil_invited,
         professionals_invited=professionals.strip(),
+        panel_referral=panel_referral if sitting is not None else None,
+        sitting=sitting,
+        social_worker_invited=worker,
+        late_invitation_reason=late_invitation_reason.strip() if sitting is not None else "",
         recorded_at=clock.now(),
         recorded_by=actor,
         recorded_by_label=actor_label(actor),
@@ -140,12 +190,15 @@ def meeting_arrange(
     who = [parent_names(meeting.parents_invited)] if invited else []
     if pupil_invited:
         who.append(case.pupil.display_name)
+    if worker:
+        who.append(f"{worker} (social worker)")
     who += [line for line in meeting.professionals_invited.splitlines() if line.strip()]
-    summary = (
-        f"{meeting.get_kind_display()} arranged for {long_date(on)} at {at:%H:%M}, {venue}"
-        + (f": {NOT_EVIDENCE}" if child_alone else "")
+    summary = f"{meeting_title(meeting)} arranged for {long_date(on)} at {at:%H:%M}, {venue}" + (
+        f": {NOT_EVIDENCE}" if child_alone else ""
     )
     details = [f"Invited on {long_date(invited_on)}: " + "; ".join(who)]
+    if meeting.late_invitation_reason:
+        details.append(f"Invited late, because: {meeting.late_invitation_reason}")
     if parents_not_invited_reason:
         details.append(f"Not invited, because: {parents_not_invited_reason}")
     if alternatives_offered:
@@ -199,11 +252,16 @@ def meeting_record(
     barriers: Sequence[str] = (),
     barriers_note: str = "",
     support: Sequence[SupportItem] = (),
+    members_present: str = "",
+    panel_outcomes: Sequence[str] = (),
+    decision: str = "",
     acting_for: Owner | None = None,
 ) -> MeetingRecord:
     """Record a meeting once held. Each piece of support agreed becomes a task on the case with
-    its owner and due date."""
-    meeting = CaseMeeting.objects.select_related("case__school", "case__pupil").get(pk=meeting.pk)
+    its owner and due date. A panel's record names its members there and what it decided."""
+    meeting = CaseMeeting.objects.select_related(
+        "case__school", "case__pupil", "panel_referral"
+    ).get(pk=meeting.pk)
     case = meeting.case
     _active(case)
     if MeetingRecord.objects.filter(meeting=meeting).exists():
@@ -242,9 +300,17 @@ def meeting_record(
     problem = _support_errors(support, held_on)
     if problem:
         errors["support"] = problem
+    for field, message in panel_record_errors(
+        meeting=meeting,
+        members_present=members_present,
+        outcomes=panel_outcomes,
+        decision=decision,
+        a_parent_came=bool(present),
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
-    kind = meeting.get_kind_display()
+    kind = meeting_title(meeting)
     source = f"Agreed at the {kind[0].lower()}{kind[1:]} on {long_date(held_on)}"
     tasks = [
         CaseTask.objects.create(
@@ -280,6 +346,9 @@ def meeting_record(
             for task in tasks
         ],
         minutes=minutes,
+        members_present=members_present.strip() if meeting.panel_referral else "",
+        panel_outcomes=list(panel_outcomes) if meeting.panel_referral else [],
+        decision=decision.strip() if meeting.panel_referral else "",
         recorded_at=clock.now(),
         recorded_by=actor,
         recorded_by_label=actor_label(actor),
@@ -300,13 +369,16 @@ def meeting_record(
 
 
 def _held_summary(meeting: CaseMeeting, record: MeetingRecord, support: int) -> str:
-    kind = meeting.get_kind_display()
+    kind = meeting_title(meeting)
     if meeting.with_child_alone:
         return f"{kind} held: {NOT_EVIDENCE}"
     came = record.parents_present
     who = f"{parent_names(came)} came" if came else "no parent came"
     agreed = f"; {support} support action{'s' if support != 1 else ''} agreed" if support else ""
-    return f"{kind} held: {who}{agreed}"
+    decided = ""
+    if record.panel_outcomes:
+        decided = "; decided: " + ", ".join(outcome_labels(record.panel_outcomes)).lower()
+    return f"{kind} held: {who}{decided}{agreed}"
 
 
 def barrier_labels(keys: Sequence[str]) -> list[str]:
@@ -330,6 +402,8 @@ def record_text(meeting: CaseMeeting, record: MeetingRecord) -> str:
         lines.append(f"Alternatives offered with the invitation: {meeting.alternatives_offered}")
     if record.pupil_present:
         lines.append(f"{meeting.case.pupil.display_name} was there.")
+    if record.members_present:
+        lines.append("Panel members there: " + "; ".join(record.members_present.splitlines()))
     if record.professionals_present:
         lines.append("Professionals there: " + "; ".join(record.professionals_present.splitlines()))
     if record.child_voice:
@@ -341,5 +415,9 @@ def record_text(meeting: CaseMeeting, record: MeetingRecord) -> str:
         due = dt.date.fromisoformat(item["due_on"]) if item.get("due_on") else None
         when = f" by {long_date(due)}" if due else ""
         lines.append(f"Support agreed: {item['what']} ({item['owner']}{when})")
+    if record.panel_outcomes:
+        lines.append("The panel decided: " + "; ".join(outcome_labels(record.panel_outcomes)))
+    if record.decision:
+        lines.append(f"Decision and reasons: {record.decision}")
     lines.append(f"Minutes: {record.minutes}")
     return "\n".join(lines)
