@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.selectors import year_group_on as year_group_shown
+from rollcall.casework.models import MeetingRecord, SupportPlan
 from rollcall.casework.selectors import follow_up_list
 from rollcall.demo.marks import world_marks
 from rollcall.demo.terms import demo_dates, is_school_day
@@ -23,6 +24,7 @@ from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
 from rollcall.pupils.services import YEAR_GROUPS
 from rollcall.registers.models import (
+    LeaveDecision,
     Mark,
     MarkAmendment,
     OtherSchoolSessions,
@@ -112,6 +114,13 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     first = Mark.objects.order_by("date").first()
     assert first.date >= dt.date(2024, 9, 2)
     assert Mark.objects.order_by("-date").first().date <= dt.date(2026, 3, 20)
+    # The officers' cases hold meetings with the family and what followed; the headteacher
+    # has decided leave requests, each parent told.
+    assert MeetingRecord.objects.filter(meeting__kind="attendance").exists()
+    assert SupportPlan.objects.exists()
+    decided = LeaveDecision.objects.values_list("outcome", flat=True)
+    assert sorted(decided) == ["granted", "refused"]
+    assert "2 leave requests decided by the headteacher" in text
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", "--pupils", "60", "--today", "2026-03-20", stdout=StringIO())
 

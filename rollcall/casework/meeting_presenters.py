@@ -224,6 +224,7 @@ class PanelLine:
     title: str
     rows: list[Row]
     arrange_href: str | None
+    arrange_text: str
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,11 @@ def _panel_line(case: Case, referral: PanelReferral, writable: bool) -> PanelLin
             reverse("cases:meeting_new", args=[case.pk]) + "?panel=1"
             if writable and case.active and may_sit
             else None
+        ),
+        arrange_text=(
+            f"Arrange the {sitting_name(len(sittings) + 1)} sitting"
+            if sittings
+            else "Arrange the panel"
         ),
     )
 

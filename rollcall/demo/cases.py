@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from rollcall.analytics.models import WorklistItem
 from rollcall.casework.models import Case, CaseTask
@@ -28,6 +29,7 @@ from rollcall.casework.services.cases import (
     case_task_done,
     owner_profile,
 )
+from rollcall.demo.casework_evidence import add_case_evidence, add_leave_requests
 from rollcall.organisations.models import School
 from rollcall.policies import load_profile
 from rollcall.pupils.selectors import on_roll_on
@@ -55,6 +57,7 @@ NOTES = (
 class DemoCases:
     opened: int
     closed: int
+    leave_requests: int = 0
 
 
 def _week_before(day: dt.date, weeks: int) -> dt.date:
@@ -113,6 +116,10 @@ def _walk(
         stage_key=path[0],
         lead=actor,
     )
+    # The meetings, plans and panels behind the stages; a record a service refuses (a date
+    # the school was shut) is left out with everything after it, never half-written.
+    with contextlib.suppress(ValidationError), transaction.atomic():
+        add_case_evidence(actor=actor, case=case, depth=target, today=today, rng=rng)
     day = opened_on
     for stage in path[1:]:
         day = day + dt.timedelta(weeks=2)
@@ -172,4 +179,14 @@ def load_demo_cases(*, today: dt.date, seed: int) -> DemoCases:
                     rationale="Attendance above 95 % for the last six weeks; family thanked.",
                 )
                 closed += 1
-    return DemoCases(opened=opened, closed=closed)
+    head = User.objects.get(username="head")
+    school = School.objects.get(name="Castle Hill Academy")
+    pupils = [
+        enrolment.pupil
+        for enrolment in school.enrolments.filter(on_roll_on(today))
+        .exclude(pupil__cases__isnull=False)
+        .select_related("pupil")
+        .order_by("pupil__legal_surname", "pupil__id")[:2]
+    ]
+    leave = add_leave_requests(head=head, school=school, pupils=pupils, today=today)
+    return DemoCases(opened=opened, closed=closed, leave_requests=leave)

@@ -137,7 +137,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {cases.opened} cases walked through their stages by the demo's officers "
                 f"({cases.closed} closed); {opened.opened} opened by the sweep where the policy "
-                "opens one"
+                f"opens one; {cases.leave_requests} leave requests decided by the headteacher"
             )
         self.stdout.write(
             self.style.SUCCESS(
