@@ -40,6 +40,19 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
     ),
     "meeting": frozenset({"meeting_day", "meeting_time", "meeting_venue", "meeting_alternatives"}),
     "notice_to_improve": frozenset({"nti_period", "nti_ends_on"}),
+    "meeting_record": frozenset(
+        {"meeting_held_on", "meeting_minutes", "meeting_support_agreed", "parents_present"}
+    ),
+    "contract": frozenset(
+        {
+            "contract_target",
+            "contract_from",
+            "contract_to",
+            "contract_reviews",
+            "contract_school_support",
+            "contract_parent_actions",
+        }
+    ),
     "leave_request": frozenset(
         {
             "leave_received_on",

@@ -9,9 +9,16 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 
 from rollcall import statutory
-from rollcall.casework.meeting_selectors import case_parents, period_figures
-from rollcall.casework.models import Case, CaseMeeting, MeetingRecord, SupportPlan
+from rollcall.casework.meeting_selectors import case_parents, percent_text, period_figures
+from rollcall.casework.models import (
+    AttendanceContract,
+    Case,
+    CaseMeeting,
+    MeetingRecord,
+    SupportPlan,
+)
 from rollcall.casework.services.cases import due_after
+from rollcall.casework.services.meetings import parent_names
 from rollcall.letters.catalogue import Wording
 from rollcall.letters.models import Bounce, Letter, LetterDraft, Sending
 from rollcall.organisations.models import School
@@ -158,6 +165,13 @@ def letter_fields(
         }
         if meeting.alternatives_offered.strip():
             fields["meeting_alternatives"] = " ".join(meeting.alternatives_offered.split())
+    record = getattr(meeting, "record", None) if meeting is not None else None
+    if "meeting_record" in wording.needs and record is not None:
+        fields |= _record_fields(record)
+    if "contract" in wording.needs and meeting is not None:
+        contract = meeting_contract(meeting=meeting)
+        if contract is not None:
+            fields |= _contract_fields(contract)
     if "notice_to_improve" in wording.needs:
         notice = load_profile(case.profile_key).notice_to_improve
         if notice is not None:
@@ -176,6 +190,45 @@ def letter_fields(
             fields["leave_decision"] = decision.get_outcome_display().lower()
             fields["leave_rationale"] = " ".join(decision.rationale.split())
     return fields
+
+
+def meeting_contract(*, meeting: CaseMeeting) -> AttendanceContract | None:
+    """The attendance contract agreed at the meeting, if one was."""
+    return AttendanceContract.objects.filter(meeting=meeting).order_by("-id").first()
+
+
+def _record_fields(record: MeetingRecord) -> dict[str, str]:
+    agreed = [
+        f"{item.get('what', '')} ({item.get('owner', '')}"
+        + (f", by {long_date(dt.date.fromisoformat(item['due_on']))}" if item.get("due_on") else "")
+        + ")"
+        for item in record.support_agreed
+        if item.get("what")
+    ]
+    fields = {
+        "meeting_held_on": long_date(record.held_on),
+        "meeting_minutes": " ".join(record.minutes.split()),
+        "parents_present": parent_names(record.parents_present) or "no parent",
+    }
+    if agreed:
+        fields["meeting_support_agreed"] = "; ".join(agreed)
+    return fields
+
+
+def _contract_fields(contract: AttendanceContract) -> dict[str, str]:
+    reviews = [long_date(dt.date.fromisoformat(day)) for day in contract.review_dates]
+    return {
+        "contract_target": f"{percent_text(contract.target_pct)}%",
+        "contract_from": long_date(contract.starts_on),
+        "contract_to": long_date(contract.ends_on),
+        "contract_reviews": ", ".join(reviews) if reviews else long_date(contract.ends_on),
+        "contract_school_support": " ".join(
+            " ".join(part.split())
+            for part in (contract.school_support, contract.la_support, contract.other_support)
+            if part.strip()
+        ),
+        "contract_parent_actions": " ".join(contract.parent_actions.split()),
+    }
 
 
 def case_drafts(*, case: Case) -> list[LetterDraft]:

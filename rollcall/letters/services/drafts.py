@@ -26,6 +26,7 @@ from rollcall.letters.selectors import (
     letter_fields,
     letter_recipients,
     long_date,
+    meeting_contract,
     postal_address,
     school_address,
 )
@@ -99,8 +100,13 @@ def letter_draft_create(
             errors["period_to"] = "The end of the period is before its start"
         elif period_to > on:
             errors["period_to"] = "The period cannot end after today"
-    if "meeting" in wording.needs and meeting is None:
+    needs_meeting = {"meeting", "meeting_record", "contract"} & set(wording.needs)
+    if needs_meeting and meeting is None:
         errors["meeting"] = "Choose the meeting the letter is about"
+    elif "meeting_record" in wording.needs and getattr(meeting, "record", None) is None:
+        errors["meeting"] = "Record what happened at the meeting first: the letter reports it"
+    elif "contract" in wording.needs and meeting_contract(meeting=meeting) is None:  # type: ignore[arg-type]
+        errors["meeting"] = "No attendance contract was agreed at that meeting"
     if "leave_request" in wording.needs and leave_request is None:
         errors["leave_request"] = "Choose the request for leave the letter answers"
     if errors:
@@ -128,7 +134,7 @@ def letter_draft_create(
         ],
         period_from=period_from if "period" in wording.needs else None,
         period_to=period_to if "period" in wording.needs else None,
-        meeting=meeting if "meeting" in wording.needs else None,
+        meeting=meeting if needs_meeting else None,
         leave_request=leave_request if "leave_request" in wording.needs else None,
         fields=fields,
         organisation_key=case_organisation_key(acting_for),
