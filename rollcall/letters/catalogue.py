@@ -40,6 +40,14 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
     ),
     "meeting": frozenset({"meeting_day", "meeting_time", "meeting_venue", "meeting_alternatives"}),
     "notice_to_improve": frozenset({"nti_period", "nti_ends_on"}),
+    "fast_track": frozenset(
+        {
+            "fast_track_monitoring",
+            "fast_track_monitoring_ends_on",
+            "fast_track_final",
+            "fast_track_final_ends_on",
+        }
+    ),
     "meeting_record": frozenset(
         {"meeting_held_on", "meeting_minutes", "meeting_support_agreed", "parents_present"}
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -138,6 +139,9 @@ def letter_choices(*, case: Case) -> list[tuple[str, str]]:
     ]
 
 
+_COPY_NAMES = {"school": "the school", "local_authority_officer": "the LA attendance officer"}
+
+
 @dataclass(frozen=True)
 class RecipientLine:
     name: str
@@ -154,6 +158,7 @@ class DraftPage:
     paragraphs: list[dict[str, object]]
     recipients: list[RecipientLine]
     copies: str
+    timing: str = ""
 
 
 def draft_page(*, draft: LetterDraft) -> DraftPage:
@@ -182,7 +187,18 @@ def draft_page(*, draft: LetterDraft) -> DraftPage:
                 preview_href=reverse("letters:preview", args=[case.pk, draft.pk, link.pk]),
             )
         )
+    timing = ""
+    if entry.send_before_meeting is not None and draft.meeting is not None:
+        period = entry.send_before_meeting
+        if period.unit in ("days", "weeks"):
+            days = period.amount * (7 if period.unit == "weeks" else 1)
+            send_by = draft.meeting.on - dt.timedelta(days=days)
+            timing = (
+                f"This letter goes out about {period} before the meeting ({entry.source}): "
+                f"by {long_date(send_by)} for the meeting on {long_date(draft.meeting.on)}."
+            )
     return DraftPage(
+        timing=timing,
         draft=draft,
         heading=draft.heading,
         paragraphs=[
@@ -190,5 +206,5 @@ def draft_page(*, draft: LetterDraft) -> DraftPage:
             for number, p in enumerate(draft.paragraphs, 1)
         ],
         recipients=recipients,
-        copies=", ".join(entry.copies),
+        copies=" and ".join(_COPY_NAMES[who] for who in entry.copies),
     )

@@ -165,6 +165,8 @@ def letter_fields(
         }
         if meeting.alternatives_offered.strip():
             fields["meeting_alternatives"] = " ".join(meeting.alternatives_offered.split())
+    if "fast_track" in wording.needs:
+        fields |= _fast_track_fields(case, dated)
     record = getattr(meeting, "record", None) if meeting is not None else None
     if "meeting_record" in wording.needs and record is not None:
         fields |= _record_fields(record)
@@ -189,6 +191,26 @@ def letter_fields(
         if decision is not None:
             fields["leave_decision"] = decision.get_outcome_display().lower()
             fields["leave_rationale"] = " ".join(decision.rationale.split())
+    return fields
+
+
+def _fast_track_fields(case: Case, dated: dt.date) -> dict[str, str]:
+    """The Fast Track's periods from the letter's date on the school's calendar (LEE)."""
+    fast_track = load_profile(case.profile_key).fast_track
+    if fast_track is None:
+        return {}
+    calendar = school_calendar(school=case.school)
+    fields = {
+        "fast_track_monitoring": str(fast_track.monitoring_period),
+        "fast_track_final": str(fast_track.final_period),
+    }
+    for name, period in (
+        ("fast_track_monitoring_ends_on", fast_track.monitoring_period),
+        ("fast_track_final_ends_on", fast_track.final_period),
+    ):
+        ends = due_after(calendar, dated, period)
+        if ends.on is not None:
+            fields[name] = f"{ends.on:%A} {long_date(ends.on)}"
     return fields
 
 

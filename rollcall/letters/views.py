@@ -169,7 +169,8 @@ def draft(request: HttpRequest, case_id: int, draft_id: int) -> HttpResponse:
             for number, paragraph in enumerate(found.paragraphs, 1)
         ]
         try:
-            letter_draft_edit(actor=request.user, draft=found, texts=texts)  # type: ignore[arg-type]
+            if texts != [paragraph["text"] for paragraph in found.paragraphs]:
+                letter_draft_edit(actor=request.user, draft=found, texts=texts)  # type: ignore[arg-type]
             if request.POST.get("action") == "issue":
                 letters = letters_issue(
                     actor=request.user,  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from rollcall.casework.documents import stored_path
 from rollcall.casework.services.contracts import attendance_contract_agree
 from rollcall.casework.services.meetings import SupportItem, meeting_arrange, meeting_record
 from rollcall.letters.services.drafts import letter_draft_create, letters_issue
+from rollcall.pupils.models import CarerLink
 from rollcall.registers.services.leave import leave_decide, leave_request_record
 from tests.analytics.conftest import person
 from tests.conftest import set_clock
@@ -170,3 +171,27 @@ def test_the_leave_response_gives_the_decision_and_the_penalty_amounts_in_force(
         assert "from 3 February 2025 (AM) to 7 February 2025 (PM)" in text
         assert "The headteacher has refused this request." in text
         assert "£80 if paid within 21 days, or £160 if paid within 28 days" in text
+
+
+def test_leeds_fast_track_letter_gives_the_20_school_days_and_when_they_end(time_machine):
+    set_clock(time_machine, ON, 10)
+    world = make_world("leeds-bramley")
+    mother, _ = _letters(world, "fast_track_letter_1")
+    assert "checked closely for the next 20 school days" in mother
+    # 20 school days from Mon 16 Dec 2024, the Christmas holiday not counted.
+    assert "until" in mother and "January 2025" in mother
+    assert "authorised only with evidence" in mother
+
+
+def test_the_profile_says_which_parents_get_which_letter(time_machine):
+    set_clock(time_machine, ON, 10)
+    world = make_world("leeds-bramley")
+    # The father has the child's care but not parental responsibility.
+    CarerLink.objects.filter(carer=world.father).update(
+        parental_responsibility=False, lives_with_pupil=True
+    )
+    assert len(_letters(world, "attendance_concern")) == 2  # each parent (EA96 s576)
+    meeting = _meeting(world)
+    # Leeds invites each parent with parental responsibility to its panel.
+    [only] = _letters(world, "panel_invitation", meeting=meeting)
+    assert "Dear Ms Jo Stone" in only

@@ -129,3 +129,36 @@ def test_another_schools_officer_cannot_see_or_write_the_letters(client, world):
     assert browser.get(f"/cases/{world.case.pk}/letters/new").status_code == 404
     assert browser.post(f"/cases/{world.case.pk}/letters/new", {}).status_code == 404
     assert not LetterDraft.objects.exists()
+
+
+def test_seftons_panel_invitation_page_says_when_the_letter_must_go_out(client, time_machine):
+    from rollcall.casework.services.meetings import meeting_arrange
+    from rollcall.letters.services.drafts import letter_draft_create
+
+    set_clock(time_machine, ON, 10)
+    world = make_world("sefton")
+    meeting = meeting_arrange(
+        actor=world.officer,
+        case=world.case,
+        kind="panel",
+        on=dt.date(2025, 1, 15),
+        at=dt.time(10, 0),
+        venue="Bootle Town Hall",
+        alternatives_offered="A home visit in the evening",
+        invited_on=ON,
+        parent_ids=[world.mother.pk, world.father.pk],
+    )
+    draft = letter_draft_create(
+        actor=world.officer,
+        case=world.case,
+        letter_key="panel_invitation",
+        acting_for=world.school,
+        on=ON,
+        period_from=dt.date(2024, 12, 2),
+        period_to=dt.date(2024, 12, 13),
+        meeting=meeting,
+    )
+    page = _text(
+        signed_in(client, "officer").get(f"/cases/{world.case.pk}/letters/drafts/{draft.pk}")
+    )
+    assert "about 10 days before the meeting (SEF §6.8): by 5 January 2025" in page

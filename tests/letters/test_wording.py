@@ -22,6 +22,8 @@ RELEASED = {  # file name: SHA-256
     "attendance_concern-1.yaml": "96fcf3468f90beeda28dda28d0079680f9acd717ee1151f398c038be40d4a90d",
     "attendance_concern_1-1.yaml": "a7a033d2d2c5b557098c090e1001c306b8a0dce41e9eaead9099e12a10d817be",  # noqa: E501
     "attendance_concern_2-1.yaml": "c5ceb92ead3d0cfaf8b1ea125d0daeb85455d68bb2a80e50cbc77a850cf3e237",  # noqa: E501
+    "fast_track_letter_1-1.yaml": "1b64a891329d14e6a10dcd0c708af30eb75744be2ed4b8483faab7219437f5e8",  # noqa: E501
+    "fast_track_letter_2-1.yaml": "9a8fd68ae09875c6f9efb36ca5c42220afca1602616f90a568364b12adcd8174",  # noqa: E501
     "formal_meeting_invitation-1.yaml": "a1c30c3a6c450d24f3bab900d04d08d86a77c33b9ff21fad7641329cd7b288d1",  # noqa: E501
     "illness_unauthorised_notice-1.yaml": "bf58bfb44a458e42d591052dbf12761875a8227a602a5dc53dc78a4cc9e99102",  # noqa: E501
     "leave_request_response-1.yaml": "8c3239ba1441d8a7892f52b8c19bbbda13d82132971cf2c7a33ba731992750d8",  # noqa: E501

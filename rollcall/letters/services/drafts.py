@@ -325,6 +325,7 @@ def _record(
     *, actor: Actor, draft: LetterDraft, wording: Wording, on: dt.date, rendered: list[_Rendered]
 ) -> list[Letter]:
     locked = LetterDraft.objects.select_for_update().get(pk=draft.pk)
+    copies = _copies(draft.case, _entry(draft.case, draft.letter_key))
     if locked.issued_at is not None:
         raise ValidationError("This letter has already been issued")
     case = draft.case
@@ -362,7 +363,7 @@ def _record(
                 layout_version=LAYOUT_VERSION,
                 heading=draft.heading,
                 paragraphs=list(item.content.paragraphs),
-                copies_to=item.content.copies.split(" and ") if item.content.copies else [],
+                copies_to=copies,
                 sha256=sha256,
                 size=len(item.pdf),
                 dated=on,
