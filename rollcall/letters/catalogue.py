@@ -49,7 +49,13 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     "meeting_record": frozenset(
-        {"meeting_held_on", "meeting_minutes", "meeting_support_agreed", "parents_present"}
+        {
+            "meeting_held_on",
+            "meeting_minutes",
+            "meeting_support_agreed",
+            "parents_present",
+            "panel_decision",
+        }
     ),
     "contract": frozenset(
         {

@@ -234,6 +234,8 @@ def _record_fields(record: MeetingRecord) -> dict[str, str]:
     }
     if agreed:
         fields["meeting_support_agreed"] = "; ".join(agreed)
+    if record.decision.strip():
+        fields["panel_decision"] = " ".join(record.decision.split())
     return fields
 
 

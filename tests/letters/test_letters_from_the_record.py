@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from rollcall.casework.documents import stored_path
 from rollcall.casework.services.contracts import attendance_contract_agree
 from rollcall.casework.services.meetings import SupportItem, meeting_arrange, meeting_record
+from rollcall.casework.services.panels import panel_refer
 from rollcall.letters.services.drafts import letter_draft_create, letters_issue
 from rollcall.pupils.models import CarerLink
 from rollcall.registers.services.leave import leave_decide, leave_request_record
@@ -26,15 +27,27 @@ ON = dt.date(2024, 12, 16)
 MEETING_DAY = dt.date(2025, 1, 8)
 
 
-def _meeting(world, *, held: bool = False, came: bool = True):
+def _panel_referral(world):
+    return panel_refer(
+        actor=world.officer,
+        case=world.case,
+        panel_key="school_attendance_panel",
+        categories=["early_help_or_plan_not_engaging"],
+        reason="No improvement after the support plan",
+        referred_on=dt.date(2024, 11, 25),
+    )
+
+
+def _meeting(world, *, held: bool = False, came: bool = True, panel=None):
     meeting = meeting_arrange(
         actor=world.officer,
         case=world.case,
-        kind="panel" if held else "attendance",
+        kind="panel" if panel is not None else "attendance",
+        panel_referral=panel,
         on=MEETING_DAY if not held else dt.date(2024, 12, 11),
         at=dt.time(9, 30),
         venue="Riverside Primary School, the family room",
-        invited_on=dt.date(2024, 12, 2),
+        invited_on=dt.date(2024, 11, 28),
         parent_ids=[world.mother.pk, world.father.pk],
         alternatives_offered="A phone call after 6pm; a home visit on Friday",
     )
@@ -47,6 +60,15 @@ def _meeting(world, *, held: bool = False, came: bool = True):
             parent_ids_present=[world.mother.pk] if came else [],
             parents_absent_note="" if came else "No reply",
             support=[SupportItem("Morning check-in with Mrs Khan", "School", dt.date(2025, 1, 6))],
+            **(
+                {
+                    "members_present": "Lee Chair, School Attendance Support Service",
+                    "panel_outcomes": ["attendance_contract"],
+                    "decision": "An attendance contract for 12 weeks, with a mentor.",
+                }
+                if panel is not None
+                else {}
+            ),
         )
     return meeting
 
@@ -115,7 +137,7 @@ def test_seftons_panel_outcome_gives_the_contract_and_goes_to_the_school_and_la_
 ):
     set_clock(time_machine, ON, 10)
     world = make_world("sefton")
-    meeting = _meeting(world, held=True)
+    meeting = _meeting(world, held=True, panel=_panel_referral(world))
     attendance_contract_agree(
         actor=world.officer,
         case=world.case,
@@ -128,6 +150,7 @@ def test_seftons_panel_outcome_gives_the_contract_and_goes_to_the_school_and_la_
     mother, _father = _letters(world, "panel_outcome", meeting=meeting)
     assert "sets a target of 95% attendance from 11 December 2024" in mother
     assert "A mentor every Monday" in mother and "Bring Ada to school by 8.45" in mother
+    assert "What the panel decided: An attendance contract for 12 weeks, with a mentor." in mother
     assert "A copy goes to Riverside Primary School and the" in mother
     assert "attendance officer" in mother
 

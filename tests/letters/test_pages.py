@@ -133,14 +133,24 @@ def test_another_schools_officer_cannot_see_or_write_the_letters(client, world):
 
 def test_seftons_panel_invitation_page_says_when_the_letter_must_go_out(client, time_machine):
     from rollcall.casework.services.meetings import meeting_arrange
+    from rollcall.casework.services.panels import panel_refer
     from rollcall.letters.services.drafts import letter_draft_create
 
     set_clock(time_machine, ON, 10)
     world = make_world("sefton")
+    referral = panel_refer(
+        actor=world.officer,
+        case=world.case,
+        panel_key="school_attendance_panel",
+        categories=["early_help_or_plan_not_engaging"],
+        reason="No improvement after the support plan",
+        referred_on=ON,
+    )
     meeting = meeting_arrange(
         actor=world.officer,
         case=world.case,
         kind="panel",
+        panel_referral=referral,
         on=dt.date(2025, 1, 15),
         at=dt.time(10, 0),
         venue="Bootle Town Hall",

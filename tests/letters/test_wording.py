@@ -33,7 +33,7 @@ RELEASED = {  # file name: SHA-256
     "meeting_notes-1.yaml": "0d4a097809ef840078e8b74112af6195f1a120a3ca565a10e62e99d2cdeb6e69",
     "notice_to_improve-1.yaml": "a78e9bf7fcf2963f267fffa549ec01e6d0eb0b5ef2393937820c11c43995b3a6",
     "panel_invitation-1.yaml": "c1e070722e063e58bedcb9c8d1af4f3d9d271a08ad217939f619a6820d6b3e85",
-    "panel_outcome-1.yaml": "ec444f3ac627f3563f3a1d49a88848811368b111907fce0c7ac160f248422566",
+    "panel_outcome-1.yaml": "e8154c5a1a00ac449a789f5dbce439f573ce4d8e7e5005a921ee7a59080e5070",
     "unauthorised_holiday_letter-1.yaml": "44f7fbadb949496db3aaf1b03736dc2475ad7399b7964df5ab8c5ad4543b7af4",  # noqa: E501
     "letter-1.html": "061521f5088e27649356a868ec2ed057b7abea3ebe3fad5f45b38235fef17068",
 }
