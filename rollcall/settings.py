@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rollcall.pupils",
     "rollcall.registers",
     "rollcall.casework",
+    "rollcall.letters",
     "rollcall.transfers",
     "rollcall.analytics",
     "rollcall.api",
@@ -222,6 +223,25 @@ ROLLCALL_STORE_DIR = Path(env_str("ROLLCALL_STORE_DIR", str(DATA_DIR / "store"))
 ROLLCALL_DOCUMENTS_DIR = Path(env_str("ROLLCALL_DOCUMENTS_DIR", str(DATA_DIR / "documents")))
 # The largest document a case accepts, in megabytes.
 ROLLCALL_DOCUMENT_MAX_MB = env_int("ROLLCALL_DOCUMENT_MAX_MB", 20)
+
+# Letters emailed to parents (with their written consent) go through Django's email framework,
+# by default over SMTP to EMAIL_HOST:EMAIL_PORT. Every setting is in docs/settings.md.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rollcall@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender parents see on letters, where replies go, and the domain of each message id.
+ROLLCALL_LETTERS_FROM = env_str("ROLLCALL_LETTERS_FROM", DEFAULT_FROM_EMAIL)
+ROLLCALL_LETTERS_REPLY_TO = env_str("ROLLCALL_LETTERS_REPLY_TO")
+ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN = env_str("ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN")
 
 # The local policy profile used where an organisation has none of its own.
 ROLLCALL_DEFAULT_POLICY = env_str("ROLLCALL_DEFAULT_POLICY", "national")

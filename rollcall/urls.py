@@ -27,6 +27,7 @@ urlpatterns = [
     path("transfers/", include("rollcall.transfers.urls")),
     path("analytics/", include("rollcall.analytics.urls")),
     path("cases/", include("rollcall.casework.case_urls")),
+    path("cases/<int:case_id>/letters/", include("rollcall.letters.urls")),
     path("api/", include("rollcall.api.urls")),
     path("admin/", admin.site.urls),
 ]

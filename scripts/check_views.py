@@ -50,6 +50,10 @@ SENSITIVE = (
     "AttendanceContract",
     "PanelReferral",
     "ReturnConversation",
+    "LetterDraft",
+    "Letter",
+    "Sending",
+    "Bounce",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

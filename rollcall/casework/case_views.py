@@ -66,6 +66,7 @@ from rollcall.casework.services.referrals import agency_referral_record, agency_
 from rollcall.casework.services.visits import home_visit_record
 from rollcall.casework.severe_absence import list_authorities
 from rollcall.core import clock
+from rollcall.letters.presenters import letters_section
 from rollcall.policies import load_profile
 from rollcall.web.forms import GovukForm, add_errors
 from rollcall.web.pages import refused
@@ -115,10 +116,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    page = case_page(user=request.user, case=case, today=clock.today())
     return render(
         request,
         "casework/cases/case.html",
-        {"page": case_page(user=request.user, case=case, today=clock.today())},
+        {"page": page, "letters": letters_section(case=case, may_write=page.may_write)},
     )
 
 

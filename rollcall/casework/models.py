@@ -211,6 +211,7 @@ class CaseEvent(AppendOnlyModel):
         DOCUMENT = "document", "Document received"
         PANEL_REFERRAL = "panel_referral", "Referred to an attendance panel"
         RETURN_CONVERSATION = "return_talk", "Return-to-school conversation"
+        LETTER = "letter", "Letter"
 
     class Nature(models.TextChoices):
         # Sefton §15.8: records say whether they are fact or a professional's opinion.

@@ -93,6 +93,14 @@ class Verb(models.TextChoices):
     CASE_CONTRACT_AGREE = "case.contract_agree", "Attendance contract agreed"
     CASE_CONTRACT_SIGN = "case.contract_sign", "Attendance contract signed"
     CASE_TARGET_REVIEW = "case.target_review", "Attendance target reviewed"
+    # letters
+    LETTER_DRAFT = "letter.draft", "Letter prepared"
+    LETTER_DRAFT_EDIT = "letter.draft_edit", "Letter reworded before issue"
+    LETTER_ISSUE = "letter.issue", "Letters issued to each parent"
+    LETTER_POST = "letter.post", "Letter posted"
+    LETTER_HAND = "letter.hand", "Letter delivered by hand"
+    LETTER_EMAIL = "letter.email", "Letter emailed"
+    LETTER_BOUNCE = "letter.bounce", "Letter email bounce recorded"
 
 
 def actor_label(actor: Actor) -> str:

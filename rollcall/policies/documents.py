@@ -21,6 +21,13 @@ class SourceDocument(Part):
     note: Text | None = None
 
 
+# Which of the child's parents (EA96 s576) get their own copy of a letter: every parent
+# (parental responsibility or care of the child), or only those with parental responsibility.
+Recipients = Literal["each_parent", "parental_responsibility"]
+# Who else gets a copy of each letter sent (SEF §6.16: the school and the LA officer).
+CopyTo = Literal["school", "local_authority_officer"]
+
+
 class Letter(Part):
     """One letter, notice or contact in the area's letter set."""
 
@@ -28,10 +35,18 @@ class Letter(Part):
     title: Text
     sent_by: Literal["school", "local_authority", "school_or_local_authority"] = "school"
     to: Literal["parents", "school"] = "parents"
+    recipients: Recipients = "each_parent"
     # Invitations: how long before the meeting the letter goes out.
     send_before_meeting: Period | None = None
     copy_to_school: bool = False
+    copy_to: tuple[CopyTo, ...] = ()
     source: Citation
+
+    @property
+    def copies(self) -> tuple[CopyTo, ...]:
+        """Everyone who gets a copy, `copy_to_school` counted as a copy to the school."""
+        extra: tuple[CopyTo, ...] = ("school",) if self.copy_to_school else ()
+        return tuple(dict.fromkeys((*extra, *self.copy_to)))
 
 
 Channel = Literal["first_class_post", "hand_delivery_with_record", "email_with_written_consent"]

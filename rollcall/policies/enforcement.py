@@ -23,6 +23,7 @@ from rollcall.policies.limits import (
 from rollcall.policies.periods import Period, PeriodRange
 from rollcall.policies.vocabulary import Event
 from rollcall.statutory import LimitReading
+from rollcall.statutory.calculator.receipt import DeemedReceiptRule
 
 
 class NoticeToImprove(Part):
@@ -86,6 +87,11 @@ class DeemedReceipt(Part):
     counting: Literal["working_days", "calendar_days"] = "working_days"
     days_after_posting: PositiveInt = 2
     source: Citation
+
+    def rule(self) -> DeemedReceiptRule:
+        """The rule as the statutory receipt calculator takes it (`rollcall law receipt`, and
+        letters posted to parents)."""
+        return DeemedReceiptRule(self.counting, self.days_after_posting, self.source)
 
 
 class ThreeYearLimit(Part):

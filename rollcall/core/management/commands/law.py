@@ -25,7 +25,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rollcall.policies import PolicyProfile, available_profiles, load_profile
 from rollcall.statutory import BeforeStatutoryData
 from rollcall.statutory.calculator import (
-    DeemedReceiptRule,
     EarlierNotice,
     NoticeKind,
     ServedBy,
@@ -179,8 +178,7 @@ class Command(BaseCommand):
         return answer, text.school_age_table(answer)
 
     def receipt(self, options: dict[str, Any]) -> tuple[object, str]:
-        setting = profile_from(options).penalty_notices.deemed_receipt
-        rule = DeemedReceiptRule(setting.counting, setting.days_after_posting, setting.source)
+        rule = profile_from(options).penalty_notices.deemed_receipt.rule()
         answer = receipt_answer(
             served_on=required_date(options, "--served-on"),
             served_by=ServedBy(options["by"]),

@@ -1,0 +1,164 @@
+"""Letters to parents: the draft an officer works on, the letter of record issued to each
+parent, how each was sent and what came back.
+
+A draft may be reworded until it is issued. From then on everything is evidence: the letter
+(its PDF's SHA-256, wording version and text), each sending (channel, who, when, the deemed
+date of receipt or the mail server's answer) and any bounce reported later are written once
+and never changed or deleted, by the models and by the database (`rollcall.core.evidence`).
+A correction is a new letter.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from rollcall.casework.models import Case, CaseEvent, CaseMeeting
+from rollcall.core.models import AppendOnlyModel
+from rollcall.pupils.models import Carer
+from rollcall.registers.models import LeaveRequest
+
+
+class LetterDraft(models.Model):
+    """A letter being prepared on a case: which wording, over which period, for which meeting
+    or leave request, and the paragraphs as the officer has them now. Not evidence until
+    issued; issuing makes one `Letter` for each parent and closes the draft."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letter_drafts")
+    letter_key = models.CharField(max_length=80)
+    title = models.CharField(max_length=300)
+    wording_version = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=300)
+    # [{"name": ..., "text": ..., "editable": bool}] in order.
+    paragraphs = models.JSONField(default=list)
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
+    meeting = models.ForeignKey(
+        CaseMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leave_request = models.ForeignKey(
+        LeaveRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The record's values the paragraphs were filled from, as they were then.
+    fields = models.JSONField(default=dict)
+    organisation_key = models.CharField(max_length=40)
+    organisation_label = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Draft {self.title} ({self.case})"
+
+
+class Letter(AppendOnlyModel):
+    """One letter of record, to one parent (EA96 s576) at their own address: never "to the
+    parents of". Its PDF is kept under `ROLLCALL_DOCUMENTS_DIR` by its SHA-256."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
+    draft = models.ForeignKey(LetterDraft, on_delete=models.PROTECT, related_name="letters")
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="+")
+    # As they were when the letter was made, so the record reads the same if they change.
+    recipient_name = models.CharField(max_length=300)
+    relationship = models.CharField(max_length=100)
+    parental_responsibility = models.BooleanField()
+    address = models.TextField(blank=True)  # one line of the address a line
+    letter_key = models.CharField(max_length=80)
+    title = models.CharField(max_length=300)
+    template_version = models.CharField(max_length=100)  # "notice_to_improve/1"
+    template_sha256 = models.CharField("SHA-256 of the wording file", max_length=64)
+    layout_version = models.CharField(max_length=60)
+    heading = models.CharField(max_length=300)
+    paragraphs = models.JSONField(default=list)  # the text as sent, one string a paragraph
+    copies_to = models.JSONField(default=list, blank=True)  # ["Riverside Primary School", ...]
+    sha256 = models.CharField("SHA-256 of the PDF", max_length=64)
+    size = models.PositiveIntegerField()
+    dated = models.DateField()
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by_label = models.CharField(max_length=200)
+    organisation_label = models.CharField(max_length=200)
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="letter")
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["case", "issued_at"])]
+
+    def __str__(self) -> str:
+        return f"Letter {self.reference}: {self.title} to {self.recipient_name}"
+
+
+class Sending(AppendOnlyModel):
+    """How a letter went to its parent, with the evidence each way needs: first-class post
+    (posted when, by whom; deemed received when), by hand (who handed it to whom, when), or
+    email (to the parent's own address with their written consent; the message id and the
+    mail server's answer with its time)."""
+
+    class Channel(models.TextChoices):
+        POST = "post", "First-class post"
+        HAND = "hand", "By hand"
+        EMAIL = "email", "Email"
+
+    class Outcome(models.TextChoices):
+        POSTED = "posted", "Posted"
+        HANDED = "handed", "Handed over"
+        ACCEPTED = "accepted", "Accepted by the mail server"
+        REFUSED = "refused", "Refused by the mail server"
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="sendings")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    sent_on = models.DateField()
+    # Email: when the server answered. Hand: when the letter was handed over.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Who posted or handed it over (a name: it may be a colleague without an account).
+    sent_by_name = models.CharField(max_length=200, blank=True)
+    # Hand: the person it was handed to.
+    handed_to = models.CharField(max_length=200, blank=True)
+    # Post: the postal address; email: the email address.
+    sent_to = models.TextField()
+    deemed_received_on = models.DateField(null=True, blank=True)
+    deemed_receipt_rule = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=300, blank=True)
+    server_reply = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="sending")
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.sent_on}: {self.get_outcome_display()}"
+
+
+class Bounce(AppendOnlyModel):
+    """An email reported undelivered after the server accepted it, recorded by hand."""
+
+    sending = models.ForeignKey(Sending, on_delete=models.PROTECT, related_name="bounces")
+    reported_on = models.DateField()
+    detail = models.TextField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=200)
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="bounce")
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Bounce reported {self.reported_on}"
