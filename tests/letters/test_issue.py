@@ -66,9 +66,9 @@ def test_two_parents_at_two_addresses_get_two_letters_each_to_them_alone(world, 
         assert "Riverside Primary School" in text and "1 Test Lane" in text
         assert "attendance_concern/1" in text  # the wording version, in the footer
     assert "as Ada's mother" in mother and "as Ada's father" in father
-    png = pdf_page_png(stored_path(letters[0].sha256).read_bytes(), tmp_path)
-    if png is not None:
-        assert png.stat().st_size > 10_000
+    page = pdf_page_png(stored_path(letters[0].sha256).read_bytes(), tmp_path)
+    assert abs(page.height / page.width - 297 / 210) < 0.01  # an A4 page
+    assert 0.005 < page.ink < 0.2  # printed text on white, neither blank nor a black box
 
 
 def test_a_letter_of_record_is_kept_by_its_hash_with_its_wording_and_in_the_chronology(world):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from rollcall.casework.models import Case
@@ -98,14 +97,20 @@ def pdf_text(pdf: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
-def pdf_page_png(pdf: bytes, folder: Path) -> Path | None:
-    """The first page as a PNG (with poppler's pdftoppm, where installed), else None."""
-    if shutil.which("pdftoppm") is None:
-        return None
-    source = folder / "letter.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(source), str(folder / "page")],
-        check=True,
-    )
-    return next(folder.glob("page*.png"))
+@dataclass(frozen=True)
+class PageImage:
+    """The first page drawn as a reader sees it (PDFium, from pip), saved as a PNG."""
+
+    path: Path
+    width: int
+    height: int
+    ink: float  # the share of the page's pixels that are dark: text, not a blank page
+
+
+def pdf_page_png(pdf: bytes, folder: Path) -> PageImage:
+    document = pdfium.PdfDocument(pdf)
+    image = document[0].render(scale=1).to_pil().convert("L")
+    path = folder / "page-1.png"
+    image.save(path)
+    dark = sum(count for value, count in enumerate(image.histogram()) if value < 128)
+    return PageImage(path, image.width, image.height, dark / (image.width * image.height))
