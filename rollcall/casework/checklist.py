@@ -6,8 +6,9 @@ seven minimum Stage 2 items), the prosecution checklist (Leeds, Essex), and nati
 to Improve or the recorded reason for not using one (WTISA national framework: none is needed
 where the threshold was met by a term-time holiday alone). An item is held when the record
 shows it (a meeting arranged, a plan or contract, a review, a referral to early help, an
-attendance certificate issued), or when an officer has marked it held with a note of where the
-evidence is.
+attendance certificate issued, and, read by the letters app, a Notice to Improve or warning
+letter that reached a parent: rollcall.letters.checklist), or when an officer has marked it
+held with a note of where the evidence is.
 """
 
 from __future__ import annotations
