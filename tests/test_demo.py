@@ -19,6 +19,7 @@ from rollcall.casework.selectors import follow_up_list
 from rollcall.demo.marks import world_marks
 from rollcall.demo.terms import demo_dates, is_school_day
 from rollcall.demo.world import build_world
+from rollcall.letters.models import Sending
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
@@ -118,6 +119,8 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     # has decided leave requests, each parent told.
     assert MeetingRecord.objects.filter(meeting__kind="attendance").exists()
     assert SupportPlan.objects.exists()
+    # Each parent was written to when the case opened, the letter posted with its evidence.
+    assert Sending.objects.filter(outcome="posted", deemed_received_on__isnull=False).exists()
     decided = LeaveDecision.objects.values_list("outcome", flat=True)
     assert sorted(decided) == ["granted", "refused"]
     assert "2 leave requests decided by the headteacher" in text

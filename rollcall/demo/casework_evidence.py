@@ -6,6 +6,7 @@ is valid by construction and reads as a real one would."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from rollcall.casework.meeting_selectors import case_parents
 from rollcall.casework.models import Case
@@ -24,6 +26,9 @@ from rollcall.casework.services.contracts import (
 from rollcall.casework.services.conversations import return_conversation_record
 from rollcall.casework.services.meetings import SupportItem, meeting_arrange, meeting_record
 from rollcall.casework.services.panels import case_panels, panel_refer
+from rollcall.letters.catalogue import latest_wording
+from rollcall.letters.services.drafts import letter_draft_create, letters_issue
+from rollcall.letters.services.sending import letter_post_record
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import load_profile
@@ -36,6 +41,8 @@ from rollcall.registers.services.leave import (
     leave_response_record,
 )
 
+# The first letter of concern each profile sends, by its key in the profile's `letters`.
+FIRST_LETTERS = ("attendance_concern", "attendance_concern_1")
 ABSENT = ("I", "O", "N", "G", "U", "M")
 VOICES = (
     "I get a stomach ache on Sunday nights thinking about maths.",
@@ -76,6 +83,8 @@ def add_case_evidence(
     opened_on = case.opened_on
     if not parents:
         return
+    with contextlib.suppress(ValidationError), transaction.atomic():
+        _first_letter(actor=actor, case=case)
     pick = rng.randrange(len(VOICES))
     meeting_day = _weekday(opened_on + dt.timedelta(days=7))
     if meeting_day >= today:
@@ -158,6 +167,32 @@ def add_case_evidence(
             period=Period.model_validate("12 weeks"),
         )
     _panel(actor=actor, case=case, depth=depth, today=today, rng=rng)
+
+
+def _first_letter(*, actor: User, case: Case) -> None:
+    """The profile's first letter of concern, to each parent, posted the day the case opened,
+    with the figures of the four weeks before."""
+    profile = load_profile(case.profile_key)
+    key = next(
+        (k for k in FIRST_LETTERS if profile.letters.get(k) is not None and latest_wording(k)),
+        None,
+    )
+    if key is None:
+        return
+    opened_on = case.opened_on
+    draft = letter_draft_create(
+        actor=actor,
+        case=case,
+        letter_key=key,
+        acting_for=case.school,
+        on=opened_on,
+        period_from=opened_on - dt.timedelta(weeks=4),
+        period_to=opened_on - dt.timedelta(days=1),
+    )
+    for letter in letters_issue(actor=actor, draft=draft, on=opened_on):
+        letter_post_record(
+            actor=actor, letter=letter, posted_on=opened_on, posted_by="The school office"
+        )
 
 
 def _panel(*, actor: User, case: Case, depth: int, today: dt.date, rng: random.Random) -> None:
