@@ -300,7 +300,7 @@ def _timeline(case: Case, events: list[CaseEvent]) -> list[TimelineEntry]:
             day=long_date(timezone.localtime(contact.occurred_at).date()),
             title=contact.get_kind_display(),
             summary=contact.summary,
-            rationale=contact.note,
+            rationale=contact.detail,
             who=f"{contact.recorded_by_label}, {case.school.name}",
             nature=CaseEvent.Nature.FACT.label,
             figures="",

@@ -40,6 +40,13 @@ class ContactForm(GovukForm):
         error_messages={"required": "Choose what happened"},
     )
     reason = CharField(label="The reason given", required=False, max_length=500)
+    words = CharField(
+        label="The words sent, for a text or an email",
+        hint="As the school's messaging system sent them.",
+        rows=2,
+        required=False,
+        max_length=2000,
+    )
     note = CharField(label="Note (optional)", rows=2, required=False, max_length=2000)
 
     reveals = {"outcome": {ChronologyEntry.Outcome.REASON_GIVEN.value: "reason"}}

@@ -53,6 +53,9 @@ class ChronologyEntry(AppendOnlyModel):
     recorded_by_label = models.CharField(max_length=200)
     summary = models.CharField(max_length=500)
     note = models.TextField(blank=True)
+    # A text or an email goes from the school's own messaging system; rollcall keeps the words
+    # as sent, so the record shows what the parent was told.
+    words = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "chronology entries"
@@ -65,6 +68,14 @@ class ChronologyEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.summary}"
+
+    @property
+    def detail(self) -> str:
+        """The words sent, then the officer's note, as the chronology shows them."""
+        parts = [f"Words sent: \u201c{self.words}\u201d"] if self.words else []
+        if self.note:
+            parts.append(self.note)
+        return "\n".join(parts)
 
 
 class Case(models.Model):

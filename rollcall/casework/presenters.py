@@ -164,7 +164,7 @@ def _card(
             ContactLine(
                 time=_contact_time(entry.occurred_at, day=day),
                 summary=entry.summary,
-                note=entry.note,
+                note=entry.detail,
                 who=entry.recorded_by_label,
             )
             for entry in row.contacts
@@ -235,7 +235,7 @@ def chronology_lines(*, pupil: Pupil, school: School) -> list[ChronologyLine]:
         ChronologyLine(
             when=time_label(entry.occurred_at),
             summary=entry.summary,
-            note=entry.note,
+            note=entry.detail,
             who=entry.recorded_by_label,
         )
         for entry in chronology_for(pupil=pupil, school=school)

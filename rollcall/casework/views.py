@@ -69,6 +69,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
                     carer=links.get(data["carer"]) if data["carer"] else None,
                     reason=data["reason"],
                     note=data["note"],
+                    words=data["words"],
                 )
             except ValidationError as refusal:
                 add_errors(bound, refusal)

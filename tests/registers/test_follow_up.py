@@ -1,6 +1,7 @@
 """First-day follow-up: pupils marked N, their families, their flags, and contacts recorded."""
 
 import datetime as dt
+import html as html_lib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -192,6 +193,38 @@ def test_the_follow_up_form_explains_a_missing_reason(client, here, day):
     assert "The contact was not recorded" in html
     assert "Cleo Cedar: Write down the reason the parent or carer gave" in html
     assert not ChronologyEntry.objects.exists()
+
+
+def test_a_text_sent_from_the_schools_messaging_system_is_recorded_with_its_words(
+    client, here, day
+):
+    cleo = here["pupils"][2]
+    client.force_login(here["teacher"])
+    client.post(url(here, day), form_data(here, codes={cleo.upn: "N"}))
+    client.force_login(here["officer"])
+    form = {
+        "pupil": cleo.pk,
+        "school": here["school"].urn,
+        "carer": "",
+        "kind": "text_message",
+        "outcome": "message_left",
+        "reason": "",
+        "words": "",
+    }
+    page = f"/registers/follow-up?date={day.isoformat()}"
+    html = client.post(page, form).content.decode()
+    assert "Cleo Cedar: Copy in the words of the text message as the school's" in html_lib.unescape(
+        html
+    )
+    assert not ChronologyEntry.objects.exists()
+
+    words = "Cleo is not in school today. Please call the office on 01632 960000."
+    response = client.post(page, form | {"words": words})
+    assert response.status_code == 302
+    entry = ChronologyEntry.objects.get()
+    assert entry.words == words
+    html = html_lib.unescape(client.get(response["Location"]).content.decode())
+    assert f"Words sent: \u201c{words}\u201d" in html
 
 
 def test_another_schools_officer_cannot_record_a_contact(client, here, day):

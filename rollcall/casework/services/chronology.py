@@ -16,6 +16,11 @@ from rollcall.organisations.models import School
 from rollcall.pupils.models import Carer, CarerLink, Pupil
 
 REASON_NEEDED = "Write down the reason the parent or carer gave"
+WORDS_NEEDED = (
+    "Copy in the words of the {what} as the school's messaging system sent them, so the record "
+    "shows what the parent was told"
+)
+SENT_IN_WORDS = (ChronologyEntry.Kind.TEXT_MESSAGE, ChronologyEntry.Kind.EMAIL)
 
 
 def _carer_label(link: CarerLink) -> str:
@@ -43,6 +48,7 @@ def chronology_entry_add(
     carer: Carer | None = None,
     reason: str = "",
     note: str = "",
+    words: str = "",
 ) -> ChronologyEntry:
     """Append a contact with a pupil's family to the pupil's chronology, with its audit event.
 
@@ -58,6 +64,9 @@ def chronology_entry_add(
     reason = reason.strip()
     if outcome == ChronologyEntry.Outcome.REASON_GIVEN and not reason:
         errors["reason"] = REASON_NEEDED
+    words = words.strip()
+    if kind in SENT_IN_WORDS and not words:
+        errors["words"] = WORDS_NEEDED.format(what=ChronologyEntry.Kind(kind).label.lower())
     if len(reason) > 500:
         errors["reason"] = f"The reason is {len(reason)} characters long; keep it to 500"
     if timezone.is_naive(occurred_at):
@@ -100,6 +109,7 @@ def chronology_entry_add(
         recorded_by_label=actor_label(actor),
         summary=contact_summary(kind=kind, outcome=outcome, carer_label=carer_label, reason=reason),
         note=note.strip(),
+        words=words if kind in SENT_IN_WORDS else "",
     )
     audit_record(
         actor=actor,
