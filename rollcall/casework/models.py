@@ -821,3 +821,33 @@ class CaseAccessRevocation(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Revoked from {self.revoked_on}"
+
+
+class ChildWorkSummary(models.Model):
+    """One child's open work at a school, for ranking the worklist: kept by the database's own
+    triggers as worklist items, cases and their tasks change (`rollcall.casework.child_work`),
+    never written by rollcall's code."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    severe = models.BooleanField(help_text="An open severe-absence trigger.")
+    first_met = models.DateField(null=True, help_text="The earliest open trigger's date.")
+    has_case = models.BooleanField(help_text="An open or referred case at the school.")
+    next_due = models.DateField(null=True, help_text="The earliest open task's date.")
+    first_date = models.DateField(null=True, help_text="The earlier of first_met and next_due.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "school"], name="one_summary_per_child")
+        ]
+        indexes = [
+            # The worklist's order for children with no task due by the day it is read.
+            models.Index(
+                fields=["severe", "has_case", "first_date", "pupil", "school"],
+                name="child_work_rank",
+            ),
+            models.Index(fields=["next_due"], name="child_work_next_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pupil {self.pupil_id} at school {self.school_id}"

@@ -251,6 +251,26 @@ def cases_visible_to(*, user: User, on: dt.date | None = None) -> QuerySet[Case]
     )
 
 
+def case_schools_of(*, user: User, on: dt.date | None = None) -> set[int] | None:
+    """The schools (ids) whose every case `cases_visible_to` gives the user, when those are
+    all the cases it gives them; None when it gives them cases some other way (a trust lead
+    reads the cases the trust runs, wherever they are)."""
+    schools = set(schools_granted_to(user=user, on=on or clock.today()))
+    authorities = []
+    for membership in memberships_of(user=user):
+        if membership.school_id and membership.role in CASE_READERS:
+            schools.add(membership.school_id)
+        elif membership.trust_id and membership.role == Role.TRUST_LEAD:
+            return None
+        elif membership.local_authority_id and membership.role in CASE_LA_ROLES:
+            authorities.append(membership.local_authority_id)
+    if authorities:
+        schools.update(
+            School.objects.filter(local_authority_id__in=authorities).values_list("pk", flat=True)
+        )
+    return schools
+
+
 def case_for(*, user: User, case_id: int, on: dt.date | None = None) -> Case | None:
     return cases_visible_to(user=user, on=on).filter(pk=case_id).first()
 
