@@ -11,13 +11,17 @@ row per child at a school with open work:
 - `next_due`: the earliest open task's date over those cases;
 - `first_date`: the earlier of the two (what the worklist ranks by after its flags).
 
+A second table holds each case's earliest open task (`next_due`, with the case's `opened_at`),
+which the case list orders by (`rollcall.casework.case_order`).
+
 Whether a task is overdue or due today depends on the day and is worked out when the page is
 read (`next_due` before the day: overdue). Row triggers on the worklist items, cases and case
-tasks recompute the rows of the children a statement touches, in that statement's transaction,
-whatever code or tool writes them (services, the sweep, bulk inserts, COPY); on PostgreSQL once
-per statement over the rows it changed. `child_work_rebuild` recomputes every row (the migration
-that adds the table, and `rollcall worklist_summary`). The careful computation the table must
-agree with is `rollcall.casework.worklist:children_to_act_on` (docs/fast-roads.md).
+tasks recompute the rows of the children and cases a statement touches, in that statement's
+transaction, whatever code or tool writes them (services, the sweep, bulk inserts, COPY); on
+PostgreSQL once per statement over the rows it changed. `child_work_rebuild` recomputes every
+row (the migration that adds the tables, and `rollcall worklist_summary`). The careful
+computations the tables must agree with are `rollcall.casework.worklist:children_to_act_on` and
+`rollcall.casework.selectors:case_rows` (docs/fast-roads.md).
 
 The SQL lives only here.
 """
@@ -33,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, migrations
 
 SUMMARY = "casework_childworksummary"
+CASE_SUMMARY = "casework_casenextdue"
 ITEMS = "analytics_worklistitem"
 CASES = "casework_case"
 TASKS = "casework_casetask"
@@ -77,6 +82,30 @@ def _refresh_sql(pairs: str) -> list[str]:
     ]
 
 
+def _case_refresh_sql(ids: str) -> list[str]:
+    """Replace the rows of the cases whose ids `ids` selects: each case's earliest open task
+    (the case list's order)."""
+    return [
+        f"DELETE FROM {CASE_SUMMARY} WHERE case_id IN ({ids})",
+        f"INSERT INTO {CASE_SUMMARY} (case_id, opened_at, next_due) "
+        f"SELECT c.id, c.opened_at, (SELECT MIN(t.due_on) FROM {TASKS} t "
+        f"WHERE t.case_id = c.id AND t.status = 'open') FROM {CASES} c WHERE c.id IN ({ids})",
+    ]
+
+
+def _body(table: str, pairs: str, ids: str) -> list[str]:
+    """What a change to `table` recomputes: the children's rows, and the cases' rows."""
+    return _refresh_sql(pairs) + (_case_refresh_sql(ids) if table in (CASES, TASKS) else [])
+
+
+def _ids_of_rows(table: str, rows: str) -> str:
+    return f"SELECT case_id FROM {rows}" if table == TASKS else f"SELECT id FROM {rows}"
+
+
+def _sqlite_row_ids(table: str, row: str) -> str:
+    return f"SELECT {row}.case_id" if table == TASKS else f"SELECT {row}.id"
+
+
 def _pairs_of_rows(table: str, rows: str) -> str:
     """The children (pupil, school) whose work the changed rows `rows` of `table` belong to."""
     if table == TASKS:
@@ -102,7 +131,8 @@ def _sqlite_triggers() -> list[str]:
     for table in _TABLES:
         for operation, rows in _OPERATIONS.items():
             pairs = " UNION ".join(_sqlite_row_pairs(table, row) for row in rows)
-            body = "; ".join(_refresh_sql(pairs))
+            ids = " UNION ".join(_sqlite_row_ids(table, row) for row in rows)
+            body = "; ".join(_body(table, pairs, ids))
             statements.append(
                 f"CREATE TRIGGER {table}_child_work_{operation} AFTER {operation.upper()} "
                 f"ON {table} FOR EACH ROW BEGIN {body}; END"
@@ -116,8 +146,9 @@ def _postgresql_triggers() -> list[str]:
         for operation, rows in _OPERATIONS.items():
             tables = {"OLD": "old_rows", "NEW": "new_rows"}
             pairs = " UNION ".join(_pairs_of_rows(table, tables[row]) for row in rows)
+            ids = " UNION ".join(_ids_of_rows(table, tables[row]) for row in rows)
             function = f"{table}_child_work_{operation}"
-            body = " ".join(f"{statement};" for statement in _refresh_sql(pairs))
+            body = " ".join(f"{statement};" for statement in _body(table, pairs, ids))
             referencing = " ".join(f"{row} TABLE AS {tables[row]}" for row in rows)
             statements += [
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
@@ -163,6 +194,8 @@ def rebuild_sql() -> list[str]:
     return [
         f"DELETE FROM {SUMMARY}",
         f"INSERT INTO {SUMMARY} ({_COLUMNS}) " + _ROWS_SQL.format(pairs=every_child),
+        f"DELETE FROM {CASE_SUMMARY}",
+        *_case_refresh_sql(f"SELECT id FROM {CASES}")[1:],
     ]
 
 

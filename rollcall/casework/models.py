@@ -851,3 +851,24 @@ class ChildWorkSummary(models.Model):
 
     def __str__(self) -> str:
         return f"pupil {self.pupil_id} at school {self.school_id}"
+
+
+class CaseNextDue(models.Model):
+    """A case's earliest open task, for ordering the case list: kept by the database's own
+    triggers as cases and their tasks change (`rollcall.casework.child_work`), never written by
+    rollcall's code."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="due_summary"
+    )
+    opened_at = models.DateTimeField(help_text="The case's own, for the order's index.")
+    next_due = models.DateField(null=True, help_text="The earliest open task's date.")
+
+    class Meta:
+        indexes = [
+            # The case list's order for cases with no open task past its date.
+            models.Index(fields=["next_due", "opened_at", "case"], name="case_next_due_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: next due {self.next_due}"
