@@ -46,7 +46,9 @@ _SEVERE_SQL = ", ".join(f"'{kind}'" for kind in SEVERE_KINDS)
 
 # The rows for the (pupil_id, school_id) pairs `pairs` selects: each child's open work there,
 # none for a child with no open trigger and no active case. Correlated subqueries, so each pair
-# reads only its own few rows (through the indexes that lead with the pupil).
+# reads only its own few rows (through the indexes that lead with the pupil). On PostgreSQL
+# `OFFSET 0` keeps the inner query whole, so that each subquery runs once a child rather than
+# once for each time the outer query names its column.
 _ROWS_SQL = f"""
 SELECT pupil_id, school_id, severe, first_met, has_case, next_due,
        CASE WHEN first_met IS NULL THEN next_due
@@ -54,8 +56,6 @@ SELECT pupil_id, school_id, severe, first_met, has_case, next_due,
             ELSE next_due END
 FROM (
   SELECT p.pupil_id AS pupil_id, p.school_id AS school_id,
-    EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.pupil_id = p.pupil_id
-            AND i.school_id = p.school_id AND i.status = 'open') AS has_items,
     EXISTS (SELECT 1 FROM {ITEMS} i WHERE i.pupil_id = p.pupil_id
             AND i.school_id = p.school_id AND i.status = 'open'
             AND i.kind IN ({_SEVERE_SQL})) AS severe,
@@ -66,10 +66,16 @@ FROM (
     (SELECT MIN(t.due_on) FROM {TASKS} t JOIN {CASES} c ON c.id = t.case_id
             WHERE c.pupil_id = p.pupil_id AND c.school_id = p.school_id
             AND c.status <> 'closed' AND t.status = 'open') AS next_due
-  FROM ({{pairs}}) AS p
+  FROM ({{pairs}}) AS p {{fence}}
 ) AS work
-WHERE has_items OR has_case
+WHERE first_met IS NOT NULL OR has_case
 """
+
+
+def _rows_sql(pairs: str, vendor: str) -> str:
+    return _ROWS_SQL.format(pairs=pairs, fence="OFFSET 0" if vendor == "postgresql" else "")
+
+
 _COLUMNS = "pupil_id, school_id, severe, first_met, has_case, next_due, first_date"
 
 
@@ -78,7 +84,7 @@ def _refresh_sql(pairs: str) -> list[str]:
     return [
         f"DELETE FROM {SUMMARY} WHERE EXISTS (SELECT 1 FROM ({pairs}) AS p "
         f"WHERE p.pupil_id = {SUMMARY}.pupil_id AND p.school_id = {SUMMARY}.school_id)",
-        f"INSERT INTO {SUMMARY} ({_COLUMNS}) " + _ROWS_SQL.format(pairs=pairs),
+        f"INSERT INTO {SUMMARY} ({_COLUMNS}) " + _rows_sql(pairs, "sqlite"),
     ]
 
 
@@ -99,7 +105,8 @@ def _body(table: str, pairs: str, ids: str) -> list[str]:
 
 
 def _ids_of_rows(table: str, rows: str) -> str:
-    return f"SELECT case_id FROM {rows}" if table == TASKS else f"SELECT id FROM {rows}"
+    column = "case_id" if table == TASKS else "id"
+    return f"SELECT DISTINCT {column} AS id FROM {rows}"
 
 
 def _sqlite_row_ids(table: str, row: str) -> str:
@@ -140,6 +147,28 @@ def _sqlite_triggers() -> list[str]:
     return statements
 
 
+def _postgresql_body(table: str, pairs: str, ids: str) -> str:
+    """One child, then one case, at a time, so that each statement reads that child's or case's
+    rows through its indexes whatever the planner guesses of the changed rows' number."""
+    one_child = "SELECT changed.pupil_id AS pupil_id, changed.school_id AS school_id"
+    body = (
+        f"FOR changed IN {pairs} LOOP "
+        f"DELETE FROM {SUMMARY} WHERE pupil_id = changed.pupil_id "
+        f"AND school_id = changed.school_id; "
+        f"INSERT INTO {SUMMARY} ({_COLUMNS}) {_rows_sql(one_child, 'postgresql')}; END LOOP; "
+    )
+    if table in (CASES, TASKS):
+        body += (
+            f"FOR changed IN {ids} LOOP "
+            f"DELETE FROM {CASE_SUMMARY} WHERE case_id = changed.id; "
+            f"INSERT INTO {CASE_SUMMARY} (case_id, opened_at, next_due) "
+            f"SELECT c.id, c.opened_at, (SELECT MIN(t.due_on) FROM {TASKS} t "
+            f"WHERE t.case_id = c.id AND t.status = 'open') FROM {CASES} c "
+            f"WHERE c.id = changed.id; END LOOP; "
+        )
+    return body
+
+
 def _postgresql_triggers() -> list[str]:
     statements = []
     for table in _TABLES:
@@ -148,11 +177,11 @@ def _postgresql_triggers() -> list[str]:
             pairs = " UNION ".join(_pairs_of_rows(table, tables[row]) for row in rows)
             ids = " UNION ".join(_ids_of_rows(table, tables[row]) for row in rows)
             function = f"{table}_child_work_{operation}"
-            body = " ".join(f"{statement};" for statement in _body(table, pairs, ids))
+            body = _postgresql_body(table, pairs, ids)
             referencing = " ".join(f"{row} TABLE AS {tables[row]}" for row in rows)
             statements += [
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ "
-                f"BEGIN {body} RETURN NULL; END; $$ LANGUAGE plpgsql",
+                f"DECLARE changed record; BEGIN {body} RETURN NULL; END; $$ LANGUAGE plpgsql",
                 f"CREATE TRIGGER {function} AFTER {operation.upper()} ON {table} "
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
             ]
@@ -185,7 +214,7 @@ def trigger_sql(vendor: str) -> list[str]:
     )
 
 
-def rebuild_sql() -> list[str]:
+def rebuild_sql(vendor: str) -> list[str]:
     """Every row recomputed from the open triggers and active cases."""
     every_child = (
         f"SELECT pupil_id, school_id FROM {ITEMS} WHERE status = 'open' "
@@ -193,7 +222,7 @@ def rebuild_sql() -> list[str]:
     )
     return [
         f"DELETE FROM {SUMMARY}",
-        f"INSERT INTO {SUMMARY} ({_COLUMNS}) " + _ROWS_SQL.format(pairs=every_child),
+        f"INSERT INTO {SUMMARY} ({_COLUMNS}) " + _rows_sql(every_child, vendor),
         f"DELETE FROM {CASE_SUMMARY}",
         *_case_refresh_sql(f"SELECT id FROM {CASES}")[1:],
     ]
@@ -201,8 +230,9 @@ def rebuild_sql() -> list[str]:
 
 def child_work_rebuild(using: Any = None) -> None:
     """Recompute every row (the caller holds the transaction)."""
-    with (using or connection).cursor() as cursor:
-        for statement in rebuild_sql():
+    using = using or connection
+    with using.cursor() as cursor:
+        for statement in rebuild_sql(using.vendor):
             cursor.execute(statement)
 
 
@@ -212,7 +242,7 @@ def summary_operation() -> migrations.RunPython:
 
     def install(apps: Any, schema_editor: Any) -> None:
         vendor = schema_editor.connection.vendor
-        for statement in [*_drop_sql(vendor), *trigger_sql(vendor), *rebuild_sql()]:
+        for statement in [*_drop_sql(vendor), *trigger_sql(vendor), *rebuild_sql(vendor)]:
             # No parameters: the % signs in the PostgreSQL functions belong to plpgsql.
             schema_editor.execute(statement, None)
 
