@@ -45,7 +45,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_cases"
-DATA_VERSION = "casework-2"  # 2: the summaries of open work (casework 0014)
+DATA_VERSION = "casework-2"  # 2: the summaries of open work (casework 0017)
 MARKER = "bench_casework_dataset"
 SCHOOLS = 140
 TRUST_SCHOOLS = 20  # every seventh school: the trust that moves profile on the night

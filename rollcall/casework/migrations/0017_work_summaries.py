@@ -9,7 +9,7 @@ from rollcall.casework.child_work import summary_operation
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0003_runs_dated_on_their_last_day"),
-        ("casework", "0013_event_kinds_documents"),
+        ("casework", "0016_contact_words"),
         ("organisations", "0002_school_address"),
         ("pupils", "0002_conditions"),
     ]
