@@ -45,7 +45,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_cases"
-DATA_VERSION = "casework-1"
+DATA_VERSION = "casework-2"  # 2: the summaries of open work (casework 0017)
 MARKER = "bench_casework_dataset"
 SCHOOLS = 140
 TRUST_SCHOOLS = 20  # every seventh school: the trust that moves profile on the night
@@ -187,11 +187,13 @@ def build() -> None:
 
 
 def _build(today: dt.date) -> dict[str, int]:
+    from django.db import connection
     from django.utils import timezone
 
     from rollcall.accounts.models import Role
     from rollcall.accounts.services import membership_add, user_create
     from rollcall.analytics.models import WorklistItem
+    from rollcall.casework.child_work import child_work_rebuild
     from rollcall.casework.models import Case, CaseEvent, CaseTask
     from rollcall.demo import names
     from rollcall.demo.terms import year_terms
@@ -326,6 +328,10 @@ def _build(today: dt.date) -> dict[str, int]:
         item(pid, "local_threshold")
     for pid in rng.sample(children, 10_000):
         item(pid, "persistent_absence", done=True)
+    # The summaries of open work (rollcall.casework.child_work) are made once at the end, from
+    # analysed tables, rather than by their triggers during each COPY.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
     _copy(WorklistItem, items)
     first_item: dict[int, dict[str, Any]] = {}
     for row in items:
@@ -439,6 +445,10 @@ def _build(today: dt.date) -> dict[str, int]:
     _copy(Case, cases)
     _copy(CaseEvent, events)
     _copy(CaseTask, tasks)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        cursor.execute("ANALYZE")
+    child_work_rebuild()
 
     officer = user_create(actor=None, username="laofficer", password=SECRET)
     membership_add(actor=None, user=officer, role=Role.LA_OFFICER, local_authority=la)

@@ -35,6 +35,7 @@ SENSITIVE = (
     "CaseDocument",
     "CaseAccessGrant",
     "CaseAccessRevocation",
+    "ChildWorkSummary",
     "CaseConsent",
     "LeaveRequest",
     "LeaveDecision",

@@ -4,12 +4,11 @@ chronology as a timeline and attendance week by week with every step marked on i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from rollcall.accounts.selectors import schools_visible_to
 from rollcall.analytics.charts import Chart, Marker, TrendWeek, weekly_trend
 from rollcall.analytics.presenters.common import ChartBlock, chart_block
 from rollcall.analytics.presenters.pupil_list import safe_cell
+from rollcall.casework.case_order import case_ids_in_order, case_rows_of_ids
 from rollcall.casework.documents import case_documents
 from rollcall.casework.family_presenters import FamilySection, family_section
 from rollcall.casework.meeting_presenters import MeetingsSection, meetings_section
@@ -471,10 +471,10 @@ CASES_PER_PAGE = 50
 
 
 class _Counted:
-    """A query whose length is already known, for Paginator."""
+    """Case ids whose number is already known, for Paginator: a page read when sliced."""
 
-    def __init__(self, query: QuerySet[Case, int], total: int) -> None:
-        self.query = query
+    def __init__(self, fetch: Callable[[int, int], list[int]], total: int) -> None:
+        self.fetch = fetch
         self.total = total
 
     def count(self) -> int:
@@ -484,7 +484,8 @@ class _Counted:
         return self.total
 
     def __getitem__(self, index: slice) -> list[int]:
-        return list(self.query[index])
+        start = index.start or 0
+        return self.fetch(start, (index.stop or self.total) - start)
 
 
 FLAG_FILTERS = (
@@ -541,9 +542,10 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
 
     # The page shows CASES_PER_PAGE cases, read from the database in order; the download has
     # every case the filters find.
-    # The database orders the cases by their ids alone, then the page's are read in full.
+    # The database orders the cases by their ids alone, without grouping every case's tasks
+    # (rollcall.casework.case_order), then the page's are read in full.
     csv = query.get("format") == "csv"
-    total = case_rows_filtered(
+    listed = case_rows_filtered(
         user=user,
         today=today,
         status=status,
@@ -552,14 +554,23 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
         overdue_only=overdue_only,
         profile=profile,
         flag=flag,
-    ).count()
+    )
+    filtered = listed.select_related(None)
+
+    def ids_from(offset: int, limit: int) -> list[int]:
+        return case_ids_in_order(cases=filtered, sort=sort, today=today, offset=offset, limit=limit)
+
     paginator: Paginator[int] = Paginator(
-        _Counted(found.select_related(None).values_list("id", flat=True), total),  # type: ignore[arg-type]
+        _Counted(  # type: ignore[arg-type]
+            ids_from,
+            filtered.count()
+            if flag or overdue_only
+            else summary.total(status=status, stage=stage, urn=school, profile=profile),
+        ),
         CASES_PER_PAGE,
     )
     page = paginator.get_page(query.get("page")) if not csv else None
     shown = list(page.object_list) if page is not None else []
-    by_id = {case.pk: case for case in found.filter(pk__in=shown)} if shown else {}
     rows = [
         CaseListRow(
             href=reverse("cases:detail", args=[row.case.pk]),
@@ -574,7 +585,7 @@ def case_list_page(*, user: User, query: Mapping[str, str], today: dt.date) -> C
             open_tasks=row.open_tasks,
             opened=long_date(row.case.opened_on),
         )
-        for row in case_rows_of(by_id[case_id] for case_id in shown if case_id in by_id)
+        for row in case_rows_of_ids(cases=listed, ids=shown, today=today)
     ]
     stages: dict[str, str] = {}
     for profile_key, stage_key in summary.stages:

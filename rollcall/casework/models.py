@@ -821,3 +821,54 @@ class CaseAccessRevocation(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Revoked from {self.revoked_on}"
+
+
+class ChildWorkSummary(models.Model):
+    """One child's open work at a school, for ranking the worklist: kept by the database's own
+    triggers as worklist items, cases and their tasks change (`rollcall.casework.child_work`),
+    never written by rollcall's code."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    severe = models.BooleanField(help_text="An open severe-absence trigger.")
+    first_met = models.DateField(null=True, help_text="The earliest open trigger's date.")
+    has_case = models.BooleanField(help_text="An open or referred case at the school.")
+    next_due = models.DateField(null=True, help_text="The earliest open task's date.")
+    first_date = models.DateField(null=True, help_text="The earlier of first_met and next_due.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "school"], name="one_summary_per_child")
+        ]
+        indexes = [
+            # The worklist's order for children with no task due by the day it is read.
+            models.Index(
+                fields=["severe", "has_case", "first_date", "pupil", "school"],
+                name="child_work_rank",
+            ),
+            models.Index(fields=["next_due"], name="child_work_next_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pupil {self.pupil_id} at school {self.school_id}"
+
+
+class CaseNextDue(models.Model):
+    """A case's earliest open task, for ordering the case list: kept by the database's own
+    triggers as cases and their tasks change (`rollcall.casework.child_work`), never written by
+    rollcall's code."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="due_summary"
+    )
+    opened_at = models.DateTimeField(help_text="The case's own, for the order's index.")
+    next_due = models.DateField(null=True, help_text="The earliest open task's date.")
+
+    class Meta:
+        indexes = [
+            # The case list's order for cases with no open task past its date.
+            models.Index(fields=["next_due", "opened_at", "case"], name="case_next_due_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: next due {self.next_due}"

@@ -14,7 +14,14 @@ from rollcall.accounts.models import Membership, Role
 from rollcall.accounts.selectors import memberships_of
 from rollcall.analytics.models import WorklistItem
 from rollcall.casework.access import schools_granted_to
-from rollcall.casework.models import AgencyReferral, Case, CaseEvent, CaseTask, ChronologyEntry
+from rollcall.casework.models import (
+    AgencyReferral,
+    Case,
+    CaseEvent,
+    CaseTask,
+    ChildWorkSummary,
+    ChronologyEntry,
+)
 from rollcall.core import clock
 from rollcall.engine.sessions import session_figures, severe_absence
 from rollcall.organisations.models import LocalAuthority, School, Trust
@@ -249,6 +256,26 @@ def cases_visible_to(*, user: User, on: dt.date | None = None) -> QuerySet[Case]
     return Case.objects.filter(condition).select_related(
         "pupil", "school", "owner_school", "owner_trust", "owner_local_authority"
     )
+
+
+def case_schools_of(*, user: User, on: dt.date | None = None) -> set[int] | None:
+    """The schools (ids) whose every case `cases_visible_to` gives the user, when those are
+    all the cases it gives them; None when it gives them cases some other way (a trust lead
+    reads the cases the trust runs, wherever they are)."""
+    schools = set(schools_granted_to(user=user, on=on or clock.today()))
+    authorities = []
+    for membership in memberships_of(user=user):
+        if membership.school_id and membership.role in CASE_READERS:
+            schools.add(membership.school_id)
+        elif membership.trust_id and membership.role == Role.TRUST_LEAD:
+            return None
+        elif membership.local_authority_id and membership.role in CASE_LA_ROLES:
+            authorities.append(membership.local_authority_id)
+    if authorities:
+        schools.update(
+            School.objects.filter(local_authority_id__in=authorities).values_list("pk", flat=True)
+        )
+    return schools
 
 
 def case_for(*, user: User, case_id: int, on: dt.date | None = None) -> Case | None:
@@ -519,40 +546,46 @@ class CaseListSummary:
     stages: list[tuple[str, str]]  # (profile, stage) pairs the cases are at
     schools: list[tuple[str, str]]  # (URN, name) of the cases' schools
     profiles: list[str]
+    # Cases by (profile, stage, school URN, status).
+    counted: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+
+    def total(self, *, status: str, stage: str, urn: str, profile: str) -> int:
+        """How many cases `case_rows_filtered` finds with these filters (and no others)."""
+        return sum(
+            count
+            for (profile_key, stage_key, school_urn, case_status), count in self.counted.items()
+            if (case_status != Case.Status.CLOSED if status == "active" else True)
+            and (case_status == status if status in Case.Status.values else True)
+            and (not stage or stage_key == stage)
+            and (not urn or school_urn == urn)
+            and (not profile or profile_key == profile)
+        )
 
 
 def case_list_summary(*, user: User, today: dt.date) -> CaseListSummary:
     """What the case list's filters and counts need, over every case the user may read,
-    counted by the database."""
+    counted by the database in one grouped query."""
     cases = cases_visible_to(user=user).order_by()
-    counts = cases.aggregate(
-        active=Count("id", filter=~Q(status=Case.Status.CLOSED)),
-        closed=Count("id", filter=Q(status=Case.Status.CLOSED)),
-    )
-    overdue = (
-        cases.exclude(status=Case.Status.CLOSED)
-        .filter(tasks__status=CaseTask.Status.OPEN, tasks__due_on__lt=today)
-        .values("id")
-        .distinct()
-        .count()
+    # An open task past its date: the case's earliest open task is (CaseNextDue).
+    groups = list(
+        cases.values_list("profile_key", "stage_key", "school__urn", "school__name", "status")
+        .annotate(count=Count("id"), overdue=Count("id", filter=Q(due_summary__next_due__lt=today)))
+        .order_by()
     )
     return CaseListSummary(
-        active=counts["active"],
-        overdue=overdue,
-        closed=counts["closed"],
-        stages=sorted(set(cases.values_list("profile_key", "stage_key").distinct())),
-        schools=sorted(set(cases.values_list("school__urn", "school__name").distinct())),
-        profiles=sorted(set(cases.values_list("profile_key", flat=True).distinct())),
+        active=sum(row[5] for row in groups if row[4] != Case.Status.CLOSED),
+        overdue=sum(row[6] for row in groups if row[4] != Case.Status.CLOSED),
+        closed=sum(row[5] for row in groups if row[4] == Case.Status.CLOSED),
+        stages=sorted({(row[0], row[1]) for row in groups}),
+        schools=sorted({(row[2], row[3]) for row in groups}),
+        profiles=sorted({row[0] for row in groups}),
+        counted={(row[0], row[1], row[2], row[4]): row[5] for row in groups},
     )
 
 
 CASE_FLAGS = {
-    "severe": Q(
-        pk__in=Case.objects.filter(
-            pupil__worklist_items__status="open",
-            pupil__worklist_items__kind__in=("severe_absence", "attendance:severe_absence"),
-        ).values("pk")
-    ),
+    # An open severe-absence trigger at any school (the summary of each child's open work).
+    "severe": Q(pupil_id__in=ChildWorkSummary.objects.filter(severe=True).values("pupil_id")),
     "looked_after": Q(pupil__looked_after=True),
     "child_in_need": Q(pupil__child_in_need=True),
     "child_protection_plan": Q(pupil__child_protection_plan=True),

@@ -7,8 +7,10 @@ due today, new triggers with no case yet, then the rest by date. Looked-after ch
 in need and those on a protection plan are flagged beside their names (WTISA: they are followed
 up first).
 
-The database ranks the children and counts them (one query grouping the open trigger items and
-the active cases' open tasks, returning one page); only the page shown is read in detail.
+The database ranks the children and counts them, from its summary of each child's open work
+(`rollcall.casework.child_work`) or, for users who read cases beyond whole schools, one query
+grouping the open trigger items and the active cases' open tasks; it returns one page, and
+only the page shown is read in detail.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Min, Model, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from rollcall.accounts.selectors import User, schools_visible_to
 from rollcall.analytics.models import WorklistItem, kind_label
+from rollcall.casework.child_work import children_ranked
 from rollcall.casework.models import Case, CaseTask
-from rollcall.casework.selectors import cases_visible_to, opening_organisations
+from rollcall.casework.selectors import case_schools_of, cases_visible_to, opening_organisations
 from rollcall.organisations.models import School
 from rollcall.policies import load_profile
 from rollcall.pupils.models import Pupil
@@ -180,28 +185,34 @@ def _ranked(
     *, user: User, today: dt.date, urn: str | None, view: str, offset: int, limit: int
 ) -> _Ranked:
     items, cases = _open_items_and_cases(user=user, urn=urn)
-    items_sql, items_params = (
-        items.order_by()
-        .values("pupil_id", "school_id")
-        .annotate(
-            severe=Max(DbCase(When(kind__in=SEVERE_KINDS, then=Value(1)), default=Value(0))),
-            first_met=Min("met_on"),
+
+    def grouped_items(found: QuerySet[WorklistItem]) -> QuerySet[Any, Any]:
+        return (
+            found.order_by()
+            .values("pupil_id", "school_id")
+            .annotate(
+                severe=Max(DbCase(When(kind__in=SEVERE_KINDS, then=Value(1)), default=Value(0))),
+                first_met=Min("met_on"),
+            )
+            .values_list("pupil_id", "school_id", "severe", "first_met")
         )
-        .values_list("pupil_id", "school_id", "severe", "first_met")
-        .query.sql_with_params()
-    )
+
     open_task = Q(tasks__status=CaseTask.Status.OPEN)
-    cases_sql, cases_params = (
-        cases.order_by()
-        .values("pupil_id", "school_id")
-        .annotate(
-            next_due=Min("tasks__due_on", filter=open_task),
-            overdue=Count("tasks", filter=open_task & Q(tasks__due_on__lt=today)),
-            due_today=Count("tasks", filter=open_task & Q(tasks__due_on=today)),
+
+    def grouped_cases(found: QuerySet[Case]) -> QuerySet[Any, Any]:
+        return (
+            found.order_by()
+            .values("pupil_id", "school_id")
+            .annotate(
+                next_due=Min("tasks__due_on", filter=open_task),
+                overdue=Count("tasks", filter=open_task & Q(tasks__due_on__lt=today)),
+                due_today=Count("tasks", filter=open_task & Q(tasks__due_on=today)),
+            )
+            .values_list("pupil_id", "school_id", "next_due", "overdue", "due_today")
         )
-        .values_list("pupil_id", "school_id", "next_due", "overdue", "due_today")
-        .query.sql_with_params()
-    )
+
+    items_sql, items_params = _sql_of(grouped_items, items, WorklistItem)
+    cases_sql, cases_params = _sql_of(grouped_cases, cases, Case)
     sql = _CHILDREN_SQL.format(
         items=_named(items_sql, ("pupil_id", "school_id", "severe", "first_met")),
         cases=_named(cases_sql, ("pupil_id", "school_id", "next_due", "overdue", "due_today")),
@@ -223,6 +234,17 @@ def _ranked(
                     "severe": int(severe),
                 }
     return _Ranked(keys, per_school)
+
+
+def _sql_of(
+    grouped: Callable[[Any], QuerySet[Any, Any]], found: QuerySet[Any], model: type[Model]
+) -> tuple[str, tuple[Any, ...]]:
+    """The grouped query's SQL; for a user who reads none of them (a teacher reads no cases),
+    the same query over no rows."""
+    try:
+        return grouped(found).query.sql_with_params()
+    except EmptyResultSet:
+        return grouped(model._default_manager.filter(pk=-1)).query.sql_with_params()
 
 
 def _named(sql: str, names: tuple[str, ...]) -> str:
@@ -324,12 +346,33 @@ def children_page(*, user: User, query: Mapping[str, str], today: dt.date) -> Ch
     # One query ranks every child in the database and counts them by school, returning only
     # the page asked for; the page's children are then read in full.
     fetched: dict[tuple[int, int], _Ranked] = {}
+    # Where the user reads every case at their schools and no other, the database's summary
+    # of each child's work ranks them (rollcall.casework.child_work); otherwise the grouped
+    # query over the items and the cases the user reads.
+    summarised = case_schools_of(user=user) == set(schools)
+    shown_schools = [urns[school].pk] if school else sorted(schools)
 
     def ranked(offset: int, limit: int) -> _Ranked:
         if (offset, limit) not in fetched:
-            fetched[offset, limit] = _ranked(
-                user=user, today=today, urn=school or None, view=view, offset=offset, limit=limit
-            )
+            if summarised:
+                fetched[offset, limit] = _Ranked(
+                    *children_ranked(
+                        school_ids=shown_schools,
+                        today=today,
+                        view=view,
+                        offset=offset,
+                        limit=limit,
+                    )
+                )
+            else:
+                fetched[offset, limit] = _ranked(
+                    user=user,
+                    today=today,
+                    urn=school or None,
+                    view=view,
+                    offset=offset,
+                    limit=limit,
+                )
         return fetched[offset, limit]
 
     def children_at(offset: int, limit: int) -> list[ChildWork]:

@@ -94,6 +94,13 @@ def _child_with_work(rng: random.Random, school: School, number: int) -> None:
 
 @pytest.fixture
 def many(time_machine):
+    return many_children(time_machine)
+
+
+def many_children(time_machine) -> list[School]:
+    """Two schools of an LA with 130 children between them, each with a random mix of open
+    triggers, cases (a school's, sometimes the LA's too) and tasks due before, on or after
+    TODAY; an LA officer and one school's attendance officer."""
     set_clock(time_machine, TODAY, 9, 30)
     rng = random.Random(13)
     la = make_la()
