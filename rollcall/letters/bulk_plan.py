@@ -92,7 +92,7 @@ class BatchPlan:
 def bulk_letters(*, school: School) -> list[tuple[str, str]]:
     """The school profile's letters to parents that can go in bulk: those with wording that
     needs nothing but the record and a period."""
-    profile = load_profile(school.policy_profile)
+    profile = load_profile(school.effective_policy_profile)
     choices = []
     for key, entry in profile.letters.items():
         wording = latest_wording(key)
@@ -104,7 +104,7 @@ def bulk_letters(*, school: School) -> list[tuple[str, str]]:
 def bulk_lists(*, school: School) -> list[tuple[str, str]]:
     """The lists a batch can be drawn from: every child with an open case, or the children for
     whom the sweep found a trigger (the national kinds and the profile's own triggers)."""
-    profile = load_profile(school.policy_profile)
+    profile = load_profile(school.effective_policy_profile)
     kinds = [*KIND_LABELS]
     kinds += [f"attendance:{trigger.key}" for trigger in profile.attendance_triggers]
     return [

@@ -5,6 +5,7 @@ from rollcall.letters import bulk_views
 app_name = "letters_bulk"
 
 urlpatterns = [
+    path("", bulk_views.index, name="index"),
     path("<str:urn>/", bulk_views.start, name="start"),
     path("<str:urn>/<str:reference>", bulk_views.batch, name="batch"),
     path("<str:urn>/<str:reference>/run", bulk_views.rerun, name="rerun"),

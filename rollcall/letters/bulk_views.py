@@ -26,6 +26,7 @@ from rollcall.letters.selectors import (
     school_batch,
     school_batches,
     school_writer,
+    writer_schools,
 )
 from rollcall.letters.services.bulk import (
     batch_print_pdf,
@@ -50,6 +51,18 @@ def _school(request: HttpRequest, urn: str) -> School:
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The user's school's page, or a choice when they work at more than one."""
+    schools = writer_schools(user=request.user)
+    if len(schools) == 1:
+        return redirect("letters_bulk:start", schools[0].urn)
+    if not schools:
+        return refused(request, NOT_STAFF)
+    return render(request, "letters/bulk_schools.html", {"schools": schools})
 
 
 @require_http_methods(["GET", "POST"])

@@ -73,10 +73,7 @@ class Renderers:
         if self._pool is not None:
             self._pool.shutdown()
 
-    def render(self, contents: Sequence[LetterContent]) -> list[bytes]:
-        """Each letter's PDF, in order; small lots stay in this process."""
-        if self.processes == 1 or len(contents) < 4:
-            return [letter_render(content) for content in contents]
+    def _executor(self) -> Any:
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -86,4 +83,40 @@ class Renderers:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_renderer_start,
             )
-        return list(self._pool.map(letter_render, contents, chunksize=4))
+        return self._pool
+
+    def warm_up(self) -> None:
+        """Start the processes now, while the first letters are prepared (each takes a few
+        seconds to load Django and WeasyPrint)."""
+        if self.processes > 1:
+            pool = self._executor()
+            for _ in range(self.processes):
+                pool.submit(_ready)
+
+    def submit(self, contents: Sequence[LetterContent]) -> Rendering:
+        """Start rendering the letters; `result()` gives each PDF, in order."""
+        if self.processes == 1 or len(contents) < 4:
+            return Rendering(done=[letter_render(content) for content in contents])
+        pool = self._executor()
+        return Rendering(futures=[pool.submit(letter_render, content) for content in contents])
+
+    def render(self, contents: Sequence[LetterContent]) -> list[bytes]:
+        """Each letter's PDF, in order."""
+        return self.submit(contents).result()
+
+
+def _ready() -> bool:
+    return True
+
+
+class Rendering:
+    """Letters being rendered: their PDFs, in order, once done."""
+
+    def __init__(self, *, done: list[bytes] | None = None, futures: list[Any] | None = None):
+        self._done = done
+        self._futures = futures or []
+
+    def result(self) -> list[bytes]:
+        if self._done is None:
+            self._done = [future.result() for future in self._futures]
+        return self._done

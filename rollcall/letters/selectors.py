@@ -311,6 +311,18 @@ def school_writer(*, user: object, school: School) -> bool:
     )
 
 
+def writer_schools(*, user: object) -> list[School]:
+    """The schools where the user writes cases' letters, by name."""
+    from rollcall.accounts.selectors import memberships_of
+    from rollcall.casework.selectors import CASE_READERS
+
+    schools: dict[int, School] = {}
+    for membership in memberships_of(user=user):  # type: ignore[arg-type]
+        if membership.school is not None and membership.role in CASE_READERS:
+            schools[membership.school.pk] = membership.school
+    return sorted(schools.values(), key=lambda school: school.name)
+
+
 def school_batches(*, school: School, limit: int = 20) -> list[LetterBatch]:
     return list(LetterBatch.objects.filter(school=school).order_by("-requested_at", "-id")[:limit])
 

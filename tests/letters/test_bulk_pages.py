@@ -42,6 +42,8 @@ def test_the_preview_page_lists_each_letter_and_who_cannot_be_reached_and_why(cl
     world = _school_world()
     browser = signed_in(client, "officer")
     url = f"/letters/bulk/{world.school.urn}/"
+    assert "Letters in bulk" in _text(browser.get("/"))  # in the service navigation
+    assert browser.get("/letters/bulk/")["Location"] == url
 
     page = _text(browser.get(url, QUERY))
 
@@ -103,3 +105,4 @@ def test_only_the_schools_case_writers_may_send_letters_in_bulk(client, time_mac
     person("teacher", "teacher", school=world.school)
     browser = signed_in(client, "teacher")
     assert browser.get(f"/letters/bulk/{world.school.urn}/").status_code == 403
+    assert browser.get("/letters/bulk/").status_code == 403

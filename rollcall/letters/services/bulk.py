@@ -42,7 +42,7 @@ from rollcall.letters.models import (
     LetterBatchRunEnd,
     Sending,
 )
-from rollcall.letters.render import Renderers
+from rollcall.letters.render import LetterContent, Renderers, Rendering
 from rollcall.letters.services.drafts import (
     LettersReady,
     letter_draft_create,
@@ -212,6 +212,9 @@ class _Run:
         self.done = len(work.issued) + len(work.emailed)
         self.issued = self.emailed = self.refused = 0
         self.progress = progress
+        # The posted letters this run issued, in order, put together as they are recorded.
+        self.print_file = PdfWriter()
+        self.printed: list[int] = []
         self.report()
 
     def report(self, step: int = 0) -> None:
@@ -230,7 +233,11 @@ def letter_batch_run(
     *, run: LetterBatchRun, progress: Progress | None = None, renderers: int | None = None
 ) -> LetterBatchRunEnd:
     """Issue and send what the batch still needs; `progress(done, total)` after each step.
-    Only the person who asked for the batch is recorded as issuing its letters."""
+    Only the person who asked for the batch is recorded as issuing its letters.
+
+    A pipeline: while the pool renders one lot of children's letters, this process records
+    the lot before (each child's letters in one transaction), emails those who consented and
+    adds the posted letters to the print file."""
     batch = run.batch
     if hasattr(run, "end"):
         raise ValidationError(f"Run {run.number} of {batch.reference} has already finished")
@@ -238,17 +245,33 @@ def letter_batch_run(
     state = _Run(run, work, progress)
     cases = list(_by_case(work.items))
     with Renderers(renderers) as pool:
+        pool.warm_up()
+        pending: tuple[list[_Ready], Rendering, list[list[LetterBatchItem]]] | None = None
         for start in range(0, len(cases), CHUNK):
             chunk = cases[start : start + CHUNK]
-            _issue(batch, chunk, pool, state)
-            _email(batch, chunk, state)
+            readies = _prepare(batch, chunk, state)
+            rendering = pool.submit([content for ready in readies for content in ready.contents])
+            if pending is not None:
+                _finish(batch, *pending, state)
+            pending = (readies, rendering, chunk)
+        if pending is not None:
+            _finish(batch, *pending, state)
     return _end(batch, state)
 
 
-def _issue(
-    batch: LetterBatch, chunk: list[list[LetterBatchItem]], pool: Renderers, state: _Run
-) -> None:
-    readies: list[tuple[LettersReady, list[LetterBatchItem]]] = []
+@dataclass(frozen=True)
+class _Ready:
+    ready: LettersReady
+    items: list[LetterBatchItem]
+
+    @property
+    def contents(self) -> tuple[LetterContent, ...]:
+        return self.ready.contents
+
+
+def _prepare(batch: LetterBatch, chunk: list[list[LetterBatchItem]], state: _Run) -> list[_Ready]:
+    """Each child's draft, filled from the record and checked, not yet rendered."""
+    readies: list[_Ready] = []
     for items in chunk:
         if any(item.pk in state.issued_letters for item in items):
             continue
@@ -270,13 +293,24 @@ def _issue(
         if {link.carer_id for link in ready.links} != {item.carer_id for item in items}:
             state.refuse(case.pk, PARENTS_CHANGED.format(child=items[0].child_name))
             continue
-        readies.append((ready, items))
-    pdfs = pool.render([content for ready, _ in readies for content in ready.contents])
+        readies.append(_Ready(ready, items))
+    return readies
+
+
+def _finish(
+    batch: LetterBatch,
+    readies: list[_Ready],
+    rendering: Rendering,
+    chunk: list[list[LetterBatchItem]],
+    state: _Run,
+) -> None:
+    """Record a lot's letters from their PDFs, then email the lot's consenting parents."""
+    pdfs = rendering.result()
     at = 0
-    for ready, items in readies:
-        mine = pdfs[at : at + len(ready.contents)]
-        at += len(ready.contents)
-        by_carer = {item.carer_id: item for item in items}
+    for prepared in readies:
+        mine = pdfs[at : at + len(prepared.contents)]
+        at += len(prepared.contents)
+        by_carer = {item.carer_id: item for item in prepared.items}
 
         def note(letters: list[Letter], by_carer: dict[int, LetterBatchItem] = by_carer) -> None:
             LetterBatchLetter.objects.bulk_create(
@@ -284,11 +318,18 @@ def _issue(
                 for letter in letters
             )
 
-        letters = letters_record(actor=batch.requested_by, ready=ready, pdfs=mine, then=note)
-        for letter in letters:
-            state.issued_letters[by_carer[letter.carer_id].pk] = letter
+        letters = letters_record(
+            actor=batch.requested_by, ready=prepared.ready, pdfs=mine, then=note
+        )
+        for letter, pdf in zip(letters, mine, strict=True):
+            item = by_carer[letter.carer_id]
+            state.issued_letters[item.pk] = letter
+            if item.channel == LetterBatchItem.Channel.POST:
+                state.print_file.append(PdfReader(io.BytesIO(pdf)))
+                state.printed.append(letter.pk)
         state.issued += len(letters)
         state.report(len(letters))
+    _email(batch, chunk, state)
 
 
 def _email(batch: LetterBatch, chunk: list[list[LetterBatchItem]], state: _Run) -> None:
@@ -351,7 +392,12 @@ def _print_file(letters: list[Letter]) -> tuple[bytes, int]:
 def _end(batch: LetterBatch, state: _Run) -> LetterBatchRunEnd:
     posted = batch_posted_letters(batch=batch)
     sha256, pages = "", 0
-    if posted:
+    if posted and [letter.pk for letter in posted] == state.printed:
+        out = io.BytesIO()
+        state.print_file.write(out)
+        data, pages = out.getvalue(), len(state.print_file.pages)
+        sha256 = store(data)
+    elif posted:  # some were issued by an earlier run: the file is made from the stored PDFs
         data, pages = _print_file(posted)
         sha256 = store(data)
     end = LetterBatchRunEnd.objects.create(
