@@ -11,8 +11,10 @@ import io
 from email import policy
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from rollcall.analytics.models import WorklistItem
@@ -23,6 +25,8 @@ from rollcall.letters.services.bulk import (
     letter_batch_create,
     letter_batch_posted_record,
     letter_batch_queue,
+    letter_batch_run,
+    letter_batch_run_start,
 )
 from tests.conftest import set_clock
 from tests.letters.test_sending import smtp  # noqa: F401  (the SMTP server fixture)
@@ -208,3 +212,23 @@ def test_posting_the_printed_letters_is_recorded_once_with_each_deemed_receipt(
     posts = Sending.objects.filter(channel=Sending.Channel.POST)
     assert {sending.letter.recipient_name for sending in posts} == {"Mrs Kim Moss", "Mr Sam Reed"}
     assert {sending.deemed_received_on for sending in posts} == {dt.date(2024, 12, 18)}
+
+
+def test_a_run_is_refused_while_another_run_of_the_batch_is_running(time_machine):
+    set_clock(time_machine, TODAY, 9)
+    world = _school_world()
+    batch = letter_batch_create(actor=world.officer, **_plan_args(world))
+    queued = letter_batch_queue(actor=world.officer, batch=batch)
+    # The worker has claimed the first run (as db_worker does when it starts a task).
+    DBTaskResult.objects.filter(pk=queued.task_id).update(
+        status="RUNNING", started_at=timezone.now()
+    )
+    second = letter_batch_run_start(actor=world.officer, batch=batch)
+    with pytest.raises(ValidationError, match=f"Run 1 of {batch.reference} is running now"):
+        letter_batch_run(run=second)
+    assert not Letter.objects.exists()
+
+    # A run its worker left marked running over an hour ago no longer holds the batch.
+    set_clock(time_machine, TODAY, 11)
+    third = letter_batch_run_start(actor=world.officer, batch=batch)
+    assert letter_batch_run(run=third).issued == 3

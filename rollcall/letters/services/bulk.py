@@ -56,7 +56,9 @@ NOTHING_TO_SEND = "Nobody in this list can be sent the letter: see who is left o
 PARENTS_CHANGED = (
     "The parents recorded for {child} changed after the preview: prepare the letter on the case"
 )
+RUNNING = "Run {number} of {batch} is running now: wait for it to finish"
 EMAIL_REFUSED = "The mail server refused the email to {parent} ({reply}): post the letter instead"
+STALE_RUN = dt.timedelta(hours=1)
 # Children whose letters are rendered together before they are recorded.
 CHUNK = 24
 
@@ -241,6 +243,9 @@ def letter_batch_run(
     batch = run.batch
     if hasattr(run, "end"):
         raise ValidationError(f"Run {run.number} of {batch.reference} has already finished")
+    busy = _running_elsewhere(run)
+    if busy is not None:
+        raise ValidationError(RUNNING.format(number=busy.number, batch=batch.reference))
     work = _work(batch)
     state = _Run(run, work, progress)
     cases = list(_by_case(work.items))
@@ -257,6 +262,32 @@ def letter_batch_run(
         if pending is not None:
             _finish(batch, *pending, state)
     return _end(batch, state)
+
+
+def _running_elsewhere(run: LetterBatchRun) -> LetterBatchRun | None:
+    """Another run of the batch that the queue says is running now (two runs at once could
+    both email a parent before either recorded it). A run started over an hour ago is taken
+    to have died with its worker, which leaves its task marked running."""
+    from django_tasks import TaskResultStatus
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    from rollcall.letters.tasks import letter_batch_run_task
+
+    others = (
+        LetterBatchRun.objects.filter(batch=run.batch, end__isnull=True)
+        .exclude(pk=run.pk)
+        .exclude(task_id="")
+    )
+    for other in others:
+        try:
+            result = letter_batch_run_task.get_result(other.task_id)
+        except TaskResultDoesNotExist:
+            continue
+        started = result.started_at
+        recent = started is not None and clock.now() - started < STALE_RUN
+        if result.status == TaskResultStatus.RUNNING and recent:
+            return other
+    return None
 
 
 @dataclass(frozen=True)
@@ -338,7 +369,10 @@ def _email(batch: LetterBatch, chunk: list[list[LetterBatchItem]], state: _Run) 
             letter = state.issued_letters.get(item.pk)
             if item.channel != LetterBatchItem.Channel.EMAIL or letter is None:
                 continue
-            if item.pk in state.emailed_items:
+            if (
+                item.pk in state.emailed_items
+                or LetterBatchEmail.objects.filter(item=item).exists()
+            ):
                 continue
             try:
                 sending = letter_email_send(
