@@ -4,6 +4,7 @@ while the worker runs it, and at the end the print file of the posted letters.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,6 +12,11 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from rollcall.letters.models import Letter, LetterBatch
+from rollcall.letters.services.bulk import (
+    letter_batch_create,
+    letter_batch_run,
+    letter_batch_run_start,
+)
 from tests.analytics.conftest import person, signed_in
 from tests.conftest import set_clock
 from tests.letters.test_bulk import KIND, TODAY, _school_world
@@ -106,3 +112,38 @@ def test_only_the_schools_case_writers_may_send_letters_in_bulk(client, time_mac
     browser = signed_in(client, "teacher")
     assert browser.get(f"/letters/bulk/{world.school.urn}/").status_code == 403
     assert browser.get("/letters/bulk/").status_code == 403
+
+
+def test_the_batch_page_shows_how_far_a_run_has_got_while_it_runs(client, time_machine):
+    set_clock(time_machine, TODAY, 9)
+    world = _school_world()
+    browser = signed_in(client, "officer")
+    batch = letter_batch_create(
+        actor=world.officer,
+        school=world.school,
+        letter_key="attendance_concern",
+        list_kind=KIND,
+        met_from=dt.date(2024, 12, 9),
+        met_to=dt.date(2024, 12, 13),
+        period_from=dt.date(2024, 12, 2),
+        period_to=dt.date(2024, 12, 13),
+        on=TODAY,
+    )
+    url = f"/letters/bulk/{world.school.urn}/{batch.reference}"
+    seen = {}
+
+    def look(done: int, total: int) -> None:
+        # The page as the office sees it after each child's letters are recorded.
+        response = browser.get(url)
+        seen[done] = (_text(response), response.content.decode())
+
+    run = letter_batch_run_start(actor=world.officer, batch=batch)
+    letter_batch_run(run=run, progress=look)
+
+    text, html = seen[1]  # Ben's one letter recorded; Ada's two and her mother's email to come
+    assert "Running from the command line" in text
+    assert "1 of 4 steps done (25%)" in text
+    assert '<progress max="4" value="1"' in html
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "Print the" not in text
+    assert "4 of 4 steps done (100%)" in _text(browser.get(url))
