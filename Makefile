@@ -37,7 +37,10 @@ migrate: install ## Create or update the database
 demo: install assets migrate ## Load the demo local authority and serve it at http://127.0.0.1:8000
 	$(BIN)/rollcall demo --reset
 	@echo "Serving rollcall at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@# The worker runs letters in bulk from the task queue; it stops when the server stops.
 	@# The demo is served over plain HTTP on this machine: the one place cookies may go without HTTPS.
+	$(BIN)/rollcall db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=false $(BIN)/rollcall runserver $(HOST):$(PORT) --noreload --skip-checks
 
 .PHONY: lint

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "rollcall.core",
     "rollcall.accounts",
     "rollcall.organisations",
@@ -242,6 +244,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ROLLCALL_LETTERS_FROM = env_str("ROLLCALL_LETTERS_FROM", DEFAULT_FROM_EMAIL)
 ROLLCALL_LETTERS_REPLY_TO = env_str("ROLLCALL_LETTERS_REPLY_TO")
 ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN = env_str("ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN")
+
+# Letters in bulk run as background tasks in a database-backed queue (django-tasks with its
+# database backend): `rollcall db_worker` runs them (docs/operations.md); no message broker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "letters"],
+    }
+}
+# Processes that render letters in a bulk run (0: one per core).
+ROLLCALL_LETTER_RENDERERS = env_int("ROLLCALL_LETTER_RENDERERS", 0)
 
 # The local policy profile used where an organisation has none of its own.
 ROLLCALL_DEFAULT_POLICY = env_str("ROLLCALL_DEFAULT_POLICY", "national")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("analytics/", include("rollcall.analytics.urls")),
     path("cases/", include("rollcall.casework.case_urls")),
     path("cases/<int:case_id>/letters/", include("rollcall.letters.urls")),
+    path("letters/bulk/", include("rollcall.letters.bulk_urls")),
     path("api/", include("rollcall.api.urls")),
     path("admin/", admin.site.urls),
 ]

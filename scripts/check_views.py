@@ -55,6 +55,13 @@ SENSITIVE = (
     "Letter",
     "Sending",
     "Bounce",
+    "LetterBatch",
+    "LetterBatchItem",
+    "LetterBatchLetter",
+    "LetterBatchEmail",
+    "LetterBatchRun",
+    "LetterBatchRefusal",
+    "LetterBatchRunEnd",
 )
 MANAGER = re.compile(rf"\b({'|'.join(SENSITIVE)})\.(objects|_default_manager|_base_manager)\b")
 SHORTCUTS = ("get_object_or_404", "get_list_or_404")

@@ -101,6 +101,8 @@ class Verb(models.TextChoices):
     LETTER_HAND = "letter.hand", "Letter delivered by hand"
     LETTER_EMAIL = "letter.email", "Letter emailed"
     LETTER_BOUNCE = "letter.bounce", "Letter email bounce recorded"
+    LETTER_BATCH = "letter.batch", "Letters in bulk requested"
+    LETTER_BATCH_RUN = "letter.batch_run", "Letters in bulk run"
 
 
 def actor_label(actor: Actor) -> str:

@@ -124,3 +124,64 @@ class BounceForm(GovukForm):
         label_size="s",
         error_messages={"required": "Say what came back"},
     )
+
+
+class BulkForm(GovukForm):
+    """Which letter, to the children in which list, with figures over which period."""
+
+    letter = ChoiceField(
+        label="Which letter?",
+        widget=forms.RadioSelect,
+        label_size="s",
+        error_messages={"required": "Choose the letter to send"},
+    )
+    children = ChoiceField(
+        label="To the parents of which children?",
+        hint="Children the nightly sweep found for a trigger, or every child with an open case",
+        label_size="s",
+        error_messages={"required": "Choose the list of children"},
+    )
+    met_from = DateField(
+        what="the first day the trigger was met",
+        required=False,
+        label="Trigger met from",
+        hint="For example, the Monday of this week: 2 12 2024",
+        label_size="s",
+    )
+    met_to = DateField(
+        what="the last day the trigger was met",
+        required=False,
+        label="Trigger met to",
+        label_size="s",
+    )
+    period_from = DateField(
+        what="the start of the period",
+        required=False,
+        label="Figures from",
+        hint="Each letter gives the child's attendance over this period",
+        label_size="s",
+    )
+    period_to = DateField(
+        what="the end of the period", required=False, label="Figures to", label_size="s"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        letters: Sequence[tuple[str, str]],
+        lists: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["letter"]).choices = list(letters)
+        cast(forms.ChoiceField, self.fields["children"]).choices = list(lists)
+
+
+class BatchPostedForm(GovukForm):
+    posted_on = DateField(what="the day the letters were posted", label="Posted on")
+    posted_by = CharField(
+        label="Posted by",
+        max_length=200,
+        hint="The name of the person who took the letters to the post",
+        error_messages={"required": "Say who posted the letters"},
+    )

@@ -162,3 +162,123 @@ class Bounce(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Bounce reported {self.reported_on}"
+
+
+class LetterBatch(AppendOnlyModel):
+    """A school's request to send one letter to every parent of the children in a list, as it
+    was asked: the list, the letter, the period its figures cover, and the children left out
+    then, each with the reason (no open case, a parent who cannot be reached, a gap in the
+    record). Its items say who gets which letter by which channel."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    school = models.ForeignKey(
+        "organisations.School", on_delete=models.PROTECT, related_name="letter_batches"
+    )
+    letter_key = models.CharField(max_length=80)
+    title = models.CharField(max_length=300)
+    list_label = models.CharField(max_length=300)  # which children, in words
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
+    dated = models.DateField()  # the letters' date
+    # [{"child": ..., "reason": ...}] for the children in the list who get no letter.
+    left_out = models.JSONField(default=list, blank=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Batch {self.reference}: {self.title}"
+
+
+class LetterBatchItem(AppendOnlyModel):
+    """One parent in a batch: the letter goes to them on their child's case by post or email.
+    A parent is in a batch once for its letter (the idempotence key: batch, letter, parent)."""
+
+    class Channel(models.TextChoices):
+        POST = "post", "First-class post"
+        EMAIL = "email", "Email"
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveIntegerField()  # the order of the printed letters
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="+")
+    child_name = models.CharField(max_length=300)
+    recipient_name = models.CharField(max_length=300)
+    relationship = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_to = models.TextField()  # the postal address or the email address
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "carer", "case"], name="one_letter_a_parent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch.reference} #{self.position}: {self.recipient_name}"
+
+
+class LetterBatchLetter(AppendOnlyModel):
+    """The letter of record a batch issued for one of its parents, written in the same
+    transaction as the letter: an item never gets a second letter."""
+
+    item = models.OneToOneField(LetterBatchItem, on_delete=models.PROTECT, related_name="issued")
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="batch_item")
+
+
+class LetterBatchEmail(AppendOnlyModel):
+    """The email a batch sent for one of its parents, written in the same transaction as the
+    sending's record: an item is never emailed twice."""
+
+    item = models.OneToOneField(LetterBatchItem, on_delete=models.PROTECT, related_name="emailed")
+    sending = models.OneToOneField(Sending, on_delete=models.PROTECT, related_name="batch_item")
+
+
+class LetterBatchRun(AppendOnlyModel):
+    """One run of a batch, from the web page or the command line; running it again issues and
+    sends only what the earlier runs did not."""
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.PROTECT, related_name="runs")
+    number = models.PositiveSmallIntegerField()
+    queued_at = models.DateTimeField()
+    queued_by_label = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64, blank=True)  # "" when run from the command line
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="one_run_a_number")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.reference} run {self.number}"
+
+
+class LetterBatchRefusal(AppendOnlyModel):
+    """A child whose letters a run could not issue or send, and why (the record changed since
+    the preview, or the mail server refused)."""
+
+    run = models.ForeignKey(LetterBatchRun, on_delete=models.PROTECT, related_name="refusals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["run", "id"]
+
+
+class LetterBatchRunEnd(AppendOnlyModel):
+    """A run's end: what it did, and the one printable PDF of the batch's posted letters in
+    order (kept by its SHA-256 in the document store)."""
+
+    run = models.OneToOneField(LetterBatchRun, on_delete=models.PROTECT, related_name="end")
+    finished_at = models.DateTimeField()
+    issued = models.PositiveIntegerField()  # letters this run issued
+    emailed = models.PositiveIntegerField()  # emails the mail server accepted in this run
+    refused = models.PositiveIntegerField()  # children this run could not finish
+    print_sha256 = models.CharField(max_length=64, blank=True)
+    print_pages = models.PositiveIntegerField(default=0)
+    print_letters = models.PositiveIntegerField(default=0)

@@ -39,6 +39,7 @@ class LetterLine:
     version: str
     sha256: str
     pdf_href: str
+    word_href: str
     sendings: list[SendingLine]
     actions: list[dict[str, str]]
     email_refused: str
@@ -107,6 +108,7 @@ def _letter_line(case: Case, letter: Letter, may_write: bool) -> LetterLine:
         version=letter.template_version,
         sha256=letter.sha256,
         pdf_href=reverse("letters:pdf", args=args),
+        word_href=reverse("letters:word", args=args),
         sendings=sendings,
         actions=actions,
         email_refused=email_refusal(letter),

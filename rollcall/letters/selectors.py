@@ -5,6 +5,7 @@ first through `rollcall.casework.selectors.case_for`, scoped to the user's organ
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
@@ -20,7 +21,19 @@ from rollcall.casework.models import (
 from rollcall.casework.services.cases import due_after
 from rollcall.casework.services.meetings import parent_names
 from rollcall.letters.catalogue import Wording
-from rollcall.letters.models import Bounce, Letter, LetterDraft, Sending
+from rollcall.letters.models import (
+    Bounce,
+    Letter,
+    LetterBatch,
+    LetterBatchEmail,
+    LetterBatchItem,
+    LetterBatchLetter,
+    LetterBatchRefusal,
+    LetterBatchRun,
+    LetterBatchRunEnd,
+    LetterDraft,
+    Sending,
+)
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import load_profile
@@ -285,3 +298,82 @@ def case_letter(*, case: Case, letter_id: int) -> Letter | None:
 
 def letter_sending(*, letter: Letter, sending_id: int) -> Sending | None:
     return Sending.objects.filter(letter=letter, pk=sending_id).first()
+
+
+def school_writer(*, user: object, school: School) -> bool:
+    """Whether the user works at the school in a role that writes its cases' letters."""
+    from rollcall.accounts.selectors import memberships_of
+    from rollcall.casework.selectors import CASE_READERS
+
+    return any(
+        membership.school_id == school.pk and membership.role in CASE_READERS
+        for membership in memberships_of(user=user)  # type: ignore[arg-type]
+    )
+
+
+def writer_schools(*, user: object) -> list[School]:
+    """The schools where the user writes cases' letters, by name."""
+    from rollcall.accounts.selectors import memberships_of
+    from rollcall.casework.selectors import CASE_READERS
+
+    schools: dict[int, School] = {}
+    for membership in memberships_of(user=user):  # type: ignore[arg-type]
+        if membership.school is not None and membership.role in CASE_READERS:
+            schools[membership.school.pk] = membership.school
+    return sorted(schools.values(), key=lambda school: school.name)
+
+
+def school_batches(*, school: School, limit: int = 20) -> list[LetterBatch]:
+    return list(LetterBatch.objects.filter(school=school).order_by("-requested_at", "-id")[:limit])
+
+
+def school_batch(*, school: School, reference: str) -> LetterBatch | None:
+    return LetterBatch.objects.filter(school=school, reference=reference).first()
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Where a batch's latest run has got to, read from what has been recorded."""
+
+    run: LetterBatchRun | None
+    end: LetterBatchRunEnd | None
+    steps: int  # a letter to issue for each item, and an email for each email item
+    done: int
+    refusals: list[tuple[str, str]]  # (child, reason) in this run
+    task_status: str  # the queue's word for the task: READY, RUNNING, FAILED, SUCCESSFUL
+    task_error: str
+
+
+def batch_items(*, batch: LetterBatch) -> list[LetterBatchItem]:
+    return list(batch.items.order_by("position"))
+
+
+def batch_progress(*, batch: LetterBatch) -> BatchProgress:
+    run = batch.runs.order_by("-number").first()
+    items = batch.items.count()
+    emails = batch.items.filter(channel=LetterBatchItem.Channel.EMAIL).count()
+    done = LetterBatchLetter.objects.filter(item__batch=batch).count()
+    done += LetterBatchEmail.objects.filter(item__batch=batch).count()
+    end = LetterBatchRunEnd.objects.filter(run=run).first() if run is not None else None
+    refusals = []
+    if run is not None:
+        names = {item.case_id: item.child_name for item in batch.items.all()}
+        refusals = [
+            (names.get(refusal.case_id, ""), refusal.reason)
+            for refusal in LetterBatchRefusal.objects.filter(run=run).order_by("id")
+        ]
+    status, error = "", ""
+    if run is not None and run.task_id:
+        from django_tasks.exceptions import TaskResultDoesNotExist
+
+        from rollcall.letters.tasks import letter_batch_run_task
+
+        try:
+            result = letter_batch_run_task.get_result(run.task_id)
+        except TaskResultDoesNotExist:  # a purged task result reads as unknown
+            status = ""
+        else:
+            status = str(result.status)
+            if result.errors:
+                error = result.errors[-1].exception_class_path
+    return BatchProgress(run, end, items + emails, done, refusals, status, error)

@@ -13,6 +13,7 @@ urlpatterns = [
         name="preview",
     ),
     path("<int:letter_id>.pdf", views.pdf, name="pdf"),
+    path("<int:letter_id>.docx", views.word_copy, name="word"),
     path("<int:letter_id>/post", views.post, name="post"),
     path("<int:letter_id>/hand", views.hand, name="hand"),
     path("<int:letter_id>/email", views.email, name="email"),

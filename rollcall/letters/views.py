@@ -53,10 +53,12 @@ from rollcall.letters.services.sending import (
     letter_pdf,
     letter_post_record,
 )
+from rollcall.letters.word import letter_word_copy
 from rollcall.statutory.years import school_year_start
 from rollcall.web.forms import GovukForm, add_errors
 from rollcall.web.pages import refused
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOT_YOURS = "Only the organisation running this case can write its letters."
 
 
@@ -228,6 +230,25 @@ def pdf(request: HttpRequest, case_id: int, letter_id: int) -> HttpResponse | Fi
     except LetterAltered as problem:
         return render(request, "refused.html", {"message": str(problem)}, status=500)
     return _pdf(content, f"letter-{letter.reference}.pdf", attachment=True)
+
+
+@require_GET
+@login_required
+def word_copy(request: HttpRequest, case_id: int, letter_id: int) -> HttpResponse | FileResponse:
+    """An editable Word copy for other uses; the PDF is the letter of record."""
+    case = _case(request, case_id)
+    letter = case_letter(case=case, letter_id=letter_id)
+    if letter is None:
+        raise Http404("No such letter on this case")
+    response = FileResponse(
+        io.BytesIO(letter_word_copy(letter)),
+        as_attachment=True,
+        filename=f"letter-{letter.reference}-word-copy-not-the-record.docx",
+        content_type=DOCX,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _send_step(

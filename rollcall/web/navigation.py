@@ -33,6 +33,7 @@ ITEMS = (
         "cases:index",
         OFFICE | frozenset({Role.TRUST_LEAD, Role.LA_OFFICER, Role.LA_BUSINESS_SUPPORT}),
     ),
+    NavItem("Letters in bulk", "letters_bulk:index", OFFICE, administrators=False),
     NavItem("Imports and exports", "transfers:index", OFFICE | frozenset(LA_ROLES)),
 )
 

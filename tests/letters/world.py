@@ -114,3 +114,40 @@ def pdf_page_png(pdf: bytes, folder: Path) -> PageImage:
     image.save(path)
     dark = sum(count for value, count in enumerate(image.histogram()) if value < 128)
     return PageImage(path, image.width, image.height, dark / (image.width * image.height))
+
+
+def add_child(
+    world: World,
+    forename: str,
+    surname: str,
+    parents: list[dict],
+    *,
+    case: bool = True,
+) -> Pupil:
+    """Another child at the world's school with their parents (each a carer_create's fields
+    plus `relationship`), and an open case unless `case` is False."""
+    pupil = make_pupil(forename=forename, surname=surname, date_of_birth=dt.date(2015, 3, 3))
+    enrol(pupil, world.school, admitted_on=dt.date(2024, 9, 2))
+    for priority, fields in enumerate(parents, 1):
+        fields = dict(fields)
+        relationship = fields.pop("relationship")
+        carer = carer_create(actor=None, **fields)
+        carer_link_create(
+            actor=None,
+            pupil=pupil,
+            carer=carer,
+            relationship=relationship,
+            parental_responsibility=True,
+            lives_with_pupil=priority == 1,
+            contact_priority=priority,
+        )
+    if case:
+        case_open(
+            actor=world.officer,
+            pupil=pupil,
+            school=world.school,
+            owner=world.school,
+            on=world.case.opened_on,
+            rationale="Absence",
+        )
+    return pupil

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,20 +282,20 @@ def letter_preview(*, draft: LetterDraft, link: CarerLink, on: dt.date) -> bytes
 
 
 @dataclass(frozen=True)
-class _Rendered:
-    link: CarerLink
-    reference: str
-    content: LetterContent
-    pdf: bytes
+class LettersReady:
+    """A draft checked and addressed: each parent's letter content, not yet rendered."""
+
+    draft: LetterDraft
+    wording: Wording
+    on: dt.date
+    links: tuple[CarerLink, ...]
+    contents: tuple[LetterContent, ...]
 
 
-def letters_issue(*, actor: Actor, draft: LetterDraft, on: dt.date) -> list[Letter]:
-    """Make the letter of record for each parent the profile sends it to: its PDF (stored by
-    its SHA-256), its wording version, and its entry in the case's chronology. Refused, naming
-    the parent and what is missing, if any parent could not be sent it.
-
-    The PDFs are rendered before the transaction that records them (as for certificates: on
-    SQLite a write transaction holds every other writer)."""
+def letters_prepare(*, draft: LetterDraft, on: dt.date) -> LettersReady:
+    """Check that the draft can be issued to every parent the profile sends it to and make
+    each parent's letter content. Refused, naming the parent and what is missing, if any
+    parent could not be sent it."""
     if draft.issued_at is not None:
         raise ValidationError("This letter has already been issued")
     case = draft.case
@@ -308,21 +309,76 @@ def letters_issue(*, actor: Actor, draft: LetterDraft, on: dt.date) -> list[Lett
         raise ValidationError(problems)
     wording = wording_version(draft.letter_key, draft.wording_version)
     copies = _copies(case, entry)
-    rendered = []
+    contents = []
     for link in links:
         reference = _reference()
         while Letter.objects.filter(reference=reference).exists():
             reference = _reference()
-        content = _content(
-            draft=draft, wording=wording, link=link, reference=reference, dated=on, copies=copies
+        contents.append(
+            _content(
+                draft=draft,
+                wording=wording,
+                link=link,
+                reference=reference,
+                dated=on,
+                copies=copies,
+            )
         )
-        rendered.append(_Rendered(link, reference, content, letter_render(content)))
-    return _record(actor=actor, draft=draft, wording=wording, on=on, rendered=rendered)
+    return LettersReady(draft, wording, on, tuple(links), tuple(contents))
+
+
+def letters_issue(*, actor: Actor, draft: LetterDraft, on: dt.date) -> list[Letter]:
+    """Make the letter of record for each parent the profile sends it to: its PDF (stored by
+    its SHA-256), its wording version, and its entry in the case's chronology. Refused, naming
+    the parent and what is missing, if any parent could not be sent it.
+
+    The PDFs are rendered before the transaction that records them (as for certificates: on
+    SQLite a write transaction holds every other writer)."""
+    ready = letters_prepare(draft=draft, on=on)
+    pdfs = [letter_render(content) for content in ready.contents]
+    return letters_record(actor=actor, ready=ready, pdfs=pdfs)
+
+
+def letters_record(
+    *,
+    actor: Actor,
+    ready: LettersReady,
+    pdfs: list[bytes],
+    then: Callable[[list[Letter]], None] | None = None,
+) -> list[Letter]:
+    """Record the letters of a prepared draft from their rendered PDFs; `then` runs inside
+    the same transaction (a batch notes which of its parents each letter went to)."""
+    rendered = [
+        _Rendered(link, content.reference, content, pdf)
+        for link, content, pdf in zip(ready.links, ready.contents, pdfs, strict=True)
+    ]
+    return _record(
+        actor=actor,
+        draft=ready.draft,
+        wording=ready.wording,
+        on=ready.on,
+        rendered=rendered,
+        then=then,
+    )
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    link: CarerLink
+    reference: str
+    content: LetterContent
+    pdf: bytes
 
 
 @transaction.atomic
 def _record(
-    *, actor: Actor, draft: LetterDraft, wording: Wording, on: dt.date, rendered: list[_Rendered]
+    *,
+    actor: Actor,
+    draft: LetterDraft,
+    wording: Wording,
+    on: dt.date,
+    rendered: list[_Rendered],
+    then: Callable[[list[Letter]], None] | None = None,
 ) -> list[Letter]:
     locked = LetterDraft.objects.select_for_update().get(pk=draft.pk)
     copies = _copies(draft.case, _entry(draft.case, draft.letter_key))
@@ -393,6 +449,8 @@ def _record(
             ],
         },
     )
+    if then is not None:
+        then(letters)
     return letters
 
 

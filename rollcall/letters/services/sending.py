@@ -14,6 +14,7 @@ hand or by first-class post to the parent's usual or last known address):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from email.utils import formataddr
 
 from django.conf import settings
@@ -239,9 +240,12 @@ def email_refusal(letter: Letter) -> str:
     return ""
 
 
-def letter_email_send(*, actor: Actor, letter: Letter) -> Sending:
+def letter_email_send(
+    *, actor: Actor, letter: Letter, then: Callable[[Sending], None] | None = None
+) -> Sending:
     """Email the letter's PDF to the parent's own address, with their written consent, and
-    record the mail server's answer (accepted or refused) in the chronology either way."""
+    record the mail server's answer (accepted or refused) in the chronology either way; `then`
+    runs in the same transaction as that record (a batch notes its parent was emailed)."""
     _channel_allowed(letter, Sending.Channel.EMAIL)
     refusal = email_refusal(letter)
     if refusal:
@@ -267,14 +271,21 @@ def letter_email_send(*, actor: Actor, letter: Letter) -> Sending:
     )
     message.attach(f"letter-{letter.reference}.pdf", pdf, "application/pdf")
     answer = email_send(message, domain=settings.ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN or None)
-    return _email_record(actor=actor, letter=letter, address=address, answer=answer)
+    return _email_record(actor=actor, letter=letter, address=address, answer=answer, then=then)
 
 
 @transaction.atomic
-def _email_record(*, actor: Actor, letter: Letter, address: str, answer: ServerAnswer) -> Sending:
+def _email_record(
+    *,
+    actor: Actor,
+    letter: Letter,
+    address: str,
+    answer: ServerAnswer,
+    then: Callable[[Sending], None] | None,
+) -> Sending:
     when = f"{timezone.localtime(answer.at):%-d %B %Y at %H:%M:%S}"
     result = "accepted by the mail server" if answer.accepted else "refused"
-    return _record(
+    sending = _record(
         actor=actor,
         letter=letter,
         verb=Verb.LETTER_EMAIL,
@@ -291,6 +302,9 @@ def _email_record(*, actor: Actor, letter: Letter, address: str, answer: ServerA
         message_id=answer.message_id,
         server_reply=answer.reply,
     )
+    if then is not None:
+        then(sending)
+    return sending
 
 
 @transaction.atomic

@@ -1,0 +1,52 @@
+"""A Word copy of a letter (docxtpl), for other uses: it is not the record. The letter of record
+is the PDF rollcall keeps by its SHA-256; the copy says so in its first line and its title.
+The template, `letter-copy-1.docx`, holds the layout; the text is the letter's as issued."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rollcall.letters.models import Letter
+from rollcall.letters.selectors import long_date, school_address
+
+TEMPLATE = Path(__file__).with_name("letter-copy-1.docx")
+NOTICE = (
+    "Word copy of letter {reference}, for other uses. This is not the letter of record: the "
+    "record is the PDF kept by rollcall (SHA-256 {sha256}), as sent on {dated}."
+)
+
+
+def letter_word_copy(letter: Letter) -> bytes:
+    """The letter as an editable Word document."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(str(TEMPLATE))
+    fields = letter.draft.fields if letter.draft_id else {}
+    document.render(
+        {
+            "notice": NOTICE.format(
+                reference=letter.reference, sha256=letter.sha256, dated=long_date(letter.dated)
+            ),
+            "organisation": letter.organisation_label,
+            "sender_address": list(school_address(letter.case.school))
+            if letter.organisation_label == letter.case.school.name
+            else [],
+            "recipient_name": letter.recipient_name,
+            "recipient_address": [line for line in letter.address.splitlines() if line.strip()],
+            "date": long_date(letter.dated),
+            "heading": letter.heading,
+            "paragraphs": list(letter.paragraphs),
+            "signed_by": str(fields.get("contact_name", letter.issued_by_label)),
+            "about": (
+                f"This letter is about {letter.case.pupil.display_name}. It has been sent to you, "
+                f"{letter.recipient_name}, as {letter.relationship}."
+            ),
+        }
+    )
+    document.docx.core_properties.title = (
+        f"Word copy of letter {letter.reference}: not the letter of record"
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
