@@ -5,7 +5,7 @@ each parent (email to their own address with their written consent, otherwise fi
 post). A child is left out, with the reason, when they have no open case at the school, when
 the user may not write their case, when the record lacks something the letter states, or when
 a parent cannot be reached (naming the parent and what is missing): a letter goes to each of a
-child's parents or to none (docs/adr/0018).
+child's parents or to none (docs/adr/0019).
 
 Nothing here writes: the preview page shows a plan, and creating the batch makes it again and
 keeps it (`services.bulk.letter_batch_create`).
