@@ -399,3 +399,14 @@ def threshold_occasions(
                 position = 0
         in_window_out[k] = plain_total
         count_out[k] = found
+
+
+@njit(cache=True, nogil=True)
+def first_uses(index: np.ndarray, n_values: int) -> np.ndarray:
+    """For each value 0..n_values-1, the first position of index that holds it (-1 if none)."""
+    first = np.full(n_values, -1, dtype=np.int64)
+    for i in range(index.shape[0]):
+        value = index[i]
+        if 0 <= value < n_values and first[value] < 0:
+            first[value] = i
+    return first

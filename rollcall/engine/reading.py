@@ -21,13 +21,24 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from rollcall.engine.codes import code_table
+from rollcall.engine.columns import (
+    COLUMNS,
+    DATE_OF_BIRTH,
+    Doubtful,
+    as_dates,
+    header_problem,
+    is_temporal,
+    text_date,
+)
+from rollcall.engine.csv_road import csv_header, read_csv_marks
+from rollcall.engine.kernels import first_uses
 from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
-from rollcall.engine.parquet import COLUMNS, Doubtful, read_parquet_marks
+from rollcall.engine.parquet import read_parquet_marks
+from rollcall.engine.placing import ProgressCallback
 from rollcall.engine.school_age import DatesOfBirth
 from rollcall.statutory.upn import InvalidUPN, upn_validate, upns_valid
 
 MAX_REPORTED = 25
-DATE_OF_BIRTH = "date_of_birth"
 URN = re.compile(r"^\d{6}$")
 
 
@@ -61,8 +72,9 @@ class Encoded:
 
 
 def _encode(column: pa.ChunkedArray) -> Encoded:
-    """Give every distinct value one number, chunk by chunk (no global hashing of every row:
-    each chunk's own dictionary is mapped onto the numbers found so far)."""
+    """Give every distinct value one number, in the order the rows first use them (a
+    categorical's unused categories get none), chunk by chunk: no global hashing of every row,
+    each chunk's own dictionary is mapped onto the numbers found so far."""
     numbers: dict[str, int] = {}
     parts: list[np.ndarray] = []
     for chunk in column.chunks:
@@ -82,7 +94,16 @@ def _encode(column: pa.ChunkedArray) -> Encoded:
         else:
             parts.append(mapping[local])
     index = np.concatenate(parts) if parts else np.array([], dtype=np.int32)
-    return Encoded(list(numbers), index.astype(np.int32, copy=False))
+    index = index.astype(np.int32, copy=False)
+    values = list(numbers)
+    first = first_uses(index, len(values))
+    used = np.flatnonzero(first >= 0)
+    order = used[np.argsort(first[used], kind="stable")]
+    if order.size == len(values) and np.array_equal(order, np.arange(len(values))):
+        return Encoded(values, index)
+    renumber = np.full(max(len(values), 1), -1, dtype=np.int32)
+    renumber[order] = np.arange(order.size, dtype=np.int32)
+    return Encoded([values[i] for i in order.tolist()], renumber[index])
 
 
 def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
@@ -95,15 +116,11 @@ def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
         if suffix == ".parquet":
             schema = pq.read_schema(path)
             _check_header(name, schema.names)
-            strings = [
-                c for c in COLUMNS if c != "date" and pa.types.is_string(schema.field(c).type)
-            ]
-            table = pq.read_table(path, columns=list(COLUMNS), read_dictionary=strings)
+            wanted = [c for c in (*COLUMNS, DATE_OF_BIRTH) if c in schema.names]
+            table = pq.read_table(path, columns=wanted, read_dictionary=wanted)
             return table, lambda i: f"{name} row {i + 1}"
         if suffix == ".csv":
-            with path.open("rb") as handle:
-                header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
-            _check_header(name, [h.strip() for h in header.split(",")])
+            _check_header(name, csv_header(path))
             return _read_csv(path, name)
     except (pa.ArrowInvalid, OSError) as exc:
         raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
@@ -150,20 +167,18 @@ def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
 
 
 def _check_header(name: str, found: list[str]) -> None:
-    if list(found) not in (list(COLUMNS), [*COLUMNS, DATE_OF_BIRTH]):
-        raise MarksInputError(
-            [
-                Problem(
-                    f"{name} header",
-                    f"the columns must be {','.join(COLUMNS)} (and optionally "
-                    f"{DATE_OF_BIRTH}), found {','.join(found)}",
-                )
-            ]
-        )
+    problem = header_problem(list(found))
+    if problem:
+        raise MarksInputError([Problem(f"{name} header", problem)])
 
 
 def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Days since 1970-01-01 per row, and a mask of rows whose date is not a real YYYY-MM-DD."""
+    """Days since 1970-01-01 per row, and a mask of rows whose date is not a real YYYY-MM-DD
+    (a date or timestamp column's dates as columns.as_dates takes them)."""
+    if pa.types.is_dictionary(column.type) and is_temporal(column.type.value_type):
+        column = column.cast(column.type.value_type)
+    if is_temporal(column.type):
+        column = as_dates(column)
     if pa.types.is_date32(column.type):
         bad = column.is_null().to_numpy(zero_copy_only=False)
         if column.null_count:
@@ -171,22 +186,13 @@ def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         days = column.cast(pa.int32())
         days_np = days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return days_np, np.asarray(bad, dtype=bool)
-    text = column.cast(pa.string())
-    well_formed = pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$")
-    safe = pc.if_else(well_formed, text, pa.scalar("1970-01-01"))
-    stamps = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    parsed = pc.cast(stamps, pa.date32())
-    # Arrow rolls 2025-02-30 over to 2 March; a real date prints back as it was written.
-    round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), safe)
-    bad = pc.or_kleene(
-        pc.or_kleene(pc.invert(well_formed), pc.is_null(parsed)), pc.invert(round_trip)
-    )
-    bad = pc.fill_null(bad, True)
-    days = pc.fill_null(parsed, pa.scalar(0, pa.date32())).cast(pa.int32())
-    return (
-        days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
-        np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool),
-    )
+    # Text: each distinct value read once, by the rule the fast road uses (columns.text_date).
+    encoded = _encode(column)
+    found = [text_date(value) for value in encoded.values]
+    per_value = np.array([-1 if day is None else day for day in found] or [0], dtype=np.int64)
+    bad_value = np.array([day is None for day in found] or [True], dtype=bool)
+    days_np = np.where(bad_value, 0, per_value).astype(np.int32)[encoded.index]
+    return days_np, bad_value[encoded.index]
 
 
 class _Problems:
@@ -298,14 +304,17 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
     return matrix
 
 
-def read_marks(path: Path) -> MarkMatrix:
-    if path.suffix.lower() == ".parquet" and path.exists():
+def read_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatrix:
+    """The matrix of a marks file (CSV or Parquet). A clean file takes its fast road; on any
+    doubt the file is read again by the careful road, which names every bad row. `progress`
+    is told the rows placed so far and the rows expected, batch by batch."""
+    suffix = path.suffix.lower()
+    if path.exists() and suffix in (".parquet", ".csv"):
+        road = read_parquet_marks if suffix == ".parquet" else read_csv_marks
         try:
-            return read_parquet_marks(path)
-        except Doubtful:
+            return road(path, progress)
+        except (Doubtful, pa.ArrowException, OSError):
             pass  # the careful road below names whatever is wrong
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
     table, describe = read_marks_table(path)
     return marks_from_table(table, describe)
 

@@ -1,0 +1,65 @@
+"""The fast road from a long-format CSV marks file to the engine's matrix.
+
+Arrow's CSV reader parses blocks of the file on every core, in any column order, quoted or
+not, with Windows line endings or a UTF-8 byte-order mark, and hands over each text column
+(dates included) as a dictionary: a block's few thousand UPNs and few hundred dates are then
+checked once each, and the marks placed straight into the matrix (placing.py). Memory stays
+that of the matrix and a few blocks, not of the file.
+
+Only clean files take this road: a line with the wrong number of fields, a bad value, a blank
+field or two marks for one session sends the file down the careful road
+(reading.marks_from_table), which names every bad line.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from rollcall.engine.columns import COLUMNS, Doubtful, header_problem
+from rollcall.engine.matrix import MarkMatrix
+from rollcall.engine.parquet import batch_of
+from rollcall.engine.placing import Builder, ProgressCallback
+
+BLOCK_BYTES = 8 << 20  # what one thread parses at a time
+TEXT = pa.dictionary(pa.int32(), pa.string())
+
+
+def csv_header(path: Path) -> list[str]:
+    """The column names on a CSV file's first line (quotes and a byte-order mark removed)."""
+    with path.open("rb") as handle:
+        line = handle.readline().decode("utf-8-sig", errors="replace")
+    return [name.strip() for name in next(csv.reader([line]), [])]
+
+
+def read_csv_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatrix:
+    """Build the matrix from a clean CSV marks file; raises Doubtful otherwise."""
+    if header_problem(csv_header(path)):
+        raise Doubtful("not the columns of a marks file")
+    size = max(path.stat().st_size, 1)
+    builder = Builder(expected_rows=max(size // 40, 1), progress=progress)
+    with pa.OSFile(str(path)) as source:
+        reader = pa_csv.open_csv(
+            source,
+            read_options=pa_csv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(COLUMNS, TEXT),
+                include_columns=list(COLUMNS),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            if not batch.num_rows:
+                continue
+            # The rows to come, judged from the share of the file read so far.
+            read = max(source.tell(), 1)
+            builder.expected_rows = int((builder.rows_read + batch.num_rows) * size / read)
+            builder.place(batch_of(batch))
+    if builder.rows_read == 0:
+        raise Doubtful("no rows")
+    return builder.finish()
