@@ -23,6 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rollcall.engine.kernels import SHORT_TABLE, encode_short
+
 COLUMNS = ("school_urn", "upn", "date", "session", "code")
 DATE_OF_BIRTH = "date_of_birth"
 LONDON = "Europe/London"
@@ -86,6 +88,8 @@ class Entries:
 
     values: list[str]
     index: np.ndarray  # int32 per row
+    # True when every value is used, numbered in the order the rows first use them.
+    in_order: bool = False
 
 
 def _dictionary(column: pa.Array) -> pa.DictionaryArray:
@@ -98,8 +102,40 @@ def _dictionary(column: pa.Array) -> pa.DictionaryArray:
     return pc.dictionary_encode(column)
 
 
+def _encoded(column: pa.Array) -> Entries:
+    """Entries of a column, hashed by Arrow if it is not dictionary-encoded already (Arrow
+    numbers values in the order the rows first use them)."""
+    in_order = not pa.types.is_dictionary(column.type)
+    encoded = _dictionary(column)
+    return Entries(
+        encoded.dictionary.cast(pa.string()).to_pylist(), _index(encoded), in_order=in_order
+    )
+
+
 def _index(column: pa.DictionaryArray) -> np.ndarray:
     return column.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+
+
+def _short_entries(column: pa.Array) -> Entries | None:
+    """A plain string column of short values (URNs, sessions, codes) numbered by one compiled
+    pass (kernels.encode_short); None when its values are not all short and few."""
+    if column.type != pa.string() or column.null_count or len(column) == 0:
+        return None
+    _, offsets_buffer, data_buffer = column.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        column.offset : column.offset + len(column) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    packed = np.zeros(SHORT_TABLE // 2, dtype=np.uint64)
+    index = np.empty(len(column), dtype=np.int32)
+    found = encode_short(offsets, data, packed, index)
+    if found < 0:
+        return None
+    values = []
+    for key in packed[:found].tolist():
+        length = (key >> 56) - 1
+        values.append((key & ((1 << 56) - 1)).to_bytes(7, "little")[:length].decode("utf-8"))
+    return Entries(values, index, in_order=True)
 
 
 def text_entries(column: pa.Array) -> Entries:
@@ -107,8 +143,10 @@ def text_entries(column: pa.Array) -> Entries:
     kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
     if not is_text(kind):
         raise Doubtful("a text column is not text")
-    encoded = _dictionary(column)
-    return Entries(encoded.dictionary.cast(pa.string()).to_pylist(), _index(encoded))
+    short = _short_entries(column)
+    if short is not None:
+        return short
+    return _encoded(column)
 
 
 def urn_entries(column: pa.Array) -> Entries:
@@ -116,8 +154,7 @@ def urn_entries(column: pa.Array) -> Entries:
     kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
     if not pa.types.is_integer(kind):
         return text_entries(column)
-    encoded = _dictionary(column)
-    return Entries(encoded.dictionary.cast(pa.string()).to_pylist(), _index(encoded))
+    return _encoded(column)
 
 
 def day_numbers(column: pa.Array) -> np.ndarray:

@@ -410,3 +410,54 @@ def first_uses(index: np.ndarray, n_values: int) -> np.ndarray:
         if 0 <= value < n_values and first[value] < 0:
             first[value] = i
     return first
+
+
+SHORT_TABLE = 1 << 12  # slots of encode_short's table: up to half as many distinct values
+
+
+@njit(cache=True, nogil=True)
+def encode_short(
+    offsets: np.ndarray,  # int32 per row + 1: where each string starts in data
+    data: np.ndarray,  # uint8: the strings' bytes
+    entries: np.ndarray,  # uint64 (SHORT_TABLE // 2,): written: each distinct value, packed
+    index: np.ndarray,  # int32 per row: written: the number of its value in entries
+) -> int:
+    """Number the distinct values of a column of short strings (at most 7 bytes: URNs,
+    sessions, codes) in the order met, each packed into a 64-bit word with its length.
+    Returns how many there are, or -1 when a string is longer or there are too many (the
+    caller then hashes the column with Arrow)."""
+    slots = np.zeros(SHORT_TABLE, dtype=np.uint64)  # 0: empty; else a packed value
+    numbers = np.zeros(SHORT_TABLE, dtype=np.int32)
+    found = 0
+    previous = np.uint64(0)
+    previous_number = -1
+    for i in range(index.shape[0]):
+        start, stop = offsets[i], offsets[i + 1]
+        length = stop - start
+        if length > 7 or length < 0:
+            return -1
+        key = np.uint64(length + 1) << np.uint64(56)
+        for j in range(length):
+            key |= np.uint64(data[start + j]) << np.uint64(8 * j)
+        if key == previous:
+            index[i] = previous_number
+            continue
+        slot = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(52)
+        while True:
+            held = slots[slot]
+            if held == key:
+                number = numbers[slot]
+                break
+            if held == 0:
+                if found >= entries.shape[0]:
+                    return -1
+                slots[slot] = key
+                numbers[slot] = found
+                entries[found] = key
+                number = found
+                found += 1
+                break
+            slot = (slot + np.uint64(1)) & np.uint64(SHORT_TABLE - 1)
+        index[i] = number
+        previous, previous_number = key, number
+    return found

@@ -165,6 +165,9 @@ class Builder:
 
     def _small(self, entries: Entries, name: str, numbering: _Numbering) -> np.ndarray:
         """The same for a column of a few values (session, code)."""
+        if entries.in_order:
+            first_use = np.arange(len(entries.values), dtype=np.int64)
+            return self._numbered(entries, first_use, name, numbering)
         uses = np.bincount(entries.index, minlength=len(entries.values))
         if uses.shape[0] != len(entries.values):
             raise Doubtful("a dictionary index out of range")
