@@ -116,7 +116,7 @@ def _index(column: pa.DictionaryArray) -> np.ndarray:
     return column.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
-def _short_entries(column: pa.Array) -> Entries | None:
+def short_entries(column: pa.Array) -> Entries | None:
     """A plain string column of short values (URNs, sessions, codes) numbered by one compiled
     pass (kernels.encode_short); None when its values are not all short and few."""
     if column.type != pa.string() or column.null_count or len(column) == 0:
@@ -143,7 +143,7 @@ def text_entries(column: pa.Array) -> Entries:
     kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
     if not is_text(kind):
         raise Doubtful("a text column is not text")
-    short = _short_entries(column)
+    short = short_entries(column)
     if short is not None:
         return short
     return _encoded(column)

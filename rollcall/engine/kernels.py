@@ -54,7 +54,7 @@ def place_marks(
 ) -> tuple[int, int]:
     """Write each mark's code id into its cell. Returns (outcome, mark): PLACED, or the first
     mark that is OUT_OF_RANGE, has a code NOT_IN_FORCE on its date, or lands in a cell
-    already written (SAME_CELL: the same mark twice, or two codes for one session)."""
+    already written with another code (SAME_CELL: two codes for one session)."""
     span = seen.shape[0]
     n_slots = cells.shape[0]
     for i in range(day.shape[0]):
@@ -80,7 +80,10 @@ def place_marks(
         if mark == 0:
             return NOT_IN_FORCE, i
         column = 2 * d + pm_of[s]
-        if cells[row, column] != 0:
+        held = cells[row, column]
+        if held == mark:
+            continue  # the same mark twice: kept once, as the careful road keeps it
+        if held != 0:
             return SAME_CELL, i
         cells[row, column] = mark
         seen[d] = True

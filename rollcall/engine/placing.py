@@ -11,8 +11,8 @@ Parquet (parquet.py) and CSV (csv_road.py) both end here.
 - one compiled loop (kernels.place_marks) writes every mark's code id, with its meaning on
   that date, into its cell.
 
-The moment anything is doubtful (a bad UPN, URN, session, code or date, a null, two marks for
-one cell, even the same mark twice) it raises Doubtful, and the caller reads the file again
+The moment anything is doubtful (a bad UPN, URN, session, code or date, a null, two codes for
+one cell) it raises Doubtful, and the caller reads the file again
 through the careful road, which names every bad row.
 """
 
@@ -254,7 +254,7 @@ class Builder:
         )
         self.rows_read += batch.num_rows
         if outcome != PLACED:
-            # A code not in force that day, two marks for one session (or the same mark twice):
+            # A code not in force that day, or two codes for one session:
             # the careful road says which rows, and why.
             raise Doubtful("a mark the careful road must look at")
         if self.progress is not None:

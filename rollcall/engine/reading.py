@@ -10,7 +10,8 @@ line 1) or row (Parquet, counting from 1) and the reason, for every problem up t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from rollcall.engine.columns import (
     as_dates,
     header_problem,
     is_temporal,
+    short_entries,
     text_date,
 )
 from rollcall.engine.csv_road import csv_header, read_csv_marks
@@ -78,6 +80,13 @@ def _encode(column: pa.ChunkedArray) -> Encoded:
     numbers: dict[str, int] = {}
     parts: list[np.ndarray] = []
     for chunk in column.chunks:
+        short = short_entries(chunk)
+        if short is not None:  # URNs, sessions, codes: one compiled pass
+            mapping = np.array(
+                [numbers.setdefault(v, len(numbers)) for v in short.values] or [0], np.int32
+            )
+            parts.append(mapping[short.index])
+            continue
         if not pa.types.is_dictionary(chunk.type):
             chunk = pc.dictionary_encode(chunk.cast(pa.string()))
         dictionary = chunk.dictionary.cast(pa.string()).to_pylist()
@@ -106,25 +115,34 @@ def _encode(column: pa.ChunkedArray) -> Encoded:
     return Encoded([values[i] for i in order.tolist()], renumber[index])
 
 
-def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
-    """Read a marks file; returns the table and a function naming row i (0-based) for messages."""
+def read_marks_header(path: Path) -> list[str]:
+    """The column names of a marks file; raises MarksInputError unless it is a .csv or
+    .parquet file that can be read and has the columns of marks."""
     if not path.exists():
         raise MarksInputError([Problem(str(path), "no such file")])
     suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise MarksInputError([Problem(path.name, "the marks file must be .csv or .parquet")])
+    try:
+        names = list(pq.read_schema(path).names) if suffix == ".parquet" else csv_header(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
+    _check_header(path.name, names)
+    return names
+
+
+def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
+    """Read a marks file; returns the table and a function naming row i (0-based) for messages."""
+    names = read_marks_header(path)
     name = path.name
     try:
-        if suffix == ".parquet":
-            schema = pq.read_schema(path)
-            _check_header(name, schema.names)
-            wanted = [c for c in (*COLUMNS, DATE_OF_BIRTH) if c in schema.names]
+        if path.suffix.lower() == ".parquet":
+            wanted = [c for c in (*COLUMNS, DATE_OF_BIRTH) if c in names]
             table = pq.read_table(path, columns=wanted, read_dictionary=wanted)
             return table, lambda i: f"{name} row {i + 1}"
-        if suffix == ".csv":
-            _check_header(name, csv_header(path))
-            return _read_csv(path, name)
+        return _read_csv(path, name)
     except (pa.ArrowInvalid, OSError) as exc:
         raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
-    raise MarksInputError([Problem(name, "the marks file must be .csv or .parquet")])
 
 
 def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
@@ -201,11 +219,18 @@ class _Problems:
         self.found: list[tuple[int, str]] = []
         self.total = 0
 
-    def rows(self, mask_or_rows: np.ndarray, reason: Callable[[int], str]) -> None:
+    def rows(
+        self,
+        mask_or_rows: np.ndarray,
+        reason: Callable[[int], str],
+        rows_at: np.ndarray | None = None,
+    ) -> None:
+        """Record these rows' problems; rows_at maps a row of this batch to its row in the
+        file (what describe names)."""
         rows = np.flatnonzero(mask_or_rows) if mask_or_rows.dtype == bool else mask_or_rows
         self.total += int(rows.size)
         for row in rows[:MAX_REPORTED].tolist():
-            self.found.append((row, reason(row)))
+            self.found.append((row if rows_at is None else int(rows_at[row]), reason(row)))
 
     def raise_if_any(self) -> None:
         if self.total:
@@ -214,9 +239,21 @@ class _Problems:
             raise MarksInputError(problems[:MAX_REPORTED], self.total)
 
 
-def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMatrix:
-    """Check every row and build the matrix; raises MarksInputError naming each bad row."""
-    problems = _Problems(describe)
+@dataclass(frozen=True)
+class _Checked:
+    """A table's columns as numbers, each row's code id with its meaning on its date."""
+
+    school: Encoded
+    upn: Encoded
+    session: Encoded
+    day: np.ndarray
+    session_pm: np.ndarray
+    ids: np.ndarray
+
+
+def _checked(table: pa.Table, problems: _Problems, rows_at: np.ndarray | None = None) -> _Checked:
+    """Check every value of every row, over columns (each distinct value once); the problems
+    found go to `problems`, naming rows through rows_at (see _Problems.rows)."""
     school = _encode(table.column("school_urn"))
     upn = _encode(table.column("upn"))
     session = _encode(table.column("session"))
@@ -228,6 +265,7 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
         problems.rows(
             bad_school[school.index],
             lambda r: f"school_urn must be six digits, got {school.values[school.index[r]]!r}",
+            rows_at,
         )
     upn_reasons: dict[int, str] = {}
     for number in np.flatnonzero(~upns_valid(upn.values)).tolist():
@@ -239,15 +277,18 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
             upn_reasons[number] = str(exc)
     if upn_reasons:
         problems.rows(
-            np.isin(upn.index, list(upn_reasons)), lambda r: upn_reasons[int(upn.index[r])]
+            np.isin(upn.index, list(upn_reasons)),
+            lambda r: upn_reasons[int(upn.index[r])],
+            rows_at,
         )
-    problems.rows(bad_date, lambda r: "date must be a real date in the form YYYY-MM-DD")
+    problems.rows(bad_date, lambda r: "date must be a real date in the form YYYY-MM-DD", rows_at)
     session_pm = np.array([v == "PM" for v in session.values], dtype=bool)
     bad_session = np.array([v not in ("AM", "PM") for v in session.values], dtype=bool)
     if bad_session.any():
         problems.rows(
             bad_session[session.index],
             lambda r: f"session must be AM or PM, got {session.values[session.index[r]]!r}",
+            rows_at,
         )
 
     table_codes = code_table()
@@ -256,6 +297,7 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
         problems.rows(
             ~known[code.index],
             lambda r: f"'{code.values[code.index[r]]}' is not an attendance code",
+            rows_at,
         )
     # Each code's meaning on each row's date.
     boundaries = (table_codes.boundaries - EPOCH).astype(np.int32)
@@ -275,22 +317,36 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
             f"'{code.values[code.index[r]]}' is not an attendance code in force on "
             f"{(EPOCH + int(day[r])).astype(object)}"
         ),
+        rows_at,
     )
-    problems.raise_if_any()
+    return _Checked(school, upn, session, day, session_pm, ids)
 
+
+def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMatrix:
+    """Check every row and build the matrix; raises MarksInputError naming each bad row."""
+    problems = _Problems(describe)
+    checked = _checked(table, problems)
+    problems.raise_if_any()
+    school, upn, session, day, ids = (
+        checked.school,
+        checked.upn,
+        checked.session,
+        checked.day,
+        checked.ids,
+    )
     pupils = np.array(upn.values, dtype=object)
     schools = np.array(school.values, dtype=object)
     matrix, conflicts = assemble(
         pupil=upn.index,
         school=school.index,
         day=day,
-        is_pm=session_pm[session.index].astype(np.int8),
+        is_pm=checked.session_pm[session.index].astype(np.int8),
         ids=ids,
         pupils=pupils,
         schools=schools,
     )
     if conflicts.size:
-        codes = table_codes.code
+        codes = code_table().code
 
         def conflict_reason(r: int) -> str:
             when = f"{(EPOCH + int(day[r])).astype(object)} {session.values[session.index[r]]}"
@@ -304,17 +360,117 @@ def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMat
     return matrix
 
 
+BATCH_ROWS = 1 << 20  # Parquet rows checked at a time by check_marks_file
+BLOCK_BYTES = 16 << 20  # and bytes of CSV
+
+
+def _csv_batches(
+    path: Path, *, use_threads: bool, on_malformed: Callable[[pa_csv.InvalidRow], str]
+) -> pa_csv.CSVStreamingReader:
+    """Every line of a CSV as a row of text fields, blank lines included (as empty fields)."""
+    return pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(use_threads=use_threads, block_size=BLOCK_BYTES),
+        parse_options=pa_csv.ParseOptions(
+            invalid_row_handler=on_malformed, ignore_empty_lines=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={c: pa.string() for c in (*COLUMNS, DATE_OF_BIRTH)},
+            strings_can_be_null=False,
+        ),
+    )
+
+
+def _malformed_lines(path: Path) -> list[Problem]:
+    """The lines of a CSV with the wrong number of fields (read on one thread, the only way
+    the parser can say which lines they are)."""
+    found: list[Problem] = []
+
+    def on_malformed(row: pa_csv.InvalidRow) -> str:
+        found.append(
+            Problem(
+                f"{path.name} line {row.number}",
+                f"expected {row.expected_columns} fields ({','.join(COLUMNS)}), "
+                f"found {row.actual_columns}",
+            )
+        )
+        return "skip"
+
+    for _ in _csv_batches(path, use_threads=False, on_malformed=on_malformed):
+        pass
+    return found
+
+
+def _read_ahead(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches, the next one read (by Arrow, on every core) while this one is used."""
+    source = iter(batches)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(next, source, None)
+        while (batch := pending.result()) is not None:
+            pending = reader.submit(next, source, None)
+            yield batch
+
+
+def check_marks_file(path: Path) -> None:
+    """Check every value of every row of a marks file, batch by batch over columns, in the
+    memory of a batch; raises MarksInputError naming every bad row (the messages of
+    marks_from_table). Two codes for one session are not looked for here: that needs every
+    mark at once (marks_from_table)."""
+    read_marks_header(path)
+    name = path.name
+    try:
+        if path.suffix.lower() == ".parquet":
+            parquet = pq.ParquetFile(path, read_dictionary=list(COLUMNS))
+            batches: Iterable[pa.RecordBatch] = parquet.iter_batches(
+                batch_size=BATCH_ROWS, columns=list(COLUMNS)
+            )
+            problems = _Problems(lambda i: f"{name} row {i + 1}")
+        else:
+            malformed = 0
+
+            def on_malformed(row: pa_csv.InvalidRow) -> str:
+                nonlocal malformed
+                malformed += 1
+                return "skip"
+
+            batches = _csv_batches(path, use_threads=True, on_malformed=on_malformed)
+            problems = _Problems(lambda i: f"{name} line {i + 2}")  # the header is line 1
+        offset = 0
+        for batch in _read_ahead(batches):
+            rows_at = offset + np.arange(batch.num_rows)
+            offset += batch.num_rows
+            table = pa.Table.from_batches([batch])
+            if path.suffix.lower() == ".csv":
+                if malformed:
+                    break
+                blank = np.ones(table.num_rows, dtype=bool)
+                for column in COLUMNS:
+                    blank &= pc.equal(table.column(column), "").to_numpy(zero_copy_only=False)
+                if blank.any():  # a blank line is not a mark, but it is counted
+                    table, rows_at = table.filter(pa.array(~blank)), rows_at[~blank]
+            _checked(table, problems, rows_at)
+        if path.suffix.lower() == ".csv" and malformed:
+            found = _malformed_lines(path)
+            raise MarksInputError(found[:MAX_REPORTED], len(found))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
+    problems.raise_if_any()
+
+
 def read_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatrix:
-    """The matrix of a marks file (CSV or Parquet). A clean file takes its fast road; on any
-    doubt the file is read again by the careful road, which names every bad row. `progress`
-    is told the rows placed so far and the rows expected, batch by batch."""
+    """The matrix of a marks file (CSV or Parquet). A clean file takes its fast road. On any
+    doubt every row's values are checked batch by batch (check_marks_file), naming every bad
+    row; a file whose values are all good but that the fast road could not place (two codes
+    for one session, dates years apart) is read whole by the careful road, marks_from_table.
+    `progress` is told the rows placed so far and the rows expected, batch by batch."""
     suffix = path.suffix.lower()
     if path.exists() and suffix in (".parquet", ".csv"):
         road = read_parquet_marks if suffix == ".parquet" else read_csv_marks
         try:
             return road(path, progress)
         except (Doubtful, pa.ArrowException, OSError):
-            pass  # the careful road below names whatever is wrong
+            pass  # the careful roads below name whatever is wrong
+    check_marks_file(path)
     table, describe = read_marks_table(path)
     return marks_from_table(table, describe)
 

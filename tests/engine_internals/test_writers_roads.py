@@ -346,7 +346,15 @@ def _with_bad_rows(rows: list[Row]) -> list[tuple]:
     return bad
 
 
-def test_every_bad_line_of_a_csv_is_named(tmp_path):
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Files of a few hundred rows checked in several batches, as a large file is."""
+    monkeypatch.setattr("rollcall.engine.reading.BATCH_ROWS", 16)
+    monkeypatch.setattr("rollcall.engine.reading.BLOCK_BYTES", 512)
+    monkeypatch.setattr("rollcall.engine.csv_road.BLOCK_BYTES", 512)
+
+
+def test_every_bad_line_of_a_csv_is_named(tmp_path, small_batches):
     rows = _with_bad_rows(random_marks(3))
     path = tmp_path / "marks.csv"
     path.write_bytes(_csv_text(rows, bom=True, newline="\r\n", order=[4, 3, 2, 1, 0]).encode())
@@ -359,7 +367,7 @@ def test_every_bad_line_of_a_csv_is_named(tmp_path):
         assert reason in message
 
 
-def test_every_bad_row_of_a_polars_file_is_named(tmp_path):
+def test_every_bad_row_of_a_polars_file_is_named(tmp_path, small_batches):
     rows = _with_bad_rows(random_marks(3))
     rows = [(*r[:2], str(r[2]), *r[3:]) for r in rows]  # dates as text, the bad ones too
     frame = pl.DataFrame(rows, schema=COLUMNS, orient="row").with_columns(
@@ -378,12 +386,34 @@ def test_every_bad_row_of_a_polars_file_is_named(tmp_path):
         assert reason in message
 
 
-def test_a_csv_line_with_too_many_fields_is_named_by_its_line(tmp_path):
+def test_a_csv_line_with_too_many_fields_is_named_by_its_line(tmp_path, small_batches):
     rows = random_marks(4)
     lines = _csv_text(rows).splitlines()
     lines[7] += ",extra"
+    lines[len(lines) - 5] += ",extra"
     path = tmp_path / "marks.csv"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(MarksInputError) as caught:
         read_marks(path)
     assert "marks.csv line 8: expected 5 fields" in str(caught.value)
+    assert f"marks.csv line {len(lines) - 4}: expected 5 fields" in str(caught.value)
+
+
+def test_blank_lines_are_counted_but_are_not_marks(tmp_path, small_batches):
+    rows = _with_bad_rows(random_marks(3))
+    lines = _csv_text(rows).splitlines()
+    for at in (40, 20, 5):  # blank lines before some of the bad ones
+        lines.insert(at, "")
+    path = tmp_path / "marks.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MarksInputError) as caught:
+        read_marks(path)
+    assert caught.value.total == len(BAD)
+    for at in BAD:
+        line = at + 2 + sum(1 for blank in (5, 20, 40) if blank <= at + 1)
+        assert f"marks.csv line {line}: " in str(caught.value)
+
+    clean = _csv_text(random_marks(3)).splitlines()
+    clean.insert(30, "")
+    path.write_text("\n".join(clean) + "\n")
+    _same(read_csv_marks(path), _reference(tmp_path, random_marks(3)))
