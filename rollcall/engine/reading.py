@@ -27,10 +27,12 @@ from rollcall.engine.columns import (
     DATE_OF_BIRTH,
     Doubtful,
     as_dates,
+    day_numbers,
     header_problem,
     is_temporal,
     short_entries,
     text_date,
+    text_entries,
 )
 from rollcall.engine.csv_road import csv_header, read_csv_marks
 from rollcall.engine.kernels import first_uses
@@ -475,19 +477,53 @@ def read_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatr
     return marks_from_table(table, describe)
 
 
+def _dates_of_birth_fast(path: Path) -> DatesOfBirth:
+    """The dates of birth read batch by batch, on every core, each pupil's checked once per
+    batch; raises Doubtful at the first sign of trouble."""
+    columns = ["upn", DATE_OF_BIRTH]
+    batches: Iterable[pa.RecordBatch]
+    if path.suffix.lower() == ".parquet":
+        parquet = pq.ParquetFile(path, read_dictionary=columns)
+        batches = parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+    else:
+        batches = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                include_columns=columns,
+                strings_can_be_null=False,
+            ),
+        )
+    by_upn: dict[str, int] = {}
+    for batch in _read_ahead(batches):
+        upn = text_entries(batch.column("upn"))
+        born = day_numbers(batch.column(DATE_OF_BIRTH))
+        first = np.full(len(upn.values), np.iinfo(np.int64).min, dtype=np.int64)
+        first[upn.index] = born
+        if (born != first[upn.index]).any():
+            raise Doubtful("a pupil with two dates of birth")
+        for number in np.unique(upn.index).tolist():
+            value, day = upn.values[number], int(first[number])
+            if by_upn.setdefault(value, day) != day:
+                raise Doubtful("a pupil with two dates of birth")
+    return DatesOfBirth({v: (EPOCH + day).astype(object) for v, day in by_upn.items()})
+
+
 def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
     """The pupils' dates of birth from the optional `date_of_birth` column (None when the file
     has no such column). Each must be a real date, the same on every row of a pupil."""
+    if DATE_OF_BIRTH not in read_marks_header(path):
+        return None
+    try:
+        return _dates_of_birth_fast(path)
+    except (Doubtful, pa.ArrowException, OSError):
+        pass  # read again below, naming every bad row
+    describe: Callable[[int], str]
     if path.suffix.lower() == ".parquet":
-        if DATE_OF_BIRTH not in pq.read_schema(path).names:
-            return None
         table = pq.read_table(path, columns=["upn", DATE_OF_BIRTH])
-        describe: Callable[[int], str] = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
+        describe = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
     else:
-        with path.open("rb") as handle:
-            header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
-        if DATE_OF_BIRTH not in [h.strip() for h in header.split(",")]:
-            return None
         table, describe = read_marks_table(path)
     problems = _Problems(describe)
     upn = _encode(table.column("upn"))
@@ -495,7 +531,9 @@ def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
     problems.rows(bad, lambda r: "date_of_birth must be a real date in the form YYYY-MM-DD")
     problems.raise_if_any()
     first = np.full(len(upn.values), np.iinfo(np.int32).min, dtype=np.int64)
-    first[upn.index] = born  # any one row's date per pupil; the others must agree with it
+    # The date on the pupil's first row (numpy keeps the last of repeated writes); the rows
+    # that disagree with it are named.
+    first[upn.index[::-1]] = born[::-1]
     differs = born != first[upn.index]
     problems.rows(
         differs,

@@ -417,3 +417,27 @@ def test_blank_lines_are_counted_but_are_not_marks(tmp_path, small_batches):
     clean.insert(30, "")
     path.write_text("\n".join(clean) + "\n")
     _same(read_csv_marks(path), _reference(tmp_path, random_marks(3)))
+
+
+def test_a_bad_or_second_date_of_birth_is_named_wherever_it_is(tmp_path, small_batches):
+    rows = random_marks(2)
+    lines = ["school_urn,upn,date,session,code,date_of_birth"]
+    lines += [f"{','.join(map(str, r))},2015-03-01" for r in rows]
+    first_upn = rows[0][1]
+    last_of_first = max(i for i, r in enumerate(rows) if r[1] == first_upn)
+    lines[last_of_first + 1] = lines[last_of_first + 1].replace("2015-03-01", "2015-03-02")
+    lines[3] = lines[3].replace("2015-03-01", "2015-02-30")
+    path = tmp_path / "marks.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MarksInputError) as caught:
+        read_dates_of_birth(path)
+    assert "marks.csv line 4: date_of_birth must be a real date" in str(caught.value)
+
+    lines[3] = lines[3].replace("2015-02-30", "2015-03-01")
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(MarksInputError) as caught:
+        read_dates_of_birth(path)
+    assert (
+        f"marks.csv line {last_of_first + 2}: {first_upn} is given two dates of birth: "
+        "2015-03-01 and 2015-03-02" in str(caught.value)
+    )
