@@ -39,15 +39,23 @@ def csv_header(path: Path) -> list[str]:
     return [name.strip() for name in next(csv.reader([line]), [])]
 
 
+def _rows_expected(path: Path) -> int:
+    """About how many rows the file has, from the length of the lines of its first megabyte
+    (marks lines are all much the same length)."""
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    lines = max(sample.count(b"\n"), 1)
+    return max(int(path.stat().st_size * lines / max(len(sample), 1)) - 1, 1)
+
+
 def read_csv_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatrix:
     """Build the matrix from a clean CSV marks file; raises Doubtful otherwise."""
     if header_problem(csv_header(path)):
         raise Doubtful("not the columns of a marks file")
-    size = max(path.stat().st_size, 1)
-    builder = Builder(expected_rows=max(size // 40, 1), progress=progress)
-    with pa.OSFile(str(path)) as source, ThreadPoolExecutor(max_workers=1) as worker:
+    builder = Builder(expected_rows=_rows_expected(path), progress=progress)
+    with ThreadPoolExecutor(max_workers=1) as worker:
         reader = pa_csv.open_csv(
-            source,
+            path,
             read_options=pa_csv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
@@ -58,24 +66,19 @@ def read_csv_marks(path: Path, progress: ProgressCallback | None = None) -> Mark
             ),
         )
 
-        def next_batch() -> tuple[Batch, int] | None:
+        def next_batch() -> Batch | None:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
                 return None
-            return batch_of(batch), source.tell()
+            return batch_of(batch)
 
         # The worker parses (on every core) and numbers the next block while this one is
         # placed.
         pending = worker.submit(next_batch)
-        while (ready := pending.result()) is not None:
+        while (batch := pending.result()) is not None:
             pending = worker.submit(next_batch)
-            batch, position = ready
-            if batch.num_rows:
-                # The rows to come, judged from the share of the file read so far.
-                read_so_far = builder.rows_read + batch.num_rows
-                builder.expected_rows = int(read_so_far * size / max(position, 1))
-                builder.place(batch)
+            builder.place(batch)
     if builder.rows_read == 0:
         raise Doubtful("no rows")
     return builder.finish()
