@@ -10,7 +10,8 @@ means:
   dictionary-encoded (pandas and Polars categoricals);
 - date and date_of_birth: a date, a timestamp or ISO text (YYYY-MM-DD). A timestamp with a time
   zone is converted to Europe/London before its date is taken (a mark made at 23:30 GMT on a
-  summer's evening is the next day's in London); a naive timestamp is read as a local date.
+  summer's evening is the next day's in London); a naive timestamp is read as a local date,
+  except one stored as INT96 (Spark's default), which is a UTC instant.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from rollcall.engine.kernels import SHORT_TABLE, encode_short
 
@@ -69,6 +72,31 @@ def as_dates(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
         # Arrow takes a zoned timestamp's date in its own zone: make that zone London's.
         column = column.cast(pa.timestamp(kind.unit, LONDON))
     return pc.cast(column, pa.date32())
+
+
+def int96_columns(parquet: pq.ParquetFile) -> list[str]:
+    """The columns a Parquet file stores as INT96 timestamps (Spark's default, and Impala's and
+    Hive's): instants in UTC, which Arrow reads without their time zone."""
+    schema = parquet.schema
+    return [
+        schema.column(i).name
+        for i in range(len(schema))
+        if schema.column(i).physical_type == "INT96"
+    ]
+
+
+Columns = TypeVar("Columns", pa.Table, pa.RecordBatch)
+
+
+def with_utc(columns: Columns, names: list[str]) -> Columns:
+    """The named (INT96) timestamp columns marked as the UTC instants they are."""
+    for name in names:
+        at = columns.schema.get_field_index(name)
+        kind = columns.schema.field(name).type if at >= 0 else None
+        if kind is not None and pa.types.is_timestamp(kind) and kind.tz is None:
+            utc = columns.column(name).cast(pa.timestamp(kind.unit, "UTC"))
+            columns = columns.set_column(at, name, utc)
+    return columns
 
 
 def text_date(value: str | None) -> int | None:

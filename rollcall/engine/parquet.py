@@ -28,8 +28,10 @@ from rollcall.engine.columns import (
     Doubtful,
     day_numbers,
     header_problem,
+    int96_columns,
     text_entries,
     urn_entries,
+    with_utc,
 )
 from rollcall.engine.matrix import EPOCH, MarkMatrix
 from rollcall.engine.placing import Batch, Builder, ProgressCallback
@@ -77,9 +79,10 @@ def read_parquet_marks(path: Path, progress: ProgressCallback | None = None) -> 
     if total == 0:
         raise Doubtful("no rows")
     builder = Builder(total, span=_day_span(parquet), progress=progress)
+    in_utc = int96_columns(parquet)
 
     def read(group: int) -> list[Batch]:
-        table = parquet.read_row_group(group, columns=list(COLUMNS))
+        table = with_utc(parquet.read_row_group(group, columns=list(COLUMNS)), in_utc)
         return [batch_of(batch) for batch in table.to_batches() if batch.num_rows]
 
     # One thread reads (and decompresses, itself in parallel) the next row group and puts its

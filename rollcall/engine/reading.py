@@ -29,10 +29,12 @@ from rollcall.engine.columns import (
     as_dates,
     day_numbers,
     header_problem,
+    int96_columns,
     is_temporal,
     short_entries,
     text_date,
     text_entries,
+    with_utc,
 )
 from rollcall.engine.csv_road import csv_header, read_csv_marks
 from rollcall.engine.kernels import first_uses
@@ -141,6 +143,7 @@ def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
         if path.suffix.lower() == ".parquet":
             wanted = [c for c in (*COLUMNS, DATE_OF_BIRTH) if c in names]
             table = pq.read_table(path, columns=wanted, read_dictionary=wanted)
+            table = with_utc(table, int96_columns(pq.ParquetFile(path)))
             return table, lambda i: f"{name} row {i + 1}"
         return _read_csv(path, name)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -423,8 +426,10 @@ def check_marks_file(path: Path) -> None:
     try:
         if path.suffix.lower() == ".parquet":
             parquet = pq.ParquetFile(path, read_dictionary=list(COLUMNS))
-            batches: Iterable[pa.RecordBatch] = parquet.iter_batches(
-                batch_size=BATCH_ROWS, columns=list(COLUMNS)
+            in_utc = int96_columns(parquet)
+            batches: Iterable[pa.RecordBatch] = (
+                with_utc(batch, in_utc)
+                for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=list(COLUMNS))
             )
             problems = _Problems(lambda i: f"{name} row {i + 1}")
         else:
@@ -484,7 +489,11 @@ def _dates_of_birth_fast(path: Path) -> DatesOfBirth:
     batches: Iterable[pa.RecordBatch]
     if path.suffix.lower() == ".parquet":
         parquet = pq.ParquetFile(path, read_dictionary=columns)
-        batches = parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+        in_utc = int96_columns(parquet)
+        batches = (
+            with_utc(batch, in_utc)
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+        )
     else:
         batches = pa_csv.open_csv(
             path,
@@ -522,6 +531,7 @@ def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
     describe: Callable[[int], str]
     if path.suffix.lower() == ".parquet":
         table = pq.read_table(path, columns=["upn", DATE_OF_BIRTH])
+        table = with_utc(table, int96_columns(pq.ParquetFile(path)))
         describe = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
     else:
         table, describe = read_marks_table(path)

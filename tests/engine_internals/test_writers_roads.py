@@ -215,6 +215,19 @@ def test_a_timestamp_with_a_time_zone_lands_on_its_london_date(tmp_path, zone, u
     _same(_careful(path), expected)
 
 
+def test_an_int96_timestamp_as_spark_writes_it_is_a_utc_instant_on_its_london_date(tmp_path):
+    rows = random_marks(5)
+    stamps = _stamps_near_midnight(rows, "UTC")
+    table = _arrow(rows).set_column(2, "date", pa.array(stamps, pa.timestamp("us", tz="UTC")))
+    path = tmp_path / "spark.parquet"
+    # Spark's default: INT96, with no Arrow schema to say the values are UTC.
+    pq.write_table(table, path, use_deprecated_int96_timestamps=True, store_schema=False)
+    assert pq.read_schema(path).field("date").type == pa.timestamp("ns")  # read without a zone
+    expected = _reference(tmp_path, rows)
+    _same(read_parquet_marks(path), expected)
+    _same(_careful(path), expected)
+
+
 def test_a_naive_timestamp_is_read_as_a_london_date_whatever_its_time(tmp_path):
     rows = random_marks(6)
     late = [dt.datetime.combine(r[2], dt.time(23, 59, 59)) for r in rows]
