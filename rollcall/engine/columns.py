@@ -35,7 +35,7 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Doubtful(Exception):
-    """The file needs the careful road (reading.marks_from_table) to say what is wrong."""
+    """The file needs the careful road (checking.marks_from_table) to say what is wrong."""
 
 
 def ignored_column(name: str) -> bool:

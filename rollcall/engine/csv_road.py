@@ -8,7 +8,7 @@ that of the matrix and a few blocks, not of the file.
 
 Only clean files take this road: a line with the wrong number of fields, a bad value, a blank
 field or two marks for one session sends the file down the careful road
-(reading.marks_from_table), which names every bad line.
+(checking.marks_from_table), which names every bad line.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The fast road from a long-format Parquet file to the engine's matrix.
 
 A local authority's year is about 100 million rows. Building five 100-million-entry index
-arrays, checking them and then placing every mark (reading.marks_from_table) costs several
+arrays, checking them and then placing every mark (checking.marks_from_table) costs several
 seconds and gigabytes. Here row groups are read one at a time, with text columns decoded
 straight into dictionaries (the next row group is read while this one is placed), their
 columns put in the fast road's shape whatever wrote them (columns.py: pandas, Polars, DuckDB,
@@ -9,7 +9,7 @@ Spark or Arrow types), and their marks placed straight into the matrix (placing.
 of days comes from the date column's statistics when the dates are stored as dates.
 
 Only clean files take this road. The moment anything is doubtful it raises Doubtful, and the
-caller reads the file again through reading.marks_from_table, which names every bad row. The
+caller reads the file again through checking.marks_from_table, which names every bad row. The
 two roads build the same matrix (tests/engine_internals/test_parquet_road.py and
 test_writers_roads.py compare them cell by cell).
 """

@@ -5,7 +5,7 @@ Parquet (parquet.py) and CSV (csv_road.py) both end here.
   mapped onto rollcall's numbers and checked once per distinct value, not once per row;
 - each (pupil, school) pair gets a row of a growing matrix the first time it is met, and
   pupils and schools are numbered in the order the file first mentions them, as the careful
-  road (reading.marks_from_table) numbers them;
+  road (checking.marks_from_table) numbers them;
 - the matrix has a column for every calendar day of a span that grows when a batch brings an
   earlier or later date (days without marks are dropped at the end);
 - one compiled loop (kernels.place_marks) writes every mark's code id, with its meaning on
@@ -84,7 +84,7 @@ class Builder:
 
     Every (pupil, school) pair gets a slot, a row of a growing matrix, in the order met; the
     finished matrix puts each pupil's first school at row = pupil number and the other schools
-    after, as reading.marks_from_table does."""
+    after, as checking.marks_from_table does."""
 
     def __init__(
         self,
