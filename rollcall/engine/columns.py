@@ -197,7 +197,15 @@ def day_numbers(column: pa.Array) -> np.ndarray:
         return days.view(pa.int32()).to_numpy(zero_copy_only=False)
     if not is_text(kind):
         raise Doubtful("the date column is neither a date nor text")
-    # Text: each distinct value is read once (a year has a few hundred dates).
+    if column.type == pa.string():
+        # Plain text (a CSV's): Arrow's cast takes exactly YYYY-MM-DD, real dates only, as
+        # text_date does (tests/engine_internals/test_writers_roads.py holds them together).
+        try:
+            days = pc.cast(column, pa.date32())
+        except pa.ArrowInvalid:
+            raise Doubtful("a date that is not YYYY-MM-DD") from None
+        return days.view(pa.int32()).to_numpy(zero_copy_only=False)
+    # Dictionary text: each distinct value is read once (a year has a few hundred dates).
     entries = text_entries(column)
     found = [text_date(value) for value in entries.values]
     if any(day is None for day in found):

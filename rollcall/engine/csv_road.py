@@ -26,10 +26,11 @@ from rollcall.engine.parquet import batch_of
 from rollcall.engine.placing import Batch, Builder, ProgressCallback
 
 BLOCK_BYTES = 16 << 20  # what one thread parses at a time
-# Arrow's own date parser takes exactly YYYY-MM-DD and only real dates (anything else stops
-# the road); the text columns are numbered afterwards (columns.text_entries), the short ones
-# by one compiled pass, which is cheaper than Arrow's dictionary conversion while parsing.
-TYPES = {name: pa.date32() if name == "date" else pa.string() for name in COLUMNS}
+# Every column as text: the dates are read by columns.day_numbers (Arrow's CSV date parser
+# would let a date with spaces around it through, which the careful road refuses); the text
+# columns are numbered afterwards (columns.text_entries), the short ones by one compiled pass,
+# which is cheaper than Arrow's dictionary conversion while parsing.
+TYPES = dict.fromkeys(COLUMNS, pa.string())
 
 
 def csv_header(path: Path) -> list[str]:

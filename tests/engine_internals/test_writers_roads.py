@@ -454,3 +454,28 @@ def test_a_bad_or_second_date_of_birth_is_named_wherever_it_is(tmp_path, small_b
         f"marks.csv line {last_of_first + 2}: {first_upn} is given two dates of birth: "
         "2015-03-01 and 2015-03-02" in str(caught.value)
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2025-1-6",
+        "2025-01-06T00:00",
+        "2025-01-06 00:00:00",
+        "20250106",
+        "2025/01/06",
+        "06/01/2025",
+        "\u0662\u0660\u0662\u0665-\u0660\u0661-\u0660\u0666",  # 2025-01-06 in Arabic-Indic digits
+        "2025-02-29",
+        "2025-13-01",
+        " 2025-01-06",
+    ],
+)
+def test_a_csv_date_not_written_yyyy_mm_dd_is_refused_by_both_roads(tmp_path, written):
+    rows: list[tuple] = list(random_marks(4))
+    rows[5] = (*rows[5][:2], written, *rows[5][3:])
+    path = tmp_path / "marks.csv"
+    path.write_text(_csv_text(rows), encoding="utf-8")
+    with pytest.raises(MarksInputError) as caught:
+        read_marks(path)
+    assert "marks.csv line 7: date must be a real date in the form YYYY-MM-DD" in str(caught.value)
