@@ -39,8 +39,9 @@ class Doubtful(Exception):
 
 
 def ignored_column(name: str) -> bool:
-    """Columns a writer adds of its own accord (pandas keeps a non-default index)."""
-    return name.startswith("__index_level_")
+    """Columns a writer adds of its own accord: pandas keeps a non-default index in Parquet
+    as __index_level_0__, and writes its index to a CSV as a first column without a name."""
+    return name == "" or name.startswith("__index_level_")
 
 
 def header_problem(found: list[str]) -> str | None:

@@ -279,7 +279,7 @@ def test_csv_files_take_the_fast_road_to_the_careful_roads_matrix(tmp_path, flav
     _same(read_marks(path), expected)
 
 
-@pytest.mark.parametrize("writer", ["polars", "pandas", "duckdb"])
+@pytest.mark.parametrize("writer", ["polars", "pandas", "pandas with its index", "duckdb"])
 def test_csv_files_written_by_the_analysts_tools_take_the_fast_road(tmp_path, writer):
     rows = random_marks(8)
     path = tmp_path / "marks.csv"
@@ -287,12 +287,15 @@ def test_csv_files_written_by_the_analysts_tools_take_the_fast_road(tmp_path, wr
         _polars(rows).write_csv(path)
     elif writer == "pandas":
         pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False)
+    elif writer == "pandas with its index":
+        pd.DataFrame(rows, columns=COLUMNS).to_csv(path)  # a first column without a name
     else:
         connection = duckdb.connect()
         connection.register("marks", _arrow(rows))
         connection.sql(f"COPY marks TO '{path}' (HEADER, DELIMITER ',')")
     expected = _reference(tmp_path, rows)
     _same(read_csv_marks(path), expected)
+    _same(_careful(path), expected)
     _same(read_marks(path), expected)
 
 
