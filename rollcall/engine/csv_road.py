@@ -36,8 +36,9 @@ TYPES = dict.fromkeys(COLUMNS, pa.string())
 def csv_header(path: Path) -> list[str]:
     """The column names on a CSV file's first line (quotes and a byte-order mark removed)."""
     with path.open("rb") as handle:
-        line = handle.readline().decode("utf-8-sig", errors="replace")
-    return [name.strip() for name in next(csv.reader([line]), [])]
+        line = handle.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    # Names are taken as written: " upn" is not a column the readers would find.
+    return next(csv.reader([line]), [])
 
 
 def _rows_expected(path: Path) -> int:

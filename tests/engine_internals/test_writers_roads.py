@@ -482,3 +482,13 @@ def test_a_csv_date_not_written_yyyy_mm_dd_is_refused_by_both_roads(tmp_path, wr
     with pytest.raises(MarksInputError) as caught:
         read_marks(path)
     assert "marks.csv line 7: date must be a real date in the form YYYY-MM-DD" in str(caught.value)
+
+
+def test_a_csv_header_with_spaces_around_a_name_is_refused_as_a_header(tmp_path):
+    path = tmp_path / "marks.csv"
+    path.write_text(_csv_text(random_marks(1)).replace("school_urn,upn", "school_urn, upn", 1))
+    with pytest.raises(MarksInputError) as caught:
+        read_marks(path)
+    assert "marks.csv header: the columns must be school_urn,upn,date,session,code" in str(
+        caught.value
+    )
