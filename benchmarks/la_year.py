@@ -193,11 +193,13 @@ def _complete(parquet: Path) -> bool:
     return True
 
 
-def _run_child(step: str, label: str, work: Path, *args: str) -> Run:
+def _run_child(
+    step: str, label: str, work: Path, *args: str, module: str = "benchmarks.la_year"
+) -> Run:
     """Run one step in a fresh interpreter; its rusage is its own (os.wait4)."""
     result = work / f"{step}.json"
     load = os.getloadavg()[0]
-    command = [sys.executable, "-m", "benchmarks.la_year", step, str(result), *args]
+    command = [sys.executable, "-m", module, step, str(result), *args]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)

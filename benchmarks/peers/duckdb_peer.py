@@ -28,7 +28,7 @@ WITH RECURSIVE marks AS NOT MATERIALIZED (
         2 * (m.date - DATE '1970-01-01') + (m.session = 'PM')::INTEGER AS session_number,
         date_trunc('week', m.date) AS week,
         m.code NOT IN (SELECT unnest($not_school_week_codes)) AS held
-    FROM read_parquet($path, file_row_number = true) AS m
+    FROM marks_file AS m
     JOIN codes AS c
       ON c.code = m.code AND m.date BETWEEN c.in_force_from AND c.in_force_to
     WHERE m.date <= $as_of
@@ -271,13 +271,12 @@ def duckdb_figures(
         list(zip(*eras.values(), strict=True)),
     )
     con.execute(SESSION_TEXT)
-    _ages(con, path)
+    _marks_file(con, path)
+    _ages(con)
     if as_of is None:
-        latest = con.sql("SELECT max(date) FROM read_parquet($path)", params={"path": str(path)})
-        ((as_of,),) = latest.fetchall()
+        ((as_of,),) = con.sql("SELECT max(date) FROM marks_file").fetchall()
     law = threshold_law(as_of)
     parameters = {
-        "path": str(path),
         "as_of": as_of,
         "codes": list(law.codes),
         "not_school_week_codes": list(law.not_school_week_codes),
@@ -291,16 +290,43 @@ def duckdb_figures(
     return frame
 
 
-def _ages(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _marks_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """`marks_file`: the marks as an analyst would read them, whatever wrote the file: text
+    URNs, UPNs, sessions and codes (Polars or pandas categoricals read as text), dates (a
+    timestamp taken on its London date), and each row's place in the file. A CSV file is read
+    into a table first (DuckDB numbers a table's rows, not a CSV's lines)."""
+    con.execute("SET TimeZone = 'Europe/London'")
+    # The benchmark's own file, quoted as an SQL string (a view cannot take parameters).
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if path.suffix.lower() == ".csv":
+        source = f"read_csv({literal}, header = true)"
+        row = "rowid"
+        con.execute(f"CREATE TABLE marks_csv AS SELECT * FROM {source}")  # noqa: S608
+        source = "marks_csv"
+    else:
+        source = f"read_parquet({literal}, file_row_number = true)"
+        row = "file_row_number"
+    described = con.sql(f"DESCRIBE SELECT * FROM {source}")  # noqa: S608
+    columns = [name for (name, *_) in described.fetchall()]
+    birth = ", CAST(date_of_birth AS DATE) AS date_of_birth" if "date_of_birth" in columns else ""
+    view = (
+        "CREATE VIEW marks_file AS SELECT CAST(school_urn AS VARCHAR) AS school_urn, "  # noqa: S608
+        "CAST(upn AS VARCHAR) AS upn, CAST(date AS DATE) AS date, "
+        "CAST(session AS VARCHAR) AS session, CAST(code AS VARCHAR) AS code, "
+        f"{row} AS file_row_number{birth} FROM {source}"
+    )
+    con.execute(view)
+
+
+def _ages(con: duckdb.DuckDBPyConnection) -> None:
     """Table ages (upn, first_day, last_day): the days of compulsory school age of each pupil
     whose date of birth the file gives (none when it has no date_of_birth column)."""
     con.execute("CREATE TABLE ages (upn VARCHAR, first_day DATE, last_day DATE)")
-    columns = con.sql("DESCRIBE SELECT * FROM read_parquet($path)", params={"path": str(path)})
+    columns = con.sql("DESCRIBE SELECT * FROM marks_file")
     if "date_of_birth" not in [row[0] for row in columns.fetchall()]:
         return
     births = con.sql(
-        "SELECT DISTINCT date_of_birth FROM read_parquet($path) WHERE date_of_birth IS NOT NULL",
-        params={"path": str(path)},
+        "SELECT DISTINCT date_of_birth FROM marks_file WHERE date_of_birth IS NOT NULL"
     ).fetchall()
     limits = school_age_limits([born for (born,) in births])
     con.execute(
@@ -311,7 +337,6 @@ def _ages(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         """
         INSERT INTO ages
         SELECT DISTINCT p.upn, l.first_day, l.last_day
-        FROM read_parquet($path) AS p JOIN limits AS l USING (date_of_birth)
-        """,
-        parameters={"path": str(path)},
+        FROM marks_file AS p JOIN limits AS l USING (date_of_birth)
+        """
     )

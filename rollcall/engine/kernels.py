@@ -54,7 +54,7 @@ def place_marks(
 ) -> tuple[int, int]:
     """Write each mark's code id into its cell. Returns (outcome, mark): PLACED, or the first
     mark that is OUT_OF_RANGE, has a code NOT_IN_FORCE on its date, or lands in a cell
-    already written (SAME_CELL: the same mark twice, or two codes for one session)."""
+    already written with another code (SAME_CELL: two codes for one session)."""
     span = seen.shape[0]
     n_slots = cells.shape[0]
     for i in range(day.shape[0]):
@@ -80,7 +80,10 @@ def place_marks(
         if mark == 0:
             return NOT_IN_FORCE, i
         column = 2 * d + pm_of[s]
-        if cells[row, column] != 0:
+        held = cells[row, column]
+        if held == mark:
+            continue  # the same mark twice: kept once, as the careful road keeps it
+        if held != 0:
             return SAME_CELL, i
         cells[row, column] = mark
         seen[d] = True
@@ -399,3 +402,65 @@ def threshold_occasions(
                 position = 0
         in_window_out[k] = plain_total
         count_out[k] = found
+
+
+@njit(cache=True, nogil=True)
+def first_uses(index: np.ndarray, n_values: int) -> np.ndarray:
+    """For each value 0..n_values-1, the first position of index that holds it (-1 if none)."""
+    first = np.full(n_values, -1, dtype=np.int64)
+    for i in range(index.shape[0]):
+        value = index[i]
+        if 0 <= value < n_values and first[value] < 0:
+            first[value] = i
+    return first
+
+
+SHORT_TABLE = 1 << 12  # slots of encode_short's table: up to half as many distinct values
+
+
+@njit(cache=True, nogil=True)
+def encode_short(
+    offsets: np.ndarray,  # int32 per row + 1: where each string starts in data
+    data: np.ndarray,  # uint8: the strings' bytes
+    entries: np.ndarray,  # uint64 (SHORT_TABLE // 2,): written: each distinct value, packed
+    index: np.ndarray,  # int32 per row: written: the number of its value in entries
+) -> int:
+    """Number the distinct values of a column of short strings (at most 7 bytes: URNs,
+    sessions, codes) in the order met, each packed into a 64-bit word with its length.
+    Returns how many there are, or -1 when a string is longer or there are too many (the
+    caller then hashes the column with Arrow)."""
+    slots = np.zeros(SHORT_TABLE, dtype=np.uint64)  # 0: empty; else a packed value
+    numbers = np.zeros(SHORT_TABLE, dtype=np.int32)
+    found = 0
+    previous = np.uint64(0)
+    previous_number = -1
+    for i in range(index.shape[0]):
+        start, stop = offsets[i], offsets[i + 1]
+        length = stop - start
+        if length > 7 or length < 0:
+            return -1
+        key = np.uint64(length + 1) << np.uint64(56)
+        for j in range(length):
+            key |= np.uint64(data[start + j]) << np.uint64(8 * j)
+        if key == previous:
+            index[i] = previous_number
+            continue
+        slot = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(52)
+        while True:
+            held = slots[slot]
+            if held == key:
+                number = numbers[slot]
+                break
+            if held == 0:
+                if found >= entries.shape[0]:
+                    return -1
+                slots[slot] = key
+                numbers[slot] = found
+                entries[found] = key
+                number = found
+                found += 1
+                break
+            slot = (slot + np.uint64(1)) & np.uint64(SHORT_TABLE - 1)
+        index[i] = number
+        previous, previous_number = key, number
+    return found

@@ -9,9 +9,8 @@ line 1) or row (Parquet, counting from 1) and the reason, for every problem up t
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,94 +19,73 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from rollcall.engine.codes import code_table
-from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble
-from rollcall.engine.parquet import COLUMNS, Doubtful, read_parquet_marks
+from rollcall.engine.checking import (
+    MAX_REPORTED,
+    MarksInputError,
+    Problem,
+    Problems,
+    checked_columns,
+    dates,
+    encode,
+    marks_from_table,
+)
+from rollcall.engine.columns import (
+    COLUMNS,
+    DATE_OF_BIRTH,
+    Doubtful,
+    day_numbers,
+    header_problem,
+    int96_columns,
+    text_entries,
+    with_utc,
+)
+from rollcall.engine.csv_road import csv_header, read_csv_marks
+from rollcall.engine.matrix import EPOCH, MarkMatrix
+from rollcall.engine.parquet import read_parquet_marks
+from rollcall.engine.placing import ProgressCallback
 from rollcall.engine.school_age import DatesOfBirth
-from rollcall.statutory.upn import InvalidUPN, upn_validate, upns_valid
 
-MAX_REPORTED = 25
-DATE_OF_BIRTH = "date_of_birth"
-URN = re.compile(r"^\d{6}$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
+__all__ = [
+    "MarksInputError",
+    "Problem",
+    "check_marks_file",
+    "marks_from_table",
+    "read_dates_of_birth",
+    "read_marks",
+    "read_marks_header",
+    "read_marks_table",
+]
 
 
-class MarksInputError(ValueError):
-    """The marks could not be read; nothing was computed."""
-
-    def __init__(self, problems: list[Problem], total: int | None = None):
-        self.problems = problems
-        self.total = total if total is not None else len(problems)
-        lines = [str(p) for p in problems[:MAX_REPORTED]]
-        if self.total > len(lines):
-            lines.append(f"… and {self.total - len(lines)} more problems")
-        super().__init__("\n".join(lines))
-
-
-@dataclass(frozen=True)
-class Encoded:
-    """One column as distinct values and, per row, the index of its value."""
-
-    values: list[str]
-    index: np.ndarray
-
-
-def _encode(column: pa.ChunkedArray) -> Encoded:
-    """Give every distinct value one number, chunk by chunk (no global hashing of every row:
-    each chunk's own dictionary is mapped onto the numbers found so far)."""
-    numbers: dict[str, int] = {}
-    parts: list[np.ndarray] = []
-    for chunk in column.chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            chunk = pc.dictionary_encode(chunk.cast(pa.string()))
-        dictionary = chunk.dictionary.cast(pa.string()).to_pylist()
-        mapping = np.array(
-            [numbers.setdefault(v if v is not None else "", len(numbers)) for v in dictionary]
-            or [0],
-            dtype=np.int32,
-        )
-        local = chunk.indices.to_numpy(zero_copy_only=False)
-        if chunk.null_count:
-            missing = numbers.setdefault("", len(numbers))
-            nulls = chunk.is_null().to_numpy(zero_copy_only=False)
-            parts.append(np.where(nulls, missing, mapping[np.where(nulls, 0, local)]))
-        else:
-            parts.append(mapping[local])
-    index = np.concatenate(parts) if parts else np.array([], dtype=np.int32)
-    return Encoded(list(numbers), index.astype(np.int32, copy=False))
+def read_marks_header(path: Path) -> list[str]:
+    """The column names of a marks file; raises MarksInputError unless it is a .csv or
+    .parquet file that can be read and has the columns of marks."""
+    if not path.exists():
+        raise MarksInputError([Problem(str(path), "no such file")])
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise MarksInputError([Problem(path.name, "the marks file must be .csv or .parquet")])
+    try:
+        names = list(pq.read_schema(path).names) if suffix == ".parquet" else csv_header(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
+    _check_header(path.name, names)
+    return names
 
 
 def read_marks_table(path: Path) -> tuple[pa.Table, Callable[[int], str]]:
     """Read a marks file; returns the table and a function naming row i (0-based) for messages."""
-    if not path.exists():
-        raise MarksInputError([Problem(str(path), "no such file")])
-    suffix = path.suffix.lower()
+    names = read_marks_header(path)
     name = path.name
     try:
-        if suffix == ".parquet":
-            schema = pq.read_schema(path)
-            _check_header(name, schema.names)
-            strings = [
-                c for c in COLUMNS if c != "date" and pa.types.is_string(schema.field(c).type)
-            ]
-            table = pq.read_table(path, columns=list(COLUMNS), read_dictionary=strings)
+        if path.suffix.lower() == ".parquet":
+            wanted = [c for c in (*COLUMNS, DATE_OF_BIRTH) if c in names]
+            table = pq.read_table(path, columns=wanted, read_dictionary=wanted)
+            table = with_utc(table, int96_columns(pq.ParquetFile(path)))
             return table, lambda i: f"{name} row {i + 1}"
-        if suffix == ".csv":
-            with path.open("rb") as handle:
-                header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
-            _check_header(name, [h.strip() for h in header.split(",")])
-            return _read_csv(path, name)
+        return _read_csv(path, name)
     except (pa.ArrowInvalid, OSError) as exc:
         raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
-    raise MarksInputError([Problem(name, "the marks file must be .csv or .parquet")])
 
 
 def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
@@ -150,187 +128,190 @@ def _read_csv(path: Path, name: str) -> tuple[pa.Table, Callable[[int], str]]:
 
 
 def _check_header(name: str, found: list[str]) -> None:
-    if list(found) not in (list(COLUMNS), [*COLUMNS, DATE_OF_BIRTH]):
-        raise MarksInputError(
-            [
-                Problem(
-                    f"{name} header",
-                    f"the columns must be {','.join(COLUMNS)} (and optionally "
-                    f"{DATE_OF_BIRTH}), found {','.join(found)}",
-                )
-            ]
-        )
+    problem = header_problem(list(found))
+    if problem:
+        raise MarksInputError([Problem(f"{name} header", problem)])
 
 
-def _dates(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Days since 1970-01-01 per row, and a mask of rows whose date is not a real YYYY-MM-DD."""
-    if pa.types.is_date32(column.type):
-        bad = column.is_null().to_numpy(zero_copy_only=False)
-        if column.null_count:
-            column = pc.fill_null(column, pa.scalar(0, pa.date32()))
-        days = column.cast(pa.int32())
-        days_np = days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        return days_np, np.asarray(bad, dtype=bool)
-    text = column.cast(pa.string())
-    well_formed = pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$")
-    safe = pc.if_else(well_formed, text, pa.scalar("1970-01-01"))
-    stamps = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    parsed = pc.cast(stamps, pa.date32())
-    # Arrow rolls 2025-02-30 over to 2 March; a real date prints back as it was written.
-    round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), safe)
-    bad = pc.or_kleene(
-        pc.or_kleene(pc.invert(well_formed), pc.is_null(parsed)), pc.invert(round_trip)
-    )
-    bad = pc.fill_null(bad, True)
-    days = pc.fill_null(parsed, pa.scalar(0, pa.date32())).cast(pa.int32())
-    return (
-        days.to_numpy(zero_copy_only=False).astype(np.int32, copy=False),
-        np.asarray(bad.to_numpy(zero_copy_only=False), dtype=bool),
-    )
+BATCH_ROWS = 1 << 20  # Parquet rows checked at a time by check_marks_file
+BLOCK_BYTES = 16 << 20  # and bytes of CSV
 
 
-class _Problems:
-    def __init__(self, describe: Callable[[int], str]):
-        self.describe = describe
-        self.found: list[tuple[int, str]] = []
-        self.total = 0
-
-    def rows(self, mask_or_rows: np.ndarray, reason: Callable[[int], str]) -> None:
-        rows = np.flatnonzero(mask_or_rows) if mask_or_rows.dtype == bool else mask_or_rows
-        self.total += int(rows.size)
-        for row in rows[:MAX_REPORTED].tolist():
-            self.found.append((row, reason(row)))
-
-    def raise_if_any(self) -> None:
-        if self.total:
-            self.found.sort()
-            problems = [Problem(self.describe(row), reason) for row, reason in self.found]
-            raise MarksInputError(problems[:MAX_REPORTED], self.total)
-
-
-def marks_from_table(table: pa.Table, describe: Callable[[int], str]) -> MarkMatrix:
-    """Check every row and build the matrix; raises MarksInputError naming each bad row."""
-    problems = _Problems(describe)
-    school = _encode(table.column("school_urn"))
-    upn = _encode(table.column("upn"))
-    session = _encode(table.column("session"))
-    code = _encode(table.column("code"))
-    day, bad_date = _dates(table.column("date"))
-
-    bad_school = np.array([not URN.match(v) for v in school.values], dtype=bool)
-    if bad_school.any():
-        problems.rows(
-            bad_school[school.index],
-            lambda r: f"school_urn must be six digits, got {school.values[school.index[r]]!r}",
-        )
-    upn_reasons: dict[int, str] = {}
-    for number in np.flatnonzero(~upns_valid(upn.values)).tolist():
-        value = upn.values[number]
-        try:
-            upn_validate(value)
-            upn_reasons[number] = f"UPN {value!r} must be written in capitals without spaces"
-        except InvalidUPN as exc:
-            upn_reasons[number] = str(exc)
-    if upn_reasons:
-        problems.rows(
-            np.isin(upn.index, list(upn_reasons)), lambda r: upn_reasons[int(upn.index[r])]
-        )
-    problems.rows(bad_date, lambda r: "date must be a real date in the form YYYY-MM-DD")
-    session_pm = np.array([v == "PM" for v in session.values], dtype=bool)
-    bad_session = np.array([v not in ("AM", "PM") for v in session.values], dtype=bool)
-    if bad_session.any():
-        problems.rows(
-            bad_session[session.index],
-            lambda r: f"session must be AM or PM, got {session.values[session.index[r]]!r}",
-        )
-
-    table_codes = code_table()
-    known = np.array([v in table_codes.by_code for v in code.values], dtype=bool)
-    if (~known).any():
-        problems.rows(
-            ~known[code.index],
-            lambda r: f"'{code.values[code.index[r]]}' is not an attendance code",
-        )
-    # Each code's meaning on each row's date.
-    boundaries = (table_codes.boundaries - EPOCH).astype(np.int32)
-    segments = np.searchsorted(boundaries, day, side="right").astype(np.int8)
-    per_code = (
-        np.stack(
-            [table_codes.encode(v, np.arange(len(table_codes.boundaries) + 1)) for v in code.values]
-        )
-        if code.values
-        else np.zeros((0, 1), np.uint8)
-    )
-    ids = per_code[code.index, segments] if len(code.values) else np.zeros(0, np.uint8)
-    not_in_force = (ids == 0) & known[code.index] & ~bad_date
-    problems.rows(
-        not_in_force,
-        lambda r: (
-            f"'{code.values[code.index[r]]}' is not an attendance code in force on "
-            f"{(EPOCH + int(day[r])).astype(object)}"
+def _csv_batches(
+    path: Path, *, use_threads: bool, on_malformed: Callable[[pa_csv.InvalidRow], str]
+) -> pa_csv.CSVStreamingReader:
+    """Every line of a CSV as a row of text fields, blank lines included (as empty fields)."""
+    return pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(use_threads=use_threads, block_size=BLOCK_BYTES),
+        parse_options=pa_csv.ParseOptions(
+            invalid_row_handler=on_malformed, ignore_empty_lines=False
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={c: pa.string() for c in (*COLUMNS, DATE_OF_BIRTH)},
+            strings_can_be_null=False,
         ),
     )
+
+
+def _malformed_lines(path: Path) -> list[Problem]:
+    """The lines of a CSV with the wrong number of fields (read on one thread, the only way
+    the parser can say which lines they are)."""
+    found: list[Problem] = []
+
+    def on_malformed(row: pa_csv.InvalidRow) -> str:
+        found.append(
+            Problem(
+                f"{path.name} line {row.number}",
+                f"expected {row.expected_columns} fields ({','.join(COLUMNS)}), "
+                f"found {row.actual_columns}",
+            )
+        )
+        return "skip"
+
+    for _ in _csv_batches(path, use_threads=False, on_malformed=on_malformed):
+        pass
+    return found
+
+
+def _read_ahead(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches, the next one read (by Arrow, on every core) while this one is used."""
+    source = iter(batches)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(next, source, None)
+        while (batch := pending.result()) is not None:
+            pending = reader.submit(next, source, None)
+            yield batch
+
+
+def check_marks_file(path: Path) -> None:
+    """Check every value of every row of a marks file, batch by batch over columns, in the
+    memory of a batch; raises MarksInputError naming every bad row (the messages of
+    marks_from_table). Two codes for one session are not looked for here: that needs every
+    mark at once (marks_from_table)."""
+    read_marks_header(path)
+    name = path.name
+    try:
+        if path.suffix.lower() == ".parquet":
+            parquet = pq.ParquetFile(path, read_dictionary=list(COLUMNS))
+            in_utc = int96_columns(parquet)
+            batches: Iterable[pa.RecordBatch] = (
+                with_utc(batch, in_utc)
+                for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=list(COLUMNS))
+            )
+            problems = Problems(lambda i: f"{name} row {i + 1}")
+        else:
+            malformed = 0
+
+            def on_malformed(row: pa_csv.InvalidRow) -> str:
+                nonlocal malformed
+                malformed += 1
+                return "skip"
+
+            batches = _csv_batches(path, use_threads=True, on_malformed=on_malformed)
+            problems = Problems(lambda i: f"{name} line {i + 2}")  # the header is line 1
+        offset = 0
+        for batch in _read_ahead(batches):
+            rows_at = offset + np.arange(batch.num_rows)
+            offset += batch.num_rows
+            table = pa.Table.from_batches([batch])
+            if path.suffix.lower() == ".csv":
+                if malformed:
+                    break
+                blank = np.ones(table.num_rows, dtype=bool)
+                for column in COLUMNS:
+                    blank &= pc.equal(table.column(column), "").to_numpy(zero_copy_only=False)
+                if blank.any():  # a blank line is not a mark, but it is counted
+                    table, rows_at = table.filter(pa.array(~blank)), rows_at[~blank]
+            checked_columns(table, problems, rows_at)
+        if path.suffix.lower() == ".csv" and malformed:
+            found = _malformed_lines(path)
+            raise MarksInputError(found[:MAX_REPORTED], len(found))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise MarksInputError([Problem(name, f"cannot be read: {exc}")]) from None
     problems.raise_if_any()
 
-    pupils = np.array(upn.values, dtype=object)
-    schools = np.array(school.values, dtype=object)
-    matrix, conflicts = assemble(
-        pupil=upn.index,
-        school=school.index,
-        day=day,
-        is_pm=session_pm[session.index].astype(np.int8),
-        ids=ids,
-        pupils=pupils,
-        schools=schools,
-    )
-    if conflicts.size:
-        codes = table_codes.code
 
-        def conflict_reason(r: int) -> str:
-            when = f"{(EPOCH + int(day[r])).astype(object)} {session.values[session.index[r]]}"
-            return (
-                f"{upn.values[upn.index[r]]} is given different codes for {when} at school "
-                f"{school.values[school.index[r]]}; this row says '{codes[ids[r]]}'"
-            )
-
-        problems.rows(conflicts, conflict_reason)
-        problems.raise_if_any()
-    return matrix
-
-
-def read_marks(path: Path) -> MarkMatrix:
-    if path.suffix.lower() == ".parquet" and path.exists():
+def read_marks(path: Path, progress: ProgressCallback | None = None) -> MarkMatrix:
+    """The matrix of a marks file (CSV or Parquet). A clean file takes its fast road. On any
+    doubt every row's values are checked batch by batch (check_marks_file), naming every bad
+    row; a file whose values are all good but that the fast road could not place (two codes
+    for one session, dates years apart) is read whole by the careful road, marks_from_table.
+    `progress` is told the rows placed so far and the rows expected, batch by batch."""
+    suffix = path.suffix.lower()
+    if path.exists() and suffix in (".parquet", ".csv"):
+        road = read_parquet_marks if suffix == ".parquet" else read_csv_marks
         try:
-            return read_parquet_marks(path)
-        except Doubtful:
-            pass  # the careful road below names whatever is wrong
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise MarksInputError([Problem(path.name, f"cannot be read: {exc}")]) from None
+            return road(path, progress)
+        except (Doubtful, pa.ArrowException, OSError):
+            pass  # the careful roads below name whatever is wrong
+    check_marks_file(path)
     table, describe = read_marks_table(path)
     return marks_from_table(table, describe)
+
+
+def _dates_of_birth_fast(path: Path) -> DatesOfBirth:
+    """The dates of birth read batch by batch, on every core, each pupil's checked once per
+    batch; raises Doubtful at the first sign of trouble."""
+    columns = ["upn", DATE_OF_BIRTH]
+    batches: Iterable[pa.RecordBatch]
+    if path.suffix.lower() == ".parquet":
+        parquet = pq.ParquetFile(path, read_dictionary=columns)
+        in_utc = int96_columns(parquet)
+        batches = (
+            with_utc(batch, in_utc)
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns)
+        )
+    else:
+        batches = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                include_columns=columns,
+                strings_can_be_null=False,
+            ),
+        )
+    by_upn: dict[str, int] = {}
+    for batch in _read_ahead(batches):
+        upn = text_entries(batch.column("upn"))
+        born = day_numbers(batch.column(DATE_OF_BIRTH))
+        first = np.full(len(upn.values), np.iinfo(np.int64).min, dtype=np.int64)
+        first[upn.index] = born
+        if (born != first[upn.index]).any():
+            raise Doubtful("a pupil with two dates of birth")
+        for number in np.unique(upn.index).tolist():
+            value, day = upn.values[number], int(first[number])
+            if by_upn.setdefault(value, day) != day:
+                raise Doubtful("a pupil with two dates of birth")
+    return DatesOfBirth({v: (EPOCH + day).astype(object) for v, day in by_upn.items()})
 
 
 def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
     """The pupils' dates of birth from the optional `date_of_birth` column (None when the file
     has no such column). Each must be a real date, the same on every row of a pupil."""
+    if DATE_OF_BIRTH not in read_marks_header(path):
+        return None
+    try:
+        return _dates_of_birth_fast(path)
+    except (Doubtful, pa.ArrowException, OSError):
+        pass  # read again below, naming every bad row
+    describe: Callable[[int], str]
     if path.suffix.lower() == ".parquet":
-        if DATE_OF_BIRTH not in pq.read_schema(path).names:
-            return None
         table = pq.read_table(path, columns=["upn", DATE_OF_BIRTH])
-        describe: Callable[[int], str] = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
+        table = with_utc(table, int96_columns(pq.ParquetFile(path)))
+        describe = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
     else:
-        with path.open("rb") as handle:
-            header = handle.readline().decode("utf-8-sig").strip().replace('"', "")
-        if DATE_OF_BIRTH not in [h.strip() for h in header.split(",")]:
-            return None
         table, describe = read_marks_table(path)
-    problems = _Problems(describe)
-    upn = _encode(table.column("upn"))
-    born, bad = _dates(table.column(DATE_OF_BIRTH))
+    problems = Problems(describe)
+    upn = encode(table.column("upn"))
+    born, bad = dates(table.column(DATE_OF_BIRTH))
     problems.rows(bad, lambda r: "date_of_birth must be a real date in the form YYYY-MM-DD")
     problems.raise_if_any()
     first = np.full(len(upn.values), np.iinfo(np.int32).min, dtype=np.int64)
-    first[upn.index] = born  # any one row's date per pupil; the others must agree with it
+    # The date on the pupil's first row (numpy keeps the last of repeated writes); the rows
+    # that disagree with it are named.
+    first[upn.index[::-1]] = born[::-1]
     differs = born != first[upn.index]
     problems.rows(
         differs,

@@ -7,9 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
 
 from tests.engine.marks import (
     HEADER,
+    REPO,
+    ROLLCALL,
     expect,
     mondays,
     pick,
@@ -76,3 +81,36 @@ def test_json_output_has_typed_values(tmp_path):
     assert records[ABSENT]["possible_sessions"] == 20
     assert records[PRESENT_ALL]["threshold_met_on"] is None
     assert json.loads(run_analyse(marks, "--format", "json").stdout) == json.loads(result.stdout)
+
+
+def _on_a_terminal(*command: str) -> bytes:
+    """What a person at a terminal sees of a command (its stdout and stderr both on a pty)."""
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [str(ROLLCALL), *command], stdout=secondary, stderr=secondary, cwd=REPO
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the command has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert process.wait(timeout=300) == 0, seen
+    return seen
+
+
+def test_on_a_terminal_progress_is_shown_and_piped_it_is_not(tmp_path):
+    marks = _marks(tmp_path)
+    seen = _on_a_terminal("analyse", str(marks), "--output", str(tmp_path / "out.csv"))
+    assert b"Reading marks.csv" in seen
+    assert b"rows/s" in seen  # rows read and the rate
+    assert (tmp_path / "out.csv").read_text().startswith("upn,")
+
+    piped = run_analyse_process(marks)
+    assert piped.returncode == 0
+    assert "Reading" not in piped.stderr and "rows/s" not in piped.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pyarrow as pa
 
 from rollcall.engine import MarkMatrix, marks_from_table
@@ -48,3 +49,31 @@ def matrix_of(rows: list[Row]) -> MarkMatrix:
         }
     )
     return marks_from_table(table, lambda i: f"row {i + 1}")
+
+
+# Codes with their meanings changing on 19 August 2024 (J, legacy B, new J1 and K).
+BEFORE = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "B", "J", "#", "Y", "C", "X"]
+AFTER = ["/", "\\", "L", "U", "N", "O", "G", "I", "M", "J1", "K", "#", "Y4", "C1", "X", "Q"]
+
+
+def random_marks(seed: int) -> list[Row]:
+    """Pupils at one to three schools over days either side of the 2024 code change, some
+    sharing days at two schools (dual registration), rows in a shuffled order."""
+    rng = np.random.default_rng(seed)
+    schools = [f"1000{n:02d}" for n in range(1, 5)]
+    first = dt.date(2024, 6, 3)
+    days = [first + dt.timedelta(days=int(d)) for d in range(0, 150) if (d % 7) < 5]
+    rows = []
+    for serial in range(1, int(rng.integers(5, 40))):
+        upn = upn_make("989", "1234", 20, serial)
+        at = rng.choice(schools, size=int(rng.integers(1, 4)), replace=False)
+        for school in at:
+            chosen = rng.choice(len(days), size=int(rng.integers(1, 40)), replace=False)
+            for index in chosen:
+                day = days[int(index)]
+                codes = BEFORE if day < dt.date(2024, 8, 19) else AFTER
+                for session in ("AM", "PM"):
+                    if rng.random() < 0.9:
+                        rows.append((str(school), upn, day, session, str(rng.choice(codes))))
+    order = rng.permutation(len(rows)) if seed % 2 else np.arange(len(rows))
+    return [rows[int(i)] for i in order]

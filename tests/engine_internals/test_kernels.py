@@ -43,8 +43,9 @@ def test_category_counts_stay_exact_past_65535_sessions_in_a_row():
 
 def _place(day: list[int], code: list[int], *, slot: int = 0, span: int = 5):
     cells = np.zeros((1, 2 * span), dtype=np.uint8)
-    ids_of = np.zeros((2, span), dtype=np.uint8)
+    ids_of = np.zeros((3, span), dtype=np.uint8)
     ids_of[0, :] = 7  # code entry 0 is in force every day; entry 1 never
+    ids_of[2, :] = 8  # and entry 2, another code, every day
     outcome = place_marks(
         cells,
         np.zeros(span, dtype=bool),
@@ -67,9 +68,11 @@ def test_placing_marks_refuses_what_it_cannot_place_and_names_the_mark():
     assert _place([100, 105], [0, 0])[0] == (OUT_OF_RANGE, 1)  # after the last day
     assert _place([99], [0])[0] == (OUT_OF_RANGE, 0)  # before the first
     assert _place([100], [0], slot=1)[0] == (OUT_OF_RANGE, 0)  # no such row
-    assert _place([100, 101], [0, 2])[0] == (OUT_OF_RANGE, 1)  # no such code entry
+    assert _place([100, 101], [0, 3])[0] == (OUT_OF_RANGE, 1)  # no such code entry
     assert _place([100, 101], [0, 1])[0] == (NOT_IN_FORCE, 1)
-    assert _place([100, 100], [0, 0])[0] == (SAME_CELL, 1)
+    assert _place([100, 100], [0, 2])[0] == (SAME_CELL, 1)  # two codes for one session
+    outcome, cells = _place([100, 100], [0, 0])  # the same mark twice is kept once
+    assert outcome == (PLACED, -1) and cells[0, 0] == 7
 
 
 def _occasions(codes: list[str], held: list[bool], *, window: int, room: int = 4):

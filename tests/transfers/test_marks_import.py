@@ -235,3 +235,14 @@ def test_an_import_record_cannot_be_changed_even_by_sql(pupil, school):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE transfers_importbatch SET marks_created = 0")
     assert ImportBatch.objects.get().marks_created == 10
+
+
+def test_the_import_tells_its_progress_school_by_school(pupil, school):
+    told: list[tuple[int, int]] = []
+    marks_file_import(
+        actor=None,
+        data=marks_csv(week_rows(school, pupil)),
+        name="marks.csv",
+        progress=lambda done, total: told.append((done, total)),
+    )
+    assert told == [(0, 10), (10, 10)]

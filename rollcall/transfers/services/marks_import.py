@@ -11,6 +11,7 @@ from django.db import transaction
 
 from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label, audit_record
+from rollcall.core.progress import Progress
 from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.registers.models import Mark
@@ -99,11 +100,13 @@ def marks_file_import(
     reason: str = "",
     today: dt.date | None = None,
     override_lock: bool = False,
+    progress: Progress | None = None,
 ) -> MarksImportResult:
     """Import a marks file. Marks already stored with the same code are left alone; a different
     code becomes an amendment with `reason` (required then); anything wrong refuses the file.
     Marks that add to or change a register follow the register lock on `today`, as the actor
     (rollcall.registers.services.lock); `override_lock` is an administrator's explicit override.
+    `progress` is told the rows recorded so far and the rows to record, school by school.
 
     The file is read and its columns checked before the transaction starts: on SQLite a write
     transaction locks out every other writer (teachers saving registers) until it ends.
@@ -138,6 +141,7 @@ def marks_file_import(
             allowed=allowed,
             today=today,
             override_lock=override_lock,
+            progress=progress,
         )
 
 
@@ -153,12 +157,16 @@ def _marks_record(
     allowed: dict[str, School],
     today: dt.date | None,
     override_lock: bool,
+    progress: Progress | None = None,
 ) -> MarksImportResult:
     """Write a checked file, school by school, in one transaction. The register service checks
     each school's marks again (on roll that day, calendar, stored codes) before writing."""
     created = amended = unchanged = 0
     problems = []
     schools = []
+    done, total = 0, checked.clean.height
+    if progress is not None:
+        progress(done, total)
     for school, part in _by_school(checked, allowed):
         schools.append(school)
         try:
@@ -177,6 +185,9 @@ def _marks_record(
         created += result.created
         amended += result.amended
         unchanged += result.unchanged
+        done += part.height
+        if progress is not None:
+            progress(done, total)
     if problems:
         # Raising here rolls back the schools already written: the file is all or nothing.
         hint = (

@@ -15,6 +15,7 @@ from rollcall.analytics.source import (
     dates_of_birth_from_database,
     history_from_database,
 )
+from rollcall.core.progress import on_terminal, progress_bar
 from rollcall.engine import FIELDS, MarksInputError, analyse, read_marks
 from rollcall.engine.reading import read_dates_of_birth
 from rollcall.engine.store import StoreError, store_load
@@ -65,7 +66,9 @@ class Command(BaseCommand):
         dates_of_birth = None
         try:
             if options["marks"]:
-                matrix = read_marks(options["marks"])
+                shown = on_terminal(self.stdout, self.stderr)
+                with progress_bar(f"Reading {options['marks'].name}", shown=shown) as progress:
+                    matrix = read_marks(options["marks"], progress)
                 dates_of_birth = read_dates_of_birth(options["marks"])
             elif options["store"]:
                 matrix = store_load(options["store"])

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.analytics.source import analysis_matrix, store_directory
+from rollcall.core.progress import on_terminal, progress_bar
 from rollcall.engine import MarksInputError, read_marks
 from rollcall.engine.store import store_info, store_save
 
@@ -44,8 +45,10 @@ class Command(BaseCommand):
         else:
             if not options["file"]:
                 raise CommandError("import needs the marks file to load")
+            shown = on_terminal(self.stdout, self.stderr)
             try:
-                matrix = read_marks(options["file"])
+                with progress_bar(f"Reading {options['file'].name}", shown=shown) as progress:
+                    matrix = read_marks(options["file"], progress)
             except MarksInputError as exc:
                 raise CommandError(f"nothing was loaded:\n{exc}") from None
             store_save(matrix, directory, meta={"source": str(options["file"])})

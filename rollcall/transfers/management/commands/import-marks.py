@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from rollcall.core import clock
+from rollcall.core.progress import on_terminal, progress_bar
 from rollcall.transfers.management.commands._common import (
     acting_user,
     file_bytes,
@@ -50,15 +51,18 @@ class Command(BaseCommand):
         started = time.perf_counter()
         user = acting_user(options["by"])
         override = lock_override(options, user)
+        shown = on_terminal(self.stdout, self.stderr)
         try:
-            result = marks_file_import(
-                actor=user,
-                data=file_bytes(path),
-                name=path.name,
-                reason=options["reason"],
-                today=clock.today(),
-                override_lock=override,
-            )
+            with progress_bar(f"Recording {path.name}", shown=shown) as progress:
+                result = marks_file_import(
+                    actor=user,
+                    data=file_bytes(path),
+                    name=path.name,
+                    reason=options["reason"],
+                    today=clock.today(),
+                    override_lock=override,
+                    progress=progress,
+                )
         except ImportRefused as exc:
             raise refusal(self, exc) from None
         self.stdout.write(
