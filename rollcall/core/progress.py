@@ -1,8 +1,9 @@
 """A progress bar for long commands, shown only to a person watching a terminal.
 
 `rollcall analyse`, `rollcall store import` and `rollcall import-marks` read files of up to a
-hundred million rows. On a terminal they show how many rows are done, the rate and the time
-left (tqdm); piped or redirected, or run by cron or a test, they print nothing extra.
+hundred million rows, and `rollcall letters-bulk` renders a thousand letters. On a terminal they
+show how much is done, the rate and the time left (tqdm); piped or redirected, or run by cron or
+a test, they print nothing extra.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def on_terminal(*streams: Any) -> bool:
 
 
 @contextmanager
-def progress_bar(label: str, *, shown: bool) -> Iterator[Progress | None]:
+def progress_bar(label: str, *, shown: bool, unit: str = " rows") -> Iterator[Progress | None]:
     """A Progress drawing a bar on standard error while the block runs, or None when not
     shown. The bar is cleared when the block ends, so the command's own output follows."""
     if not shown:
@@ -35,7 +36,7 @@ def progress_bar(label: str, *, shown: bool) -> Iterator[Progress | None]:
     bar = tqdm(
         total=0,
         desc=label,
-        unit=" rows",
+        unit=unit,
         unit_scale=True,
         # A terminal that has not told its size (0 x 0) gets 80 x 24, not an empty bar.
         ncols=size.columns,

@@ -14,6 +14,7 @@ nothing but the summary when the output is piped. Running a batch again sends no
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rollcall.core import clock
+from rollcall.core.progress import on_terminal, progress_bar
 from rollcall.letters.bulk_plan import EVERY_OPEN_CASE, batch_plan
 from rollcall.letters.models import LetterBatch
 from rollcall.letters.services.bulk import (
@@ -112,23 +114,9 @@ class Command(BaseCommand):
 
     def _run(self, batch: LetterBatch, user: Any, options: dict[str, Any]) -> None:
         run = letter_batch_run_start(actor=user, batch=batch)
-        if self.stdout.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-            ) as bar:
-                task = bar.add_task(f"Letters {batch.reference}", total=None)
-                end = letter_batch_run(
-                    run=run,
-                    renderers=options["renderers"],
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
-        else:
-            end = letter_batch_run(run=run, renderers=options["renderers"])
+        shown = on_terminal(self.stdout, sys.stderr)
+        with progress_bar(f"Letters {batch.reference}", shown=shown, unit=" letters") as bar:
+            end = letter_batch_run(run=run, renderers=options["renderers"], progress=bar)
         self.stdout.write(
             f"{batch.reference} run {run.number}: {end.issued} letters issued, {end.emailed} "
             f"emailed, {end.refused} children not finished; {end.print_letters} letters to post "
