@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_SMTP_PORT ?= 8025
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Suites that never touch the database run once, on the SQLite pass.
 PG_SKIP := --ignore=tests/engine --ignore=tests/statutory --ignore=tests/policies
@@ -37,10 +38,15 @@ migrate: install ## Create or update the database
 demo: install assets migrate ## Load the demo local authority and serve it at http://127.0.0.1:8000
 	$(BIN)/rollcall demo --reset
 	@echo "Serving rollcall at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	@# The worker runs letters in bulk from the task queue; it stops when the server stops.
+	@echo "Letters emailed to the demo's parents are kept in var/demo-mail (a Maildir), not sent"
+	@# The worker runs letters in bulk from the task queue; a local SMTP server keeps the demo's
+	@# emails in var/demo-mail; both stop when the server stops.
 	@# The demo is served over plain HTTP on this machine: the one place cookies may go without HTTPS.
+	@mkdir -p var
+	$(BIN)/aiosmtpd -n -l 127.0.0.1:$(DEMO_SMTP_PORT) -c aiosmtpd.handlers.Mailbox var/demo-mail & mail=$$!; \
+	export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$(DEMO_SMTP_PORT); \
 	$(BIN)/rollcall db_worker --queue-name '*' --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$mail 2>/dev/null' EXIT INT TERM; \
 	SECURE_COOKIES=false $(BIN)/rollcall runserver $(HOST):$(PORT) --noreload --skip-checks
 
 .PHONY: lint
