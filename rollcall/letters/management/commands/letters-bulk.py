@@ -4,7 +4,9 @@
         --list persistent_absence --met-from 2024-12-09 --met-to 2024-12-13 \\
         --period-from 2024-09-02 --period-to 2024-12-13            # the preview only
     rollcall letters-bulk ... --send [--print-to letters.pdf]      # make the batch and run it
-    rollcall letters-bulk --school 100002 --by officer --batch LB-XXXXXXXX  # run it again
+    rollcall letters-bulk --school 100002 --by officer --batch LB-28C9WSZS  # run it again
+
+(`--batch` takes the reference `--send` printed, such as LB-28C9WSZS.)
 
 The preview says who gets which letter by which channel and who cannot be reached and why.
 `--send` makes the batch and runs it in this process, with a progress bar on a terminal and
