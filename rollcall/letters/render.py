@@ -4,6 +4,7 @@ holds no logic, and the same content always makes the same letter."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from django.template.loader import render_to_string
 # WeasyPrint reports each layout step at INFO, which is noise in rollcall's logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-LAYOUT = "letters/letter-1.html"
-LAYOUT_VERSION = "letter-layout/1"
+LAYOUT = "letters/letter-2.html"
+LAYOUT_VERSION = "letter-layout/2"
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,33 @@ class LetterContent:
     signed_by: str
     child: str
     copies: str  # "the school and the local authority officer", or ""
+    salutation: str = ""  # "Ms Stone"; the full name where the parent has no title
+
+
+def salutation(*, title: str, forename: str, surname: str) -> str:
+    """Who the letter greets: "Ms Stone" where the parent's title is known, otherwise their
+    name as it is recorded ("Jo Stone")."""
+    if title.strip():
+        return f"{title.strip()} {surname.strip()}"
+    return " ".join(part.strip() for part in (forename, surname) if part.strip())
 
 
 def letter_render(content: LetterContent) -> bytes:
     """The letter as an A4 PDF."""
     from weasyprint import HTML
 
-    return HTML(string=render_to_string(LAYOUT, {"c": content})).write_pdf()
+    html = HTML(string=render_to_string(LAYOUT, {"c": content}))
+    return html.write_pdf(font_config=_fonts())
+
+
+@functools.cache
+def _fonts() -> Any:
+    """One font configuration for every letter this process renders. WeasyPrint otherwise
+    builds a new one (and Pango's font map behind it) for each document, which is a quarter of
+    a one-page letter's time; the PDF's bytes are the same either way."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def _renderer_start() -> None:

@@ -34,6 +34,7 @@ from rollcall.letters.models import (
     LetterDraft,
     Sending,
 )
+from rollcall.letters.render import salutation
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.policies import load_profile
@@ -77,6 +78,12 @@ def postal_address(carer: Carer) -> tuple[str, ...]:
         for part in (carer.address_line_1, carer.address_line_2, carer.town, carer.postcode)
         if part.strip()
     )
+
+
+def letter_salutation(letter: Letter) -> str:
+    """Who a letter's email and Word copy greet, as its PDF does: "Ms Stone"."""
+    carer = letter.carer
+    return salutation(title=carer.title, forename=carer.forename, surname=carer.surname)
 
 
 def school_address(school: School) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ def test_an_officer_prepares_rewords_issues_and_posts_a_letter_from_the_case_pag
     link = world.pupil.carer_links.get(carer=world.father)
     preview = browser.get(f"/cases/{case.pk}/letters/drafts/{draft.pk}/preview/{link.pk}")
     assert preview["Content-Type"] == "application/pdf"
-    assert "Dear Mr Sam Reed" in pdf_text(b"".join(preview.streaming_content))
+    assert "Dear Mr Reed" in pdf_text(b"".join(preview.streaming_content))
 
     fields = {
         f"paragraph_{n}": p["text"] for n, p in enumerate(draft.paragraphs, 1) if p["editable"]

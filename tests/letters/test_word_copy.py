@@ -48,7 +48,7 @@ def test_the_word_copy_opens_holds_the_letters_text_and_says_it_is_not_the_recor
     assert lines[0].startswith(f"Word copy of letter {letter.reference}, for other uses.")
     assert "This is not the letter of record" in lines[0] and letter.sha256 in lines[0]
     assert "not the letter of record" in document.core_properties.title
-    assert "Dear Mr Sam Reed," in lines
+    assert "Dear Mr Reed," in lines
     assert "Flat 2, 9 Quay Street" in lines and "PB2 9QS" in lines
     assert letter.heading in lines
     for paragraph in letter.paragraphs:

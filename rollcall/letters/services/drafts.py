@@ -21,7 +21,7 @@ from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.letters.catalogue import Wording, fill, latest_wording, wording_version
 from rollcall.letters.models import Letter, LetterDraft
-from rollcall.letters.render import LAYOUT_VERSION, LetterContent, letter_render
+from rollcall.letters.render import LAYOUT_VERSION, LetterContent, letter_render, salutation
 from rollcall.letters.selectors import (
     email_shared_with,
     letter_fields,
@@ -232,6 +232,9 @@ def _content(
         organisation=draft.organisation_label,
         sender_address=sender_address,
         recipient_name=link.carer.full_name,
+        salutation=salutation(
+            title=link.carer.title, forename=link.carer.forename, surname=link.carer.surname
+        ),
         recipient_address=address,
         relationship=_relationship(link, child_first),
         date=long_date(dated),

@@ -31,7 +31,12 @@ from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
 from rollcall.letters.mail import ServerAnswer, email_send
 from rollcall.letters.models import Bounce, Letter, Sending
-from rollcall.letters.selectors import email_shared_with, long_date, postal_address
+from rollcall.letters.selectors import (
+    email_shared_with,
+    letter_salutation,
+    long_date,
+    postal_address,
+)
 from rollcall.policies import load_profile
 from rollcall.statutory.calculator.receipt import ServedBy, deemed_receipt
 
@@ -259,7 +264,7 @@ def letter_email_send(
     message = EmailMessage(
         subject=f"{letter.title} ({child})",
         body=(
-            f"Dear {letter.recipient_name},\n\n"
+            f"Dear {letter_salutation(letter)},\n\n"
             f"Please find attached a letter from {letter.organisation_label} about {child}.\n\n"
             f"Letter reference: {letter.reference}\n"
             f"You agreed on {long_date(consented)} to receive letters "

@@ -1,6 +1,7 @@
 """A Word copy of a letter (docxtpl), for other uses: it is not the record. The letter of record
 is the PDF rollcall keeps by its SHA-256; the copy says so in its first line and its title.
-The template, `letter-copy-1.docx`, holds the layout; the text is the letter's as issued."""
+The template, `letter-copy-2.docx`, holds the layout (version 2 greets the parent by title and
+surname, as the PDF does since letter-layout/2); the text is the letter's as issued."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import io
 from pathlib import Path
 
 from rollcall.letters.models import Letter
-from rollcall.letters.selectors import long_date, school_address
+from rollcall.letters.selectors import letter_salutation, long_date, school_address
 
-TEMPLATE = Path(__file__).with_name("letter-copy-1.docx")
+TEMPLATE = Path(__file__).with_name("letter-copy-2.docx")
 NOTICE = (
     "Word copy of letter {reference}, for other uses. This is not the letter of record: the "
     "record is the PDF kept by rollcall (SHA-256 {sha256}), as sent on {dated}."
@@ -33,6 +34,7 @@ def letter_word_copy(letter: Letter) -> bytes:
             if letter.organisation_label == letter.case.school.name
             else [],
             "recipient_name": letter.recipient_name,
+            "salutation": letter_salutation(letter),
             "recipient_address": [line for line in letter.address.splitlines() if line.strip()],
             "date": long_date(letter.dated),
             "heading": letter.heading,
