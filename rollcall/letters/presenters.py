@@ -74,14 +74,29 @@ def _sending_text(sending: Sending) -> str:
     )
 
 
+def _channels_done(letter: Letter) -> set[str]:
+    """The ways this letter has already reached the parent: posted, handed over, or emailed and
+    accepted with no bounce reported. The page does not offer them again."""
+    return {
+        sending.channel
+        for sending in letter.sendings.all()
+        if sending.outcome != Sending.Outcome.REFUSED and not sending.bounces.all()
+    }
+
+
 def _letter_line(case: Case, letter: Letter, may_write: bool) -> LetterLine:
     args = [case.pk, letter.pk]
     actions = []
     if may_write:
+        done = _channels_done(letter)
         actions = [
-            {"text": "Record posting", "href": reverse("letters:post", args=args)},
-            {"text": "Record hand delivery", "href": reverse("letters:hand", args=args)},
-            {"text": "Send by email", "href": reverse("letters:email", args=args)},
+            {"text": text, "href": reverse(f"letters:{channel}", args=args)}
+            for channel, text in (
+                (Sending.Channel.POST, "Record posting"),
+                (Sending.Channel.HAND, "Record hand delivery"),
+                (Sending.Channel.EMAIL, "Send by email"),
+            )
+            if channel not in done
         ]
     sendings = [
         SendingLine(

@@ -25,6 +25,14 @@ def _text(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
+def _rows(page: str, references: list[str]) -> list[str]:
+    """Each letter's part of the case page's letters table, by its reference."""
+    starts = sorted((page.index(reference), reference) for reference in references)
+    ends = [start for start, _ in starts[1:]] + [len(page)]
+    by_reference = {ref: page[start:end] for (start, ref), end in zip(starts, ends, strict=True)}
+    return [by_reference[reference] for reference in references]
+
+
 @pytest.fixture
 def world(time_machine):
     set_clock(time_machine, ON, 10)
@@ -95,6 +103,9 @@ def test_an_officer_prepares_rewords_issues_and_posts_a_letter_from_the_case_pag
     page = _text(browser.get(f"/cases/{case.pk}"))
     assert "Posted first class on 16 December 2024 by Pat Office" in page
     assert "deemed received 18 December 2024" in page
+    rows = _rows(page, [letter.reference for letter in letters])
+    assert "Record posting" not in rows[1] and "Record hand delivery" in rows[1]
+    assert "Record posting" in rows[0]
     assert Sending.objects.get().deemed_received_on == dt.date(2024, 12, 18)
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {Verb.LETTER_DRAFT, Verb.LETTER_DRAFT_EDIT, Verb.LETTER_ISSUE, Verb.LETTER_POST} <= verbs
