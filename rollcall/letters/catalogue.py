@@ -65,6 +65,9 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
             "contract_reviews",
             "contract_school_support",
             "contract_parent_actions",
+            "contract_period",
+            "contract_agreed_by",
+            "contract_pupil_actions",
         }
     ),
     "leave_request": frozenset(
@@ -76,7 +79,57 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
             "leave_rationale",
         }
     ),
+    # The case's latest return-to-school conversation (ESX 'What else will be made available').
+    "return_conversation": frozenset(
+        {
+            "conversation_held_on",
+            "conversation_absence",
+            "conversation_with",
+            "conversation_held_by",
+            "conversation_said",
+            "conversation_barriers",
+            "conversation_next_steps",
+        }
+    ),
+    # The profile's School Attendance Order periods (SEF Appendix A), and the school to be
+    # named, which the officer writes in.
+    "school_attendance_order": frozenset(
+        {
+            "sao_evidence_period",
+            "sao_school_response_period",
+            "sao_intention_period",
+            "sao_named_school",
+        }
+    ),
+    # The days of a suspension or exclusion the parent's duty covers, which the officer writes
+    # in, and the EIA 2006 s105 penalty amounts on the letter's date.
+    "exclusion": frozenset(
+        {
+            "exclusion_days",
+            "exclusion_penalty_discounted",
+            "exclusion_penalty_discounted_days",
+            "exclusion_penalty_full",
+            "exclusion_penalty_full_days",
+        }
+    ),
+    # The directions of an Education Supervision Order not complied with (officer writes them).
+    "eso_breach": frozenset({"eso_directions_not_followed"}),
+    # The day by which the parent is asked to answer a questionnaire (officer writes it).
+    "questionnaire": frozenset({"reply_by"}),
+    # What the court decided (officer writes it).
+    "proceedings": frozenset({"proceedings_outcome"}),
 }
+# Values the record does not hold yet. `letter_fields` never fills them, so a letter that uses
+# one reads "[not recorded]" there and cannot be issued until the officer writes it in.
+WRITTEN_BY_THE_OFFICER = frozenset(
+    {
+        "sao_named_school",
+        "exclusion_days",
+        "eso_directions_not_followed",
+        "reply_by",
+        "proceedings_outcome",
+    }
+)
 # Always there: who the letter is about, who sends it, and the law's figures on the day.
 COMMON_FIELDS = frozenset(
     {

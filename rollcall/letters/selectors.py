@@ -16,10 +16,11 @@ from rollcall.casework.models import (
     Case,
     CaseMeeting,
     MeetingRecord,
+    ReturnConversation,
     SupportPlan,
 )
 from rollcall.casework.services.cases import due_after
-from rollcall.casework.services.meetings import parent_names
+from rollcall.casework.services.meetings import barrier_labels, parent_names
 from rollcall.letters.catalogue import Wording
 from rollcall.letters.models import (
     Bounce,
@@ -162,6 +163,13 @@ def letter_fields(
             fields["penalty_discounted_days"] = str(charge.discounted.within_days)
         fields["penalty_full"] = charge.full.amount_text
         fields["penalty_full_days"] = str(charge.full.within_days)
+        exclusion = notices.exclusion_notice
+        if "exclusion" in wording.needs and exclusion is not None:
+            if exclusion.discounted is not None:
+                fields["exclusion_penalty_discounted"] = exclusion.discounted.amount_text
+                fields["exclusion_penalty_discounted_days"] = str(exclusion.discounted.within_days)
+            fields["exclusion_penalty_full"] = exclusion.full.amount_text
+            fields["exclusion_penalty_full_days"] = str(exclusion.full.within_days)
     if "period" in wording.needs and period_from is not None and period_to is not None:
         figures = period_figures(case=case, first=period_from, last=period_to)
         possible = int(str(figures["possible"]))
@@ -193,7 +201,18 @@ def letter_fields(
     if "contract" in wording.needs and meeting is not None:
         contract = meeting_contract(meeting=meeting)
         if contract is not None:
-            fields |= _contract_fields(contract)
+            fields |= _contract_fields(contract, child_first=fields["child_first"])
+    if "return_conversation" in wording.needs:
+        conversation = latest_return_conversation(case=case)
+        if conversation is not None:
+            fields |= _conversation_fields(conversation)
+    orders = load_profile(case.profile_key).school_attendance_orders
+    if "school_attendance_order" in wording.needs and orders is not None:
+        fields |= {
+            "sao_evidence_period": str(orders.evidence_period),
+            "sao_school_response_period": str(orders.school_response_period),
+            "sao_intention_period": str(orders.intention_period),
+        }
     if "notice_to_improve" in wording.needs:
         notice = load_profile(case.profile_key).notice_to_improve
         if notice is not None:
@@ -259,8 +278,33 @@ def _record_fields(record: MeetingRecord) -> dict[str, str]:
     return fields
 
 
-def _contract_fields(contract: AttendanceContract) -> dict[str, str]:
+def latest_return_conversation(*, case: Case) -> ReturnConversation | None:
+    """The case's most recent return-to-school conversation."""
+    return ReturnConversation.objects.filter(case=case).order_by("-held_on", "-id").first()
+
+
+def _conversation_fields(conversation: ReturnConversation) -> dict[str, str]:
+    absence = (
+        long_date(conversation.absence_from)
+        if conversation.absence_from == conversation.absence_to
+        else f"{long_date(conversation.absence_from)} to {long_date(conversation.absence_to)}"
+    )
+    fields = {
+        "conversation_held_on": long_date(conversation.held_on),
+        "conversation_absence": absence,
+        "conversation_with": conversation.get_held_with_display().lower(),
+        "conversation_held_by": conversation.held_by,
+        "conversation_said": " ".join(conversation.what_was_said.split()),
+        "conversation_barriers": "; ".join(barrier_labels(conversation.barriers)) or "none",
+    }
+    if conversation.next_steps.strip():
+        fields["conversation_next_steps"] = " ".join(conversation.next_steps.split())
+    return fields
+
+
+def _contract_fields(contract: AttendanceContract, *, child_first: str) -> dict[str, str]:
     reviews = [long_date(dt.date.fromisoformat(day)) for day in contract.review_dates]
+    pupil_actions = " ".join(contract.pupil_actions.split())
     return {
         "contract_target": f"{percent_text(contract.target_pct)}%",
         "contract_from": long_date(contract.starts_on),
@@ -272,6 +316,10 @@ def _contract_fields(contract: AttendanceContract) -> dict[str, str]:
             if part.strip()
         ),
         "contract_parent_actions": " ".join(contract.parent_actions.split()),
+        "contract_period": contract.period,
+        "contract_agreed_by": parent_names(contract.parents),
+        "contract_pupil_actions": pupil_actions
+        or f"nothing was asked of {child_first} in this contract",
     }
 
 

@@ -24,6 +24,7 @@ from rollcall.letters.models import Letter, LetterDraft
 from rollcall.letters.render import LAYOUT_VERSION, LetterContent, letter_render, salutation
 from rollcall.letters.selectors import (
     email_shared_with,
+    latest_return_conversation,
     letter_fields,
     letter_recipients,
     long_date,
@@ -41,6 +42,12 @@ Organisation = School | Trust | LocalAuthority
 
 NOT_IN_PROFILE = "{title} is not among the letters {profile} sends"
 NO_WORDING = "rollcall has no wording yet for {title}"
+# A letter is one parent's (ADR 0017): a letter the profile sends to a school has its wording,
+# but rollcall does not yet issue letters to a school.
+TO_SCHOOL = (
+    "{title} goes to the school, not to the parents: rollcall issues letters to parents only"
+)
+NO_CONVERSATION = "Record the return-to-school conversation first: the letter reports it"
 GAP = "[not recorded]"
 GAP_LEFT = "Paragraph {number} still reads {gap}: write it in or remove it"
 EMPTY = "Paragraph {number} is empty"
@@ -93,7 +100,11 @@ def letter_draft_create(
     wording = latest_wording(letter_key)
     if wording is None:
         raise ValidationError({"letter": NO_WORDING.format(title=entry.title)})
+    if entry.to != "parents":
+        raise ValidationError({"letter": TO_SCHOOL.format(title=entry.title)})
     errors: dict[str, str] = {}
+    if "return_conversation" in wording.needs and latest_return_conversation(case=case) is None:
+        errors["letter"] = NO_CONVERSATION
     if "period" in wording.needs:
         if period_from is None or period_to is None:
             errors["period_from"] = "Give the period the letter's figures cover"
