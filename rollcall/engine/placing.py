@@ -37,6 +37,10 @@ MAX_SPAN_DAYS = 3_660
 # that side, so a file sorted by date does not copy the matrix for every batch.
 SPAN_STEP_DAYS = 190
 NOT_MET = np.iinfo(np.int64).max
+# A batch whose UPN entries times school entries is at most DENSE_PAIRS (or DENSE_PER_ROW times
+# its rows) finds its (pupil, school) pairs in a dense grid; a bigger one by sorting (_pairs).
+DENSE_PAIRS = 1 << 22
+DENSE_PER_ROW = 4
 
 # Told after each batch: rows placed so far and the rows expected in all.
 ProgressCallback = Callable[[int, int], None]
@@ -197,11 +201,18 @@ class Builder:
 
     # --- rows -----------------------------------------------------------------------------
 
-    def _slots(self, pupil_of: np.ndarray, school_of: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """The slot of each (UPN entry, school entry) pair of this batch, making slots for
-        pairs never met before; a pupil's first pair is its first school."""
-        u, k = np.nonzero(first >= 0)
-        met = np.argsort(first[u, k], kind="stable")  # pairs in the order they are first met
+    def _slots(
+        self,
+        pupil_of: np.ndarray,
+        school_of: np.ndarray,
+        u: np.ndarray,
+        k: np.ndarray,
+        first_at: np.ndarray,
+    ) -> np.ndarray:
+        """The slot of each (UPN entry u, school entry k) pair of this batch, first met at row
+        first_at, making slots for pairs never met before; a pupil's first pair is its first
+        school."""
+        met = np.argsort(first_at, kind="stable")  # pairs in the order they are first met
         u, k = u[met], k[met]
         pupil, school = pupil_of[u], school_of[k]
         new = np.flatnonzero(self.first_slot[pupil] < 0)
@@ -218,32 +229,53 @@ class Builder:
                 self.other_slots[key] = self.slots
                 self.slots += 1
             slot[index] = self.other_slots[key]
-        slot_of = np.full(first.shape, -1, dtype=np.int64)
-        slot_of[u, k] = slot
-        return slot_of
+        unmet = np.zeros(met.size, dtype=np.int64)
+        unmet[met] = np.arange(met.size)
+        return slot[unmet]  # back in the order the pairs were given
 
     def place(self, batch: Batch) -> None:
         if batch.num_rows == 0:
             return
         upn, urn = batch.upn, batch.school
-        first = np.full((len(upn.values), len(urn.values)), -1, dtype=np.int64)
-        if not first_marks(first, upn.index, urn.index):
-            raise Doubtful("a dictionary index out of range")
-        met = np.where(first >= 0, first, NOT_MET)
-        pupil_of = self._numbered(upn, met.min(axis=1), "upn", self.pupils)
-        school_of = self._numbered(urn, met.min(axis=0), "school_urn", self.schools)
-        del met
+        n_upn, n_urn = len(upn.values), len(urn.values)
+        dense = n_upn * n_urn <= max(DENSE_PAIRS, DENSE_PER_ROW * batch.num_rows)
+        if dense:
+            # A grid of every UPN entry by every school entry: marks come pupil by pupil,
+            # school by school, so the grid is small and one compiled pass fills it.
+            first = np.full((n_upn, n_urn), -1, dtype=np.int64)
+            if not first_marks(first, upn.index, urn.index):
+                raise Doubtful("a dictionary index out of range")
+            u, k = np.nonzero(first >= 0)
+            first_at = first[u, k]
+            del first
+            pair_upn, pair_urn = upn.index, urn.index
+        else:
+            # Many pupils at many schools in one batch (a national file sorted by date, say):
+            # the grid would take gigabytes, so the pairs present are found by sorting.
+            u, k, first_at, pair_upn = _pairs(upn.index, urn.index, n_upn, n_urn)
+            pair_urn = np.zeros(batch.num_rows, dtype=np.int32)
+        upn_first = np.full(n_upn, NOT_MET, dtype=np.int64)
+        np.minimum.at(upn_first, u, first_at)
+        urn_first = np.full(n_urn, NOT_MET, dtype=np.int64)
+        np.minimum.at(urn_first, k, first_at)
+        pupil_of = self._numbered(upn, upn_first, "upn", self.pupils)
+        school_of = self._numbered(urn, urn_first, "school_urn", self.schools)
         self._cover(int(batch.day.min()), int(batch.day.max()))
         session_of = self._small(batch.session, "session", self.sessions)
         code_of = self._small(batch.code, "code", self.codes)
-        slot_of = self._slots(pupil_of, school_of, first)
+        slot = self._slots(pupil_of, school_of, u, k, first_at)
+        if dense:
+            slot_of = np.full((n_upn, n_urn), -1, dtype=np.int64)
+            slot_of[u, k] = slot
+        else:  # one "school" column: each row's pair number stands for its UPN entry
+            slot_of = slot.reshape(-1, 1)
         self._room_for(batch.num_rows)
         outcome, _ = place_marks(
             self.cells,
             self.seen,
             slot_of,
-            upn.index,
-            urn.index,
+            pair_upn,
+            pair_urn,
             # Unused entries (-1) are never looked up: no row points at them.
             self.session_pm[np.maximum(session_of, 0)],
             batch.session.index,
@@ -305,3 +337,17 @@ class Builder:
             pupils=np.array(self.pupils.values, dtype=object),
             schools=np.array(self.schools.values, dtype=object),
         )
+
+
+def _pairs(
+    upn: np.ndarray, urn: np.ndarray, n_upn: int, n_urn: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The (UPN entry, school entry) pairs of a batch's rows, found by sorting: each pair's
+    entries and the row it is first met at, and each row's pair number (int32)."""
+    if not (int(upn.min()) >= 0 and int(upn.max()) < n_upn):
+        raise Doubtful("a dictionary index out of range")
+    if not (int(urn.min()) >= 0 and int(urn.max()) < n_urn):
+        raise Doubtful("a dictionary index out of range")
+    keys = upn.astype(np.int64) * n_urn + urn
+    unique, first_at, pair = np.unique(keys, return_index=True, return_inverse=True)
+    return unique // n_urn, unique % n_urn, first_at.astype(np.int64), pair.astype(np.int32)

@@ -55,6 +55,21 @@ def test_the_fast_road_builds_the_matrix_the_careful_road_builds(tmp_path, seed)
     assert analyse(fast).equals(analyse(_careful(path)))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_file_sorted_by_date_builds_the_same_matrix_without_a_grid_of_every_pair(
+    tmp_path, seed, monkeypatch
+):
+    # A national file sorted by date brings hundreds of thousands of pupils at thousands of
+    # schools in each row group: the fast road then finds the pairs by sorting, not in a grid.
+    monkeypatch.setattr("rollcall.engine.placing.DENSE_PAIRS", 0)
+    monkeypatch.setattr("rollcall.engine.placing.DENSE_PER_ROW", 0)
+    rows = sorted(random_marks(seed), key=lambda row: (row[2], row[3], row[1]))
+    path = _write(tmp_path / "by-date.parquet", rows, row_group_size=41 + seed)
+    fast = read_parquet_marks(path)
+    _same(fast, _careful(path))
+    assert analyse(fast).equals(analyse(_careful(path)))
+
+
 def _rows_with(change) -> list[tuple[str, str, dt.date, str, str]]:
     rows = random_marks(3)
     rows[len(rows) // 2] = change(rows[len(rows) // 2])
