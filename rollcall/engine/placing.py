@@ -37,6 +37,7 @@ MAX_SPAN_DAYS = 3_660
 # that side, so a file sorted by date does not copy the matrix for every batch.
 SPAN_STEP_DAYS = 190
 NOT_MET = np.iinfo(np.int64).max
+LARGE_CELLS = 1 << 30  # bytes
 # A batch whose UPN entries times school entries is at most DENSE_PAIRS (or DENSE_PER_ROW times
 # its rows) finds its (pupil, school) pairs in a dense grid; a bigger one by sorting (_pairs).
 DENSE_PAIRS = 1 << 22
@@ -300,7 +301,10 @@ class Builder:
             return
         done = self.rows_read + batch_rows
         expected = int(self.slots * self.expected_rows / max(done, 1) * 1.05) + 1024
-        grown = np.zeros((max(self.slots, expected, 2 * have), self.cells.shape[1]), np.uint8)
+        # Doubling while the cells are small; a quarter more once they are large (a national
+        # file's cells are gigabytes, and the old and new cells are both held while copying).
+        more = have if have * self.cells.shape[1] < LARGE_CELLS else have // 4
+        grown = np.zeros((max(self.slots, expected, have + more), self.cells.shape[1]), np.uint8)
         grown[:have] = self.cells
         self.cells = grown
 
