@@ -298,7 +298,13 @@ def _marks_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     con.execute("SET TimeZone = 'Europe/London'")
     # The benchmark's own file, quoted as an SQL string (a view cannot take parameters).
     literal = "'" + str(path).replace("'", "''") + "'"
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() == ".duckdb":
+        # DuckDB's own database: the marks already in its table `marks` (made by
+        # `duckdb_table`), each row's place in the file kept as a column.
+        con.execute(f"ATTACH {literal} AS own (READ_ONLY)")
+        source = "own.marks"
+        row = "file_row_number"
+    elif path.suffix.lower() == ".csv":
         source = f"read_csv({literal}, header = true)"
         row = "rowid"
         con.execute(f"CREATE TABLE marks_csv AS SELECT * FROM {source}")  # noqa: S608
@@ -316,6 +322,17 @@ def _marks_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         f"{row} AS file_row_number{birth} FROM {source}"
     )
     con.execute(view)
+
+
+def duckdb_table(parquet: Path, database: Path) -> None:
+    """DuckDB's own database file holding the marks of a Parquet file as its table `marks`,
+    with each row's place in the file (what an analyst who keeps the marks in DuckDB has)."""
+    literal = "'" + str(parquet).replace("'", "''") + "'"
+    con = duckdb.connect(str(database))
+    con.execute(
+        f"CREATE TABLE marks AS SELECT * FROM read_parquet({literal}, file_row_number = true)"  # noqa: S608
+    )
+    con.close()
 
 
 def _ages(con: duckdb.DuckDBPyConnection) -> None:
