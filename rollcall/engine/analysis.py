@@ -13,7 +13,7 @@ from rollcall.engine.figures import pupil_figures
 from rollcall.engine.history import with_history
 from rollcall.engine.matrix import MarkMatrix
 from rollcall.engine.school_age import DatesOfBirth
-from rollcall.engine.threshold import ThresholdResult, national_threshold
+from rollcall.engine.threshold import SchoolCalendar, ThresholdResult, national_threshold
 
 FIELDS = (
     "upn",
@@ -60,6 +60,7 @@ def analyse(
     last: dt.date | None = None,
     history: MarkMatrix | None = None,
     dates_of_birth: DatesOfBirth | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> pl.DataFrame:
     """Figures for every pupil. Session counts cover first..last (default: everything up to
     as_of); threshold fields consider every mark up to as_of (default: the last date), and
@@ -69,7 +70,10 @@ def analyse(
     whose date of birth is in `dates_of_birth`; `school_age_checked` says for whom. Every
     occasion is listed in `threshold_occasion_sessions` (first and last session, "?" where
     provisional: met only through N marks still to be replaced); the `threshold_met_*`
-    fields give the first."""
+    fields give the first.
+
+    `calendar` adds the weeks each school held a session known beyond this matrix's pupils
+    (ADR 0012): a share of an authority's pupils (engine.spark) still sees whole calendars."""
     # With no marks and no as-of date there is no threshold to look for (and no date to
     # invent: the engine never takes today's date itself).
     as_of = as_of or matrix.last_date()
@@ -89,7 +93,7 @@ def analyse(
     if as_of is not None and n and statutory.on(as_of).threshold is not None:
         counted = with_history(matrix, history)
         age = dates_of_birth.school_age(counted) if dates_of_birth else None
-        result = national_threshold(counted, as_of=as_of, school_age=age)
+        result = national_threshold(counted, as_of=as_of, school_age=age, calendar=calendar)
         occasions = np.bincount(result.occasions.pupil, minlength=n)[:n]
         provisional = result.provisional()
         spans = _occasion_spans(counted, result)

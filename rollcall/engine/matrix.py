@@ -244,3 +244,26 @@ def _union(first: np.ndarray, more: np.ndarray) -> np.ndarray:
 def _positions(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     where = {str(value): number for number, value in enumerate(values)}
     return np.array([where[str(value)] for value in wanted], dtype=np.int64)
+
+
+def spread_over(matrix: MarkMatrix, days: np.ndarray) -> MarkMatrix:
+    """The matrix with a column pair for each of `days` (ascending, and holding every day of
+    the matrix), empty where it has no marks: a share of the pupils laid over the days of the
+    whole data, so its school weeks are the whole data's (engine.spark)."""
+    days = np.asarray(days, dtype="datetime64[D]")
+    if np.array_equal(matrix.days, days):
+        return matrix
+    at = np.searchsorted(days, matrix.days)
+    if at.size and (at[-1] >= days.size or (days[at] != matrix.days).any()):
+        raise ValueError("the days to spread over leave out some of the matrix's days")
+    ids = np.zeros((matrix.n_rows, 2 * days.size), dtype=np.uint8)
+    ids[:, 2 * at] = matrix.ids[:, 0::2]
+    ids[:, 2 * at + 1] = matrix.ids[:, 1::2]
+    return MarkMatrix(
+        ids=ids,
+        days=days,
+        row_pupil=matrix.row_pupil,
+        row_school=matrix.row_school,
+        pupils=matrix.pupils,
+        schools=matrix.schools,
+    )

@@ -49,6 +49,7 @@ __all__ = [
     "MarksInputError",
     "Problem",
     "check_marks_file",
+    "dates_of_birth_from_table",
     "marks_from_table",
     "read_dates_of_birth",
     "read_marks",
@@ -303,6 +304,13 @@ def read_dates_of_birth(path: Path) -> DatesOfBirth | None:
         describe = lambda i: f"{path.name} row {i + 1}"  # noqa: E731
     else:
         table, describe = read_marks_table(path)
+    return dates_of_birth_from_table(table, describe)
+
+
+def dates_of_birth_from_table(table: pa.Table, describe: Callable[[int], str]) -> DatesOfBirth:
+    """The dates of birth of a table's `upn` and `date_of_birth` columns, every row checked:
+    each must be a real date, the same on every row of a pupil; raises MarksInputError naming
+    each bad row (`describe` names row i, counting from 0)."""
     problems = Problems(describe)
     upn = encode(table.column("upn"))
     born, bad = dates(table.column(DATE_OF_BIRTH))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--store", type=Path, help="read this analysis store directory instead of a file"
         )
+        parser.add_argument(
+            "--spark",
+            metavar="MASTER",
+            help="work out MARKS on this Apache Spark cluster (local[2], spark://host:7077, "
+            "yarn ...): needs rollcall[spark] and Java; see docs/spark.md",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         first, last = options["first"], options["last"]
@@ -64,6 +73,10 @@ class Command(BaseCommand):
         history = None
         # Without dates of birth no age rule is applied (school_age_checked says so).
         dates_of_birth = None
+        if options["spark"]:
+            frame = self._on_spark(options)
+            self._write(frame.select(FIELDS), options["format"], options["output"])
+            return
         try:
             if options["marks"]:
                 shown = on_terminal(self.stdout, self.stderr)
@@ -89,6 +102,26 @@ class Command(BaseCommand):
             dates_of_birth=dates_of_birth,
         )
         self._write(frame.select(FIELDS), options["format"], options["output"])
+
+    def _on_spark(self, options: dict[str, Any]) -> pl.DataFrame:
+        if not options["marks"]:
+            raise CommandError("--spark works out a marks file: give MARKS")
+        if importlib.util.find_spec("pyspark") is None:
+            raise CommandError(
+                "--spark needs PySpark: pip install 'rollcall[spark]' (docs/spark.md)"
+            )
+        from rollcall.engine.spark import analyse_spark, read_marks_spark, spark_session
+
+        if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+            raise CommandError("--spark needs Java 17 or later (apt install default-jre-headless)")
+        spark = spark_session(options["spark"])
+        try:
+            marks = read_marks_spark(spark, str(options["marks"]))
+            return analyse_spark(
+                marks, as_of=options["as_of"], first=options["first"], last=options["last"]
+            )
+        except MarksInputError as exc:
+            raise CommandError(f"nothing was analysed:\n{exc}") from None
 
     def _write(self, frame: pl.DataFrame, fmt: str, output: Path | None) -> None:
         if fmt == "parquet":
