@@ -77,6 +77,7 @@ SPARK_TYPES = {
     pa.bool_(): "boolean",
     pa.date32(): "date",
 }
+ROW = "__rollcall_row"  # each mark's place in the data, carried through the shuffle
 # (school_urn, day, code) seen in the data, each once per batch: every school's calendar.
 SCHOOL_DAYS = "school_urn string, day int, code string"
 
@@ -146,10 +147,15 @@ def analyse_spark(
         return empty
     schema = _output_schema(empty)
     handed = marks.sparkSession.sparkContext.broadcast(shared)
+    from pyspark.sql import functions
+
+    # Each mark's place in the data (for one file, its place in the file: Spark reads a file's
+    # splits in order), so that each pupil's marks reach the engine in the order the file gives
+    # them, whatever order the shuffle brings them in: a pupil's first school is the school of
+    # their first mark in the file, as on one machine.
+    marks = marks.withColumn(ROW, functions.monotonically_increasing_id())
     by_pupil = marks.repartition(partitions, "upn") if partitions else marks.repartition("upn")
-    # Each pupil's marks in date order, so the school a pupil was first marked at is their
-    # first school whatever order the shuffle brings them in.
-    by_pupil = by_pupil.sortWithinPartitions("upn", "date", "session")
+    by_pupil = by_pupil.sortWithinPartitions("upn", ROW).drop(ROW)
     figures = by_pupil.mapInArrow(
         functools.partial(_partition_figures, handed, schema),
         ", ".join(f"`{f.name}` {SPARK_TYPES[f.type]}" for f in schema),

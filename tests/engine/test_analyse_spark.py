@@ -121,7 +121,40 @@ def files(tmp_path_factory) -> dict[str, Path]:
         pl.col("session").cast(pl.Categorical),
         pl.col("code").cast(pl.Categorical),
     ).write_parquet(parquet)
-    return {"csv": path, "parquet": parquet}
+    # A pupil registered at two schools from the same week: which is their first school is
+    # the file's order (ADR 0012), and it decides their school weeks. Here the file gives the
+    # main school's marks first, from Tuesday, then the other school's, from Monday.
+    dual = folder / "dual.csv"
+    with dual.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + _dual_registered(main_first=True))
+    return {"csv": path, "parquet": parquet, "dual": dual}
+
+
+DUAL_UPN = upn_make("989", "1234", 20, 99)
+
+
+def _dual_registered(*, main_first: bool) -> list[dict[str, str]]:
+    """A pupil at SCHOOLS[0] (absent without leave all the first week) and dual registered at
+    a fifth school (D), both from the first week; no marks anywhere in week 9, while
+    SCHOOLS[0] is open."""
+    main: list[dict[str, str]] = []
+    other: list[dict[str, str]] = []
+    for week in range(WEEKS):
+        if week in (HALF_TERM, 9):
+            continue
+        for day in _weekdays(week):
+            for session in ("AM", "PM"):
+                at = {"upn": DUAL_UPN, "date": day.isoformat(), "session": session}
+                at["date_of_birth"] = "2015-03-01"
+                if not (week == 0 and day.weekday() == 0):
+                    code = "O" if week == 0 else PRESENT[session]
+                    main.append({"school_urn": SCHOOLS[0], **at, "code": code})
+                other.append({"school_urn": "100005", **at, "code": "D"})
+    keys = ["school_urn", "upn", "date", "session", "code", "date_of_birth"]
+    ordered = main + other if main_first else other + main
+    return [{key: row[key] for key in keys} for row in ordered]
 
 
 def _single_machine(path: Path, **dates: dt.date) -> pl.DataFrame:
@@ -154,6 +187,26 @@ def test_spark_gives_every_pupil_the_single_machine_figures(spark, files, flavou
     # and school weeks its pupils' schools had.
     found = analyse_spark(marks, partitions=12)
     _same(found, _single_machine(files["csv"]))
+
+
+def test_spark_takes_each_pupils_marks_in_the_files_order(spark, files, tmp_path):
+    from rollcall.engine.spark import analyse_spark, read_marks_spark
+
+    # On one machine the order decides the dual-registered pupil's school weeks.
+    other_first = tmp_path / "other-first.csv"
+    rows = list(csv.DictReader(files["dual"].open()))
+    rows = [row for row in rows if row["upn"] != DUAL_UPN] + _dual_registered(main_first=False)
+    with other_first.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    as_of = {"as_of": dt.date(2025, 3, 28)}
+    expected = _single_machine(files["dual"], **as_of)
+    pupil = pl.col("upn") == DUAL_UPN
+    assert not expected.filter(pupil).equals(_single_machine(other_first, **as_of).filter(pupil))
+
+    marks = read_marks_spark(spark, str(files["dual"]))
+    _same(analyse_spark(marks, partitions=12, **as_of), expected)
 
 
 def test_spark_takes_the_as_of_date_and_the_period(spark, files):
