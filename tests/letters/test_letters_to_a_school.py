@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import io
 from email import policy
 
 import pytest
 from django.core.exceptions import ValidationError
+from docx import Document
 
 from rollcall.casework.documents import stored_path
 from rollcall.casework.models import CaseEvent
@@ -27,6 +29,7 @@ from rollcall.letters.services.sending import (
     letter_hand_record,
     letter_post_record,
 )
+from rollcall.letters.word import letter_word_copy
 from rollcall.organisations.services import school_create
 from tests.conftest import LONDON, set_clock
 from tests.factories import make_la
@@ -244,6 +247,9 @@ def test_leeds_case_closure_goes_to_the_childs_school_with_the_courts_outcome(le
     assert "The local authority has now closed Ada's case." in text
     assert "sent to the headteacher of Riverside Primary School, Ada's school." in text
     assert not any(parent in text for parent in PARENTS)
+    word = "\n".join(p.text for p in Document(io.BytesIO(letter_word_copy(letter))).paragraphs)
+    assert "Dear Headteacher," in word and "Jo Stone" not in word
+    assert "sent to the headteacher of Riverside Primary School, Ada's school." in word
     posted = letter_post_record(
         actor=leeds.officer, letter=letter, posted_on=ON, posted_by="Pat Office"
     )
