@@ -119,6 +119,11 @@ NEED_FIELDS: dict[str, frozenset[str]] = {
     # What the court decided (officer writes it).
     "proceedings": frozenset({"proceedings_outcome"}),
 }
+# The school a School Attendance Order is to name. A letter to parents that states it reads
+# "[not recorded]" there until the officer writes it in; a letter to a school that states it
+# (Sefton's s439 notice) is addressed to that school, and the school the officer chooses or
+# writes in as the addressee fills it.
+NAMED_SCHOOL = "sao_named_school"
 # Values the record does not hold yet. `letter_fields` never fills them, so a letter that uses
 # one reads "[not recorded]" there and cannot be issued until the officer writes it in.
 WRITTEN_BY_THE_OFFICER = frozenset(
@@ -173,6 +178,12 @@ class Wording:
     def reference(self) -> str:
         """'notice_to_improve/1': stored with every letter made from this wording."""
         return f"{self.key}/{self.version}"
+
+    @property
+    def names_a_school(self) -> bool:
+        """Whether the letter states the school an order is to name (`{sao_named_school}`)."""
+        texts = (self.heading, *(paragraph.text for paragraph in self.paragraphs))
+        return any(NAMED_SCHOOL in placeholders(text) for text in texts)
 
     @property
     def fields(self) -> frozenset[str]:

@@ -37,6 +37,26 @@ class PrepareForm(GovukForm):
         required=False,
         label_size="s",
     )
+    school = ChoiceField(
+        label="Which school will the School Attendance Order name? (s439 notice to the school)",
+        hint="The notice goes to that school's headteacher. A school in this area:",
+        required=False,
+        label_size="s",
+    )
+    school_name = CharField(
+        label="Or a school not listed: its name",
+        required=False,
+        max_length=200,
+        label_size="s",
+    )
+    school_address = CharField(
+        label="Its postal address",
+        hint="One line of the address a line, with the postcode",
+        required=False,
+        rows=4,
+        max_length=1000,
+        label_size="s",
+    )
 
     def __init__(
         self,
@@ -44,6 +64,7 @@ class PrepareForm(GovukForm):
         letters: Sequence[tuple[str, str]],
         meetings: Sequence[tuple[str, str]],
         leave_requests: Sequence[tuple[str, str]],
+        schools: Sequence[tuple[str, str]] = (),
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -53,6 +74,7 @@ class PrepareForm(GovukForm):
             ("", "None"),
             *leave_requests,
         ]
+        cast(forms.ChoiceField, self.fields["school"]).choices = [("", "None"), *schools]
 
 
 class WordingForm(GovukForm):

@@ -1,5 +1,6 @@
-"""Letters to parents: the draft an officer works on, the letter of record issued to each
-parent, how each was sent and what came back.
+"""Letters to parents, and the few a profile sends to a school: the draft an officer works on,
+the letter of record issued to each parent (or the one to the school), how each was sent and
+what came back.
 
 A draft may be reworded until it is issued. From then on everything is evidence: the letter
 (its PDF's SHA-256, wording version and text), each sending (channel, who, when, the deemed
@@ -41,6 +42,14 @@ class LetterDraft(models.Model):
     )
     # The record's values the paragraphs were filled from, as they were then.
     fields = models.JSONField(default=dict)
+    # A letter the profile sends to a school (`to: school`): the school it is addressed to when
+    # it is one in rollcall, otherwise the name and address the officer wrote in (the school a
+    # School Attendance Order names may be outside rollcall). Blank on letters to parents.
+    school = models.ForeignKey(
+        "organisations.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    school_name = models.CharField(max_length=200, blank=True)
+    school_address = models.TextField(blank=True)  # one line of the address a line
     organisation_key = models.CharField(max_length=40)
     organisation_label = models.CharField(max_length=200)
     created_at = models.DateTimeField()
@@ -59,17 +68,30 @@ class LetterDraft(models.Model):
 
 class Letter(AppendOnlyModel):
     """One letter of record, to one parent (EA96 s576) at their own address: never "to the
-    parents of". Its PDF is kept under `ROLLCALL_DOCUMENTS_DIR` by its SHA-256."""
+    parents of"; or, for a letter the profile sends to a school, the one letter to that
+    school's headteacher (no carer). Its PDF is kept under `ROLLCALL_DOCUMENTS_DIR` by its
+    SHA-256."""
 
     reference = models.CharField(max_length=20, unique=True)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
     draft = models.ForeignKey(LetterDraft, on_delete=models.PROTECT, related_name="letters")
-    carer = models.ForeignKey(Carer, on_delete=models.PROTECT, related_name="+")
+    # The parent; None on a letter to a school.
+    carer = models.ForeignKey(
+        Carer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A letter to a school: the school, when it is one in rollcall (None when the officer wrote
+    # in a school outside it, whose name and address are then only in `address`).
+    school = models.ForeignKey(
+        "organisations.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # As they were when the letter was made, so the record reads the same if they change.
     recipient_name = models.CharField(max_length=300)
-    relationship = models.CharField(max_length=100)
-    parental_responsibility = models.BooleanField()
+    relationship = models.CharField(max_length=100)  # "Ada's mother"; "Ada's school"
+    parental_responsibility = models.BooleanField()  # False on a letter to a school
     address = models.TextField(blank=True)  # one line of the address a line
+    # Whom the letter greets ("Ms Stone", "Headteacher"); blank on letters made before it was
+    # kept, which greeted the parent as `letters.selectors.letter_salutation` still reads it.
+    salutation = models.CharField(max_length=300, blank=True)
     letter_key = models.CharField(max_length=80)
     title = models.CharField(max_length=300)
     template_version = models.CharField(max_length=100)  # "notice_to_improve/1"
@@ -95,6 +117,10 @@ class Letter(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Letter {self.reference}: {self.title} to {self.recipient_name}"
+
+    @property
+    def to_school(self) -> bool:
+        return self.carer_id is None
 
 
 class Sending(AppendOnlyModel):

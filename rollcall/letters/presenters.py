@@ -14,10 +14,12 @@ from rollcall.letters.models import Letter, LetterDraft, Sending
 from rollcall.letters.selectors import (
     case_drafts,
     case_letters,
+    draft_addressee,
     email_shared_with,
     letter_recipients,
     long_date,
     postal_address,
+    schools_in_area,
 )
 from rollcall.letters.services.sending import email_refusal
 from rollcall.policies import load_profile
@@ -147,12 +149,20 @@ def letters_section(*, case: Case, may_write: bool) -> LettersSection:
 
 
 def letter_choices(*, case: Case) -> list[tuple[str, str]]:
-    """The profile's letters to parents that rollcall has wording for."""
+    """The profile's letters that rollcall has wording for, to parents or to a school."""
     profile = load_profile(case.profile_key)
     return [
         (key, f"{entry.title} ({entry.source})")
         for key, entry in profile.letters.items()
-        if entry.to == "parents" and latest_wording(key) is not None
+        if latest_wording(key) is not None
+    ]
+
+
+def school_choices(*, case: Case) -> list[tuple[str, str]]:
+    """The schools in the case's area a letter to a school may be addressed to."""
+    return [
+        (str(school.pk), f"{school.name} (URN {school.urn})")
+        for school in schools_in_area(case=case)
     ]
 
 
@@ -176,13 +186,30 @@ class DraftPage:
     recipients: list[RecipientLine]
     copies: str
     timing: str = ""
+    to_school: bool = False
+
+
+def _school_line(draft: LetterDraft) -> RecipientLine:
+    addressee = draft_addressee(draft)
+    address = ", ".join((addressee.name, *addressee.address)) if addressee.address else ""
+    return RecipientLine(
+        name=f"{addressee.headteacher}, {addressee.name} ({addressee.relationship})",
+        address=address or "No postal address",
+        email=(
+            f"{addressee.email} (the school's address for letters)"
+            if addressee.email
+            else "No email address for letters"
+        ),
+        problem="" if address or addressee.email else "Cannot be sent this letter",
+        preview_href=reverse("letters:preview_school", args=[draft.case_id, draft.pk]),
+    )
 
 
 def draft_page(*, draft: LetterDraft) -> DraftPage:
     case = draft.case
     entry = load_profile(case.profile_key).letters[draft.letter_key]
-    recipients = []
-    for link in letter_recipients(case=case, entry=entry):
+    recipients = [_school_line(draft)] if entry.to == "school" else []
+    for link in letter_recipients(case=case, entry=entry) if entry.to != "school" else []:
         carer = link.carer
         address = ", ".join(postal_address(carer))
         shared = email_shared_with(carer=carer)
@@ -224,4 +251,5 @@ def draft_page(*, draft: LetterDraft) -> DraftPage:
         ],
         recipients=recipients,
         copies=" and ".join(_COPY_NAMES[who] for who in entry.copies),
+        to_school=entry.to == "school",
     )

@@ -15,8 +15,8 @@ from django.template.loader import render_to_string
 # WeasyPrint reports each layout step at INFO, which is noise in rollcall's logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-LAYOUT = "letters/letter-2.html"
-LAYOUT_VERSION = "letter-layout/2"
+LAYOUT = "letters/letter-3.html"
+LAYOUT_VERSION = "letter-layout/3"
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class LetterContent:
     sender_address: tuple[str, ...]
     recipient_name: str
     recipient_address: tuple[str, ...]
-    relationship: str  # "his mother", "a parent with parental responsibility"
+    relationship: str  # "Ada's mother"; to a school: "Ada's school"
     date: str
     heading: str
     paragraphs: tuple[str, ...]
@@ -37,11 +37,28 @@ class LetterContent:
     child: str
     copies: str  # "the school and the local authority officer", or ""
     salutation: str = ""  # "Ms Stone"; the full name where the parent has no title
+    school: str = ""  # the school's name, on a letter to a school (to its headteacher)
+
+    @property
+    def sent_to(self) -> str:
+        """The letter's last line: to whom it was sent, and as what."""
+        return sent_to_sentence(
+            recipient_name=self.recipient_name, relationship=self.relationship, school=self.school
+        )
+
+
+def sent_to_sentence(*, recipient_name: str, relationship: str, school: str = "") -> str:
+    """ "It has been sent to you, Ms Jo Stone, as Ada's mother." To a school, the headteacher
+    is written to by office: "It has been sent to the headteacher of Riverside Primary School,
+    Ada's school." """
+    if school:
+        return f"It has been sent to the headteacher of {school}, {relationship}."
+    return f"It has been sent to you, {recipient_name}, as {relationship}."
 
 
 def salutation(*, title: str, forename: str, surname: str) -> str:
-    """Who the letter greets: "Ms Stone" where the parent's title is known, otherwise their
-    name as it is recorded ("Jo Stone")."""
+    """Who the letter greets: "Ms Stone" where the parent's (or headteacher's) title is known,
+    otherwise their name as it is recorded ("Jo Stone")."""
     if title.strip():
         return f"{title.strip()} {surname.strip()}"
     return " ".join(part.strip() for part in (forename, surname) if part.strip())

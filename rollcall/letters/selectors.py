@@ -21,7 +21,7 @@ from rollcall.casework.models import (
 )
 from rollcall.casework.services.cases import due_after
 from rollcall.casework.services.meetings import barrier_labels, parent_names
-from rollcall.letters.catalogue import Wording
+from rollcall.letters.catalogue import Wording, wording_version
 from rollcall.letters.models import (
     Bounce,
     Letter,
@@ -82,9 +82,102 @@ def postal_address(carer: Carer) -> tuple[str, ...]:
 
 
 def letter_salutation(letter: Letter) -> str:
-    """Who a letter's email and Word copy greet, as its PDF does: "Ms Stone"."""
+    """Who a letter's email and Word copy greet, as its PDF does: "Ms Stone", "Headteacher".
+    Letters made before the greeting was kept greeted their parent by title and surname."""
+    if letter.salutation:
+        return letter.salutation
     carer = letter.carer
+    assert carer is not None  # every letter to a school keeps its greeting
     return salutation(title=carer.title, forename=carer.forename, surname=carer.surname)
+
+
+def letter_school_name(letter: Letter) -> str:
+    """The school a letter to a school went to, as printed on it ('' on a letter to a parent)."""
+    if not letter.to_school:
+        return ""
+    if letter.address:
+        return letter.address.splitlines()[0]
+    return letter.school.name if letter.school is not None else letter.recipient_name
+
+
+@dataclass(frozen=True)
+class SchoolAddressee:
+    """Whom a letter to a school goes to: its headteacher, at the school's address."""
+
+    school: School | None  # None: a school outside rollcall, written in by the officer
+    name: str
+    address: tuple[str, ...]
+    headteacher: str  # "Mrs Amina Khan, Headteacher"; "The Headteacher" when no name is kept
+    greeting: str  # "Mrs Khan"; "Headteacher"
+    email: str  # the school's recorded address for letters, or ""
+    relationship: str  # "Ada's school"; "the school to be named in Ada's School Attendance Order"
+
+
+def school_addressee(
+    *, school: School | None, name: str, address: str, relationship: str
+) -> SchoolAddressee:
+    """The headteacher of `school` as rollcall records them, or of the school the officer wrote
+    in (`name`, `address` one line a line) when it is not one in rollcall."""
+    if school is None:
+        lines = tuple(line.strip() for line in address.splitlines() if line.strip())
+        return SchoolAddressee(
+            None, name.strip(), lines, "The Headteacher", "Headteacher", "", relationship
+        )
+    head = " ".join(
+        part.strip()
+        for part in (
+            school.headteacher_title,
+            school.headteacher_forename,
+            school.headteacher_surname,
+        )
+        if part.strip()
+    )
+    greeting = "Headteacher"
+    if school.headteacher_surname.strip():
+        greeting = salutation(
+            title=school.headteacher_title,
+            forename=school.headteacher_forename,
+            surname=school.headteacher_surname,
+        )
+    return SchoolAddressee(
+        school,
+        school.name,
+        school_address(school),
+        f"{head}, Headteacher" if school.headteacher_surname.strip() else "The Headteacher",
+        greeting,
+        school.email.strip(),
+        relationship,
+    )
+
+
+def draft_addressee(draft: LetterDraft) -> SchoolAddressee:
+    """The school a draft to a school is addressed to, and its headteacher, as rollcall records
+    them now (or as the officer wrote them in)."""
+    pupil = draft.case.pupil
+    child_first = pupil.preferred_forename or pupil.legal_forename
+    wording = wording_version(draft.letter_key, draft.wording_version)
+    relationship = (
+        f"the school to be named in {child_first}'s School Attendance Order"
+        if wording.names_a_school
+        else f"{child_first}'s school"
+    )
+    return school_addressee(
+        school=draft.school,
+        name=draft.school_name,
+        address=draft.school_address,
+        relationship=relationship,
+    )
+
+
+def school_in_area(*, case: Case, school_id: int) -> School | None:
+    """One of the schools in the case's area, or None."""
+    return School.objects.filter(local_authority=case.school.local_authority, pk=school_id).first()
+
+
+def schools_in_area(*, case: Case) -> list[School]:
+    """The schools in the case's local authority area, by name: the schools a letter to a
+    school may be addressed to from the list (another is written in)."""
+    return list(School.objects.filter(local_authority=case.school.local_authority).order_by("name"))
 
 
 def school_address(school: School) -> tuple[str, ...]:

@@ -12,6 +12,11 @@ urlpatterns = [
         views.preview,
         name="preview",
     ),
+    path(
+        "drafts/<int:draft_id>/preview/school",
+        views.preview_school,
+        name="preview_school",
+    ),
     path("<int:letter_id>.pdf", views.pdf, name="pdf"),
     path("<int:letter_id>.docx", views.word_copy, name="word"),
     path("<int:letter_id>/post", views.post, name="post"),

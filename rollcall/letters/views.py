@@ -1,6 +1,7 @@
-"""Letter pages on a case: prepare a letter, reword it and preview each parent's copy, issue
-it, and record how each parent was sent theirs. The case is read through `case_for` (scoped to
-the user's organisation); only those who may write the case may write its letters."""
+"""Letter pages on a case: prepare a letter, reword it and preview each parent's copy (or the
+school's, for a letter to a school), issue it, and record how each was sent. The case is read
+through `case_for` (scoped to the user's organisation); only those who may write the case may
+write its letters."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from rollcall.letters.forms import (
     PrepareForm,
     WordingForm,
 )
-from rollcall.letters.presenters import draft_page, letter_choices
+from rollcall.letters.presenters import draft_page, letter_choices, school_choices
 from rollcall.letters.selectors import (
     case_draft,
     case_leave_request,
@@ -38,6 +39,7 @@ from rollcall.letters.selectors import (
     clock_time,
     letter_sending,
     long_date,
+    school_in_area,
 )
 from rollcall.letters.services.drafts import (
     letter_draft_create,
@@ -107,6 +109,7 @@ def prepare(request: HttpRequest, case_id: int) -> HttpResponse:
             (str(r.pk), f"{long_date(r.first_day)} to {long_date(r.last_day)} ({r.reason[:60]})")
             for r in requests
         ],
+        schools=school_choices(case=case),
         initial={"period_from": school_year_start(today), "period_to": today},
     )
     if request.method == "POST" and form.is_valid():
@@ -130,6 +133,13 @@ def prepare(request: HttpRequest, case_id: int) -> HttpResponse:
                 period_to=data["period_to"],
                 meeting=meeting,
                 leave_request=leave,
+                school=(
+                    school_in_area(case=case, school_id=int(data["school"]))
+                    if data["school"]
+                    else None
+                ),
+                school_name=data["school_name"],
+                school_address=data["school_address"],
             )
         except ValidationError as refusal:
             add_errors(form, refusal)
@@ -181,7 +191,10 @@ def draft(request: HttpRequest, case_id: int, draft_id: int) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"{found.title}: {len(letters)} letters issued, one to each parent. "
+                    f"{found.title}: issued to {letters[0].recipient_name}. "
+                    "Now record how it was sent."
+                    if letters[0].to_school
+                    else f"{found.title}: {len(letters)} letters issued, one to each parent. "
                     "Now record how each was sent.",
                 )
                 return redirect(reverse("cases:detail", args=[case.pk]) + "#letters")
@@ -215,6 +228,24 @@ def preview(
     if found is None or link is None:
         raise Http404("No such letter or parent")
     pdf = letter_preview(draft=found, link=link, on=clock.today())
+    return _pdf(pdf, f"preview-{found.letter_key}.pdf", attachment=False)
+
+
+@require_GET
+@login_required
+def preview_school(
+    request: HttpRequest, case_id: int, draft_id: int
+) -> HttpResponse | FileResponse:
+    case = _case(request, case_id)
+    if _writer(request, case) is None:
+        return refused(request, NOT_YOURS)
+    found = case_draft(case=case, draft_id=draft_id)
+    if found is None:
+        raise Http404("No such letter")
+    try:
+        pdf = letter_preview(draft=found, link=None, on=clock.today())
+    except ValidationError:
+        raise Http404("This letter goes to the parents, not to a school") from None
     return _pdf(pdf, f"preview-{found.letter_key}.pdf", attachment=False)
 
 

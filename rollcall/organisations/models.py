@@ -71,6 +71,16 @@ class School(models.Model):
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # Who letters to the school are addressed to ("Dear Mrs Khan"; "Dear Headteacher" when no
+    # name is recorded), and the office's address for letters by email. Optional.
+    headteacher_title = models.CharField(max_length=20, blank=True)
+    headteacher_forename = models.CharField(max_length=100, blank=True)
+    headteacher_surname = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(
+        "email address for letters",
+        blank=True,
+        help_text="Where letters to the school (to its headteacher) may be emailed.",
+    )
     am_register_opens = models.TimeField(default=dt.time(8, 40))
     am_register_closes = models.TimeField(default=dt.time(9, 10))
     pm_register_opens = models.TimeField(default=dt.time(13, 15))

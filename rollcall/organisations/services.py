@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from rollcall import statutory
@@ -86,6 +87,10 @@ def school_create(
     address_line_2: str = "",
     town: str = "",
     postcode: str = "",
+    headteacher_title: str = "",
+    headteacher_forename: str = "",
+    headteacher_surname: str = "",
+    email: str = "",
     am_register_opens: dt.time = dt.time(8, 40),
     am_register_closes: dt.time = dt.time(9, 10),
     pm_register_opens: dt.time = dt.time(13, 15),
@@ -103,6 +108,11 @@ def school_create(
         )
     if phase not in School.Phase.values:
         errors["phase"] = f"Unknown phase {phase!r}"
+    if email.strip():
+        try:
+            validate_email(email.strip())
+        except ValidationError:
+            errors["email"] = f"{email.strip()!r} is not an email address"
     if errors:
         raise ValidationError(errors)
     register_times_validate(
@@ -124,6 +134,10 @@ def school_create(
         address_line_2=address_line_2.strip(),
         town=town.strip(),
         postcode=postcode.strip().upper(),
+        headteacher_title=headteacher_title.strip(),
+        headteacher_forename=headteacher_forename.strip(),
+        headteacher_surname=headteacher_surname.strip(),
+        email=email.strip(),
         am_register_opens=am_register_opens,
         am_register_closes=am_register_closes,
         pm_register_opens=pm_register_opens,

@@ -182,7 +182,7 @@ def test_a_parent_with_no_title_is_greeted_by_name_and_one_with_a_title_by_surna
 
     texts = [pdf_text(stored_path(letter.sha256).read_bytes()) for letter in letters]
     assert "Dear Jo Stone," in texts[0] and "Dear Mr Reed," in texts[1]
-    assert all(letter.layout_version == "letter-layout/2" for letter in letters)
+    assert all(letter.layout_version == "letter-layout/3" for letter in letters)
 
 
 def test_the_same_letter_renders_to_the_same_bytes_whatever_was_rendered_before(world):

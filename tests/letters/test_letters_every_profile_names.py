@@ -1,7 +1,7 @@
 """The letters the profiles name beyond the first set, each filled from the record: the attendance
 contract each parent keeps, Sefton's School Attendance Order notices with the school the officer
 names, Essex's notice of the parent's duty during an exclusion and its return-to-school
-conversation letter; a letter to a school is not issued to the parents."""
+conversation letter; a letter to a school goes to the school alone, not to the parents."""
 
 from __future__ import annotations
 
@@ -207,12 +207,16 @@ def test_the_return_to_school_conversation_letter_reports_the_latest_conversatio
 @pytest.mark.parametrize(
     ("profile", "key"), [("sefton", "s439_school_notice"), ("leeds-bramley", "case_closure")]
 )
-def test_a_letter_to_the_school_is_not_issued_to_the_parents(time_machine, profile, key):
+def test_a_letter_to_the_school_goes_to_the_school_alone_not_to_the_parents(
+    time_machine, profile, key
+):
     set_clock(time_machine, ON, 10)
     world = make_world(profile)
-    with pytest.raises(ValidationError) as refusal:
-        _draft(world, key)
-    assert "goes to the school, not to the parents" in str(refusal.value)
+    draft = _draft(world, key, school=world.school)
+    draft = _write_in(world, draft, {"outcome": "a fine of £200"})
+    (text,) = _issued(world, draft)
+    assert "Dear Headteacher," in text and "Riverside Primary School" in text
+    assert "Jo Stone" not in text and "Sam Reed" not in text
 
 
 def test_hackneys_pace_warning_gives_the_figures_the_defences_and_the_reply_date(time_machine):

@@ -183,3 +183,66 @@ def test_seftons_panel_invitation_page_says_when_the_letter_must_go_out(client, 
         signed_in(client, "officer").get(f"/cases/{world.case.pk}/letters/drafts/{draft.pk}")
     )
     assert "about 10 days before the meeting (SEF §6.8): by 5 January 2025" in page
+
+
+def test_the_s439_notice_is_prepared_for_a_school_chosen_on_the_page_and_issued_to_it(
+    client, time_machine
+):
+    from rollcall.organisations.services import school_create
+
+    set_clock(time_machine, ON, 10)
+    world = make_world("sefton")
+    seaforth = school_create(
+        actor=None,
+        urn="104321",
+        name="Seaforth Park Primary School",
+        local_authority=world.school.local_authority,
+        establishment_number="2345",
+        phase="primary",
+        address_line_1="12 Park Road",
+        town="Seaforth",
+        postcode="L21 3TX",
+        on=ON,
+    )
+    browser = signed_in(client, "officer")
+    case = world.case
+    form = _text(browser.get(f"/cases/{case.pk}/letters/new"))
+    assert "s439 notice to the named school and its governors" in form
+    assert "Seaforth Park Primary School (URN 104321)" in form
+    blank = {"meeting": "", "leave_request": "", "school_name": "", "school_address": ""}
+    refused = _text(
+        browser.post(
+            f"/cases/{case.pk}/letters/new",
+            {**blank, "letter": "s439_school_notice", "school": ""},
+        )
+    )
+    assert "Choose the school the School Attendance Order is to name" in refused
+    done = browser.post(
+        f"/cases/{case.pk}/letters/new",
+        {**blank, "letter": "s439_school_notice", "school": str(seaforth.pk)},
+    )
+    assert done.status_code == 302
+    draft = LetterDraft.objects.get()
+
+    shown = _text(browser.get(done["Location"]))
+    assert "One letter goes to the school, to its headteacher" in shown
+    assert "The Headteacher, Seaforth Park Primary School" in shown
+    assert "Ms Jo Stone" not in shown
+    preview = browser.get(f"/cases/{case.pk}/letters/drafts/{draft.pk}/preview/school")
+    assert "Dear Headteacher" in pdf_text(b"".join(preview.streaming_content))
+
+    fields = {
+        f"paragraph_{n}": p["text"] for n, p in enumerate(draft.paragraphs, 1) if p["editable"]
+    }
+    issued = browser.post(done["Location"], {**fields, "action": "issue"})
+    assert issued.status_code == 302
+    letter = Letter.objects.get()
+    page = _text(browser.get(f"/cases/{case.pk}"))
+    assert letter.reference in page
+    assert (
+        "The Headteacher, Seaforth Park Primary School (the school to be named in Ada's School "
+        "Attendance Order)" in page
+    )
+    assert "Not by email: Seaforth Park Primary School has no email address for letters" in page
+    # The chronology's entry (the letters table names the letter, not "letter LT-... to").
+    assert f"letter {letter.reference} to The Headteacher, Seaforth" in page

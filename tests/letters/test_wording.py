@@ -48,6 +48,8 @@ RELEASED = {  # file name: SHA-256
     "sao3_order-1.yaml": "2951fcaa336822c8db28dd37557c6bee9b8bbf66e108e22d81bc2a6e55d6e07a",
     "unauthorised_holiday_letter-1.yaml": "44f7fbadb949496db3aaf1b03736dc2475ad7399b7964df5ab8c5ad4543b7af4",  # noqa: E501
     "letter-1.html": "061521f5088e27649356a868ec2ed057b7abea3ebe3fad5f45b38235fef17068",
+    "letter-2.html": "5cd58a1527480490556f5eeeae01859ba66b0ebaad3ae7c9e3006223e9b75c7c",
+    "letter-3.html": "355bec3efe01ce6ad560c4c546959cc65aea859b6e320c21037f773f67482d49",
 }
 
 

@@ -48,3 +48,21 @@ def test_it_refuses_a_malformed_urn(db):
             phase="primary",
             on=dt.date(2025, 1, 1),
         )
+
+
+def test_it_keeps_the_headteacher_and_the_email_address_for_letters(db):
+    school = _create(
+        headteacher_title=" Mrs ",
+        headteacher_forename="Amina",
+        headteacher_surname="Khan",
+        email=" office@riverside.example ",
+    )
+    assert (school.headteacher_title, school.headteacher_surname) == ("Mrs", "Khan")
+    assert school.email == "office@riverside.example"
+
+
+def test_it_refuses_an_email_address_for_letters_that_is_not_one(db):
+    with pytest.raises(ValidationError) as refusal:
+        _create(email="office at riverside")
+    assert refusal.value.message_dict["email"] == ["'office at riverside' is not an email address"]
+    assert not School.objects.exists()

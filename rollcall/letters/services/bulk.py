@@ -341,9 +341,14 @@ def _finish(
     for prepared in readies:
         mine = pdfs[at : at + len(prepared.contents)]
         at += len(prepared.contents)
-        by_carer = {item.carer_id: item for item in prepared.items}
+        # Bulk letters go to parents only: every letter here has its carer.
+        by_carer: dict[int | None, LetterBatchItem] = {
+            item.carer_id: item for item in prepared.items
+        }
 
-        def note(letters: list[Letter], by_carer: dict[int, LetterBatchItem] = by_carer) -> None:
+        def note(
+            letters: list[Letter], by_carer: dict[int | None, LetterBatchItem] = by_carer
+        ) -> None:
             LetterBatchLetter.objects.bulk_create(
                 LetterBatchLetter(item=by_carer[letter.carer_id], letter=letter)
                 for letter in letters

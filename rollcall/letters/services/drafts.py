@@ -1,5 +1,8 @@
 """Preparing a letter on a case, rewording its paragraphs, previewing it, and issuing it: one
-letter of record to each parent, each its own PDF at the parent's own address."""
+letter of record to each parent, each its own PDF at the parent's own address; or, for the
+letters a profile sends to a school (`to: school`), one letter to the school's headteacher at
+the school's address: the case's school, or the school a School Attendance Order is to name
+(EA96 s439), chosen from the schools in the area or written in by the officer."""
 
 from __future__ import annotations
 
@@ -19,10 +22,12 @@ from rollcall.casework.services.cases import case_event_record
 from rollcall.core import clock
 from rollcall.core.audit import Verb, actor_label, audit_record
 from rollcall.core.types import Actor
-from rollcall.letters.catalogue import Wording, fill, latest_wording, wording_version
+from rollcall.letters.catalogue import NAMED_SCHOOL, Wording, fill, latest_wording, wording_version
 from rollcall.letters.models import Letter, LetterDraft
 from rollcall.letters.render import LAYOUT_VERSION, LetterContent, letter_render, salutation
 from rollcall.letters.selectors import (
+    SchoolAddressee,
+    draft_addressee,
     email_shared_with,
     latest_return_conversation,
     letter_fields,
@@ -42,10 +47,18 @@ Organisation = School | Trust | LocalAuthority
 
 NOT_IN_PROFILE = "{title} is not among the letters {profile} sends"
 NO_WORDING = "rollcall has no wording yet for {title}"
-# A letter is one parent's (ADR 0017): a letter the profile sends to a school has its wording,
-# but rollcall does not yet issue letters to a school.
-TO_SCHOOL = (
-    "{title} goes to the school, not to the parents: rollcall issues letters to parents only"
+CHOOSE_SCHOOL = (
+    "Choose the school the School Attendance Order is to name, or write in its name and address"
+)
+SCHOOL_TWICE = "Choose a school from the list or write one in, not both"
+SCHOOL_NAME = "Write in the school's name"
+SCHOOL_ADDRESS = "Write in the school's postal address"
+SCHOOL_OUTSIDE = "{school} is not a school in {area}: write in its name and address instead"
+CASE_SCHOOL_ONLY = "{title} goes to {school}, the child's school: it cannot be addressed to another"
+NOT_TO_SCHOOL = "{title} goes to the parents, not to a school"
+SCHOOL_UNREACHABLE = (
+    "{school} cannot be sent this letter: rollcall holds no postal address and no email "
+    "address for it. Add them to the school's record, or write in the school's name and address"
 )
 NO_CONVERSATION = "Record the return-to-school conversation first: the letter reports it"
 GAP = "[not recorded]"
@@ -93,16 +106,26 @@ def letter_draft_create(
     period_to: dt.date | None = None,
     meeting: CaseMeeting | None = None,
     leave_request: LeaveRequest | None = None,
+    school: School | None = None,
+    school_name: str = "",
+    school_address: str = "",
 ) -> LetterDraft:
     """Start a letter from the latest wording the profile's letter has, filled from the
-    record as it stands `on`."""
+    record as it stands `on`. A letter to a school goes to the case's school, or, where it
+    states the school an order is to name, to `school` (one in the area) or to the school
+    the officer writes in (`school_name`, `school_address` one line a line)."""
     entry = _entry(case, letter_key)
     wording = latest_wording(letter_key)
     if wording is None:
         raise ValidationError({"letter": NO_WORDING.format(title=entry.title)})
-    if entry.to != "parents":
-        raise ValidationError({"letter": TO_SCHOOL.format(title=entry.title)})
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _addressee_errors(
+        case=case,
+        entry=entry,
+        wording=wording,
+        school=school,
+        school_name=school_name.strip(),
+        school_address=school_address.strip(),
+    )
     if "return_conversation" in wording.needs and latest_return_conversation(case=case) is None:
         errors["letter"] = NO_CONVERSATION
     if "period" in wording.needs:
@@ -134,6 +157,10 @@ def letter_draft_create(
         meeting=meeting,
         leave_request=leave_request,
     )
+    if entry.to == "school" and not wording.names_a_school:
+        school, school_name, school_address = case.school, "", ""
+    if entry.to == "school" and wording.names_a_school:
+        fields[NAMED_SCHOOL] = school.name if school is not None else school_name.strip()
     draft = LetterDraft.objects.create(
         case=case,
         letter_key=letter_key,
@@ -149,6 +176,13 @@ def letter_draft_create(
         meeting=meeting if needs_meeting else None,
         leave_request=leave_request if "leave_request" in wording.needs else None,
         fields=fields,
+        school=school if entry.to == "school" else None,
+        school_name=school_name.strip() if entry.to == "school" and school is None else "",
+        school_address=(
+            "\n".join(line.strip() for line in school_address.splitlines() if line.strip())
+            if entry.to == "school" and school is None
+            else ""
+        ),
         organisation_key=case_organisation_key(acting_for),
         organisation_label=acting_for.name,
         created_at=clock.now(),
@@ -164,6 +198,41 @@ def letter_draft_create(
         payload={"case": case.pk, "letter": letter_key, "wording": wording.reference},
     )
     return draft
+
+
+def _addressee_errors(
+    *,
+    case: Case,
+    entry: LetterEntry,
+    wording: Wording,
+    school: School | None,
+    school_name: str,
+    school_address: str,
+) -> dict[str, str]:
+    """What is wrong with whom the letter is addressed to, by form field."""
+    chosen = school is not None
+    written = bool(school_name or school_address)
+    if entry.to != "school":
+        return {"school": NOT_TO_SCHOOL.format(title=entry.title)} if chosen or written else {}
+    if not wording.names_a_school:
+        if written or (chosen and school != case.school):
+            return {"school": CASE_SCHOOL_ONLY.format(title=entry.title, school=case.school.name)}
+        return {}
+    if school is not None:
+        if written:
+            return {"school": SCHOOL_TWICE}
+        area = case.school.local_authority
+        if school.local_authority_id != area.pk:
+            return {"school": SCHOOL_OUTSIDE.format(school=school.name, area=area.name)}
+        return {}
+    if not written:
+        return {"school": CHOOSE_SCHOOL}
+    errors = {}
+    if not school_name:
+        errors["school_name"] = SCHOOL_NAME
+    if not school_address:
+        errors["school_address"] = SCHOOL_ADDRESS
+    return errors
 
 
 @transaction.atomic
@@ -232,16 +301,13 @@ def _content(
     address = postal_address(link.carer)
     if not address and _email_line(link):
         address = (_email_line(link),)
-    sender_address: tuple[str, ...] = ()
-    if draft.organisation_key == case_organisation_key(case.school):
-        sender_address = school_address(case.school)
     return LetterContent(
         reference=reference,
         title=draft.title,
         template_version=wording.reference,
         layout_version=LAYOUT_VERSION,
         organisation=draft.organisation_label,
-        sender_address=sender_address,
+        sender_address=_sender_address(draft),
         recipient_name=link.carer.full_name,
         salutation=salutation(
             title=link.carer.title, forename=link.carer.forename, surname=link.carer.surname
@@ -254,6 +320,49 @@ def _content(
         signed_by=str(draft.fields.get("contact_name", draft.created_by_label)),
         child=pupil.display_name,
         copies=" and ".join(copies),
+    )
+
+
+def _sender_address(draft: LetterDraft) -> tuple[str, ...]:
+    case = draft.case
+    if draft.organisation_key == case_organisation_key(case.school):
+        return school_address(case.school)
+    return ()
+
+
+def _school_content(
+    *,
+    draft: LetterDraft,
+    wording: Wording,
+    addressee: SchoolAddressee,
+    reference: str,
+    dated: dt.date,
+    copies: list[str],
+) -> LetterContent:
+    """The one letter to a school: to its headteacher, at the school's address (or, with no
+    postal address recorded, its email address), naming no parent as its recipient."""
+    case = draft.case
+    address = (addressee.name, *addressee.address) if addressee.address else ()
+    if not address and addressee.email:
+        address = (addressee.name, addressee.email)
+    return LetterContent(
+        reference=reference,
+        title=draft.title,
+        template_version=wording.reference,
+        layout_version=LAYOUT_VERSION,
+        organisation=draft.organisation_label,
+        sender_address=_sender_address(draft),
+        recipient_name=addressee.headteacher,
+        salutation=addressee.greeting,
+        recipient_address=address,
+        relationship=addressee.relationship,
+        date=long_date(dated),
+        heading=draft.heading,
+        paragraphs=tuple(p["text"] for p in draft.paragraphs),
+        signed_by=str(draft.fields.get("contact_name", draft.created_by_label)),
+        child=case.pupil.display_name,
+        copies=" and ".join(copies),
+        school=addressee.name,
     )
 
 
@@ -279,31 +388,48 @@ def _unreachable(links: list[CarerLink]) -> list[str]:
     ]
 
 
-def letter_preview(*, draft: LetterDraft, link: CarerLink, on: dt.date) -> bytes:
-    """The PDF the parent would get, marked as a preview: nothing is stored or recorded."""
+def letter_preview(*, draft: LetterDraft, link: CarerLink | None, on: dt.date) -> bytes:
+    """The PDF the parent (`link`) or, for a letter to a school (no `link`), the school would
+    get, marked as a preview: nothing is stored or recorded."""
     wording = wording_version(draft.letter_key, draft.wording_version)
     entry = _entry(draft.case, draft.letter_key)
-    return letter_render(
-        _content(
+    copies = _copies(draft.case, entry)
+    if link is None:
+        if entry.to != "school":
+            raise ValidationError(NOT_TO_SCHOOL.format(title=entry.title))
+        content = _school_content(
             draft=draft,
             wording=wording,
-            link=link,
+            addressee=draft_addressee(draft),
             reference="PREVIEW",
             dated=on,
-            copies=_copies(draft.case, entry),
+            copies=copies,
         )
-    )
+    else:
+        content = _content(
+            draft=draft, wording=wording, link=link, reference="PREVIEW", dated=on, copies=copies
+        )
+    return letter_render(content)
 
 
 @dataclass(frozen=True)
 class LettersReady:
-    """A draft checked and addressed: each parent's letter content, not yet rendered."""
+    """A draft checked and addressed: each parent's letter content (or the school's one),
+    not yet rendered."""
 
     draft: LetterDraft
     wording: Wording
     on: dt.date
-    links: tuple[CarerLink, ...]
+    links: tuple[CarerLink, ...]  # none for a letter to a school
     contents: tuple[LetterContent, ...]
+    school: SchoolAddressee | None = None
+
+
+def _new_reference() -> str:
+    reference = _reference()
+    while Letter.objects.filter(reference=reference).exists():
+        reference = _reference()
+    return reference
 
 
 def letters_prepare(*, draft: LetterDraft, on: dt.date) -> LettersReady:
@@ -315,29 +441,38 @@ def letters_prepare(*, draft: LetterDraft, on: dt.date) -> LettersReady:
     case = draft.case
     entry = _entry(case, draft.letter_key)
     _check_ready(draft)
+    wording = wording_version(draft.letter_key, draft.wording_version)
+    if entry.to == "school":
+        addressee = draft_addressee(draft)
+        if not addressee.address and not addressee.email:
+            raise ValidationError(SCHOOL_UNREACHABLE.format(school=addressee.name))
+        content = _school_content(
+            draft=draft,
+            wording=wording,
+            addressee=addressee,
+            reference=_new_reference(),
+            dated=on,
+            copies=_copies(case, entry),
+        )
+        return LettersReady(draft, wording, on, (), (content,), school=addressee)
     links = letter_recipients(case=case, entry=entry)
     if not links:
         raise ValidationError(NO_PARENTS.format(child=case.pupil.display_name))
     problems = _unreachable(links)
     if problems:
         raise ValidationError(problems)
-    wording = wording_version(draft.letter_key, draft.wording_version)
     copies = _copies(case, entry)
-    contents = []
-    for link in links:
-        reference = _reference()
-        while Letter.objects.filter(reference=reference).exists():
-            reference = _reference()
-        contents.append(
-            _content(
-                draft=draft,
-                wording=wording,
-                link=link,
-                reference=reference,
-                dated=on,
-                copies=copies,
-            )
+    contents = [
+        _content(
+            draft=draft,
+            wording=wording,
+            link=link,
+            reference=_new_reference(),
+            dated=on,
+            copies=copies,
         )
+        for link in links
+    ]
     return LettersReady(draft, wording, on, tuple(links), tuple(contents))
 
 
@@ -362,10 +497,15 @@ def letters_record(
 ) -> list[Letter]:
     """Record the letters of a prepared draft from their rendered PDFs; `then` runs inside
     the same transaction (a batch notes which of its parents each letter went to)."""
-    rendered = [
-        _Rendered(link, content.reference, content, pdf)
-        for link, content, pdf in zip(ready.links, ready.contents, pdfs, strict=True)
-    ]
+    if ready.school is not None:
+        (content,) = ready.contents
+        (pdf,) = pdfs
+        rendered = [_Rendered(None, content.reference, content, pdf, ready.school)]
+    else:
+        rendered = [
+            _Rendered(link, content.reference, content, pdf)
+            for link, content, pdf in zip(ready.links, ready.contents, pdfs, strict=True)
+        ]
     return _record(
         actor=actor,
         draft=ready.draft,
@@ -378,10 +518,27 @@ def letters_record(
 
 @dataclass(frozen=True)
 class _Rendered:
-    link: CarerLink
+    link: CarerLink | None  # None: the letter to a school
     reference: str
     content: LetterContent
     pdf: bytes
+    school: SchoolAddressee | None = None
+
+    @property
+    def recipient_name(self) -> str:
+        """As the letters table and the chronology name the recipient."""
+        if self.school is not None:
+            return f"{self.content.recipient_name}, {self.school.name}"
+        return self.content.recipient_name
+
+    @property
+    def address(self) -> str:
+        """The postal address printed on the letter, one line a line."""
+        if self.school is not None:
+            lines = (self.school.name, *self.school.address) if self.school.address else ()
+            return "\n".join(lines)
+        assert self.link is not None
+        return "\n".join(postal_address(self.link.carer))
 
 
 @transaction.atomic
@@ -403,7 +560,7 @@ def _record(
     for item in rendered:
         sha256 = store(item.pdf)
         assert sha256 == sha256_of(item.pdf)
-        name = item.content.recipient_name
+        name = item.recipient_name
         event = case_event_record(
             case=case,
             actor=actor,
@@ -421,11 +578,15 @@ def _record(
                 reference=item.reference,
                 case=case,
                 draft=draft,
-                carer=item.link.carer,
+                carer=item.link.carer if item.link is not None else None,
+                school=item.school.school if item.school is not None else None,
                 recipient_name=name,
                 relationship=item.content.relationship,
-                parental_responsibility=item.link.parental_responsibility,
-                address="\n".join(postal_address(item.link.carer)),
+                parental_responsibility=(
+                    item.link.parental_responsibility if item.link is not None else False
+                ),
+                address=item.address,
+                salutation=item.content.salutation,
                 letter_key=draft.letter_key,
                 title=draft.title,
                 template_version=wording.reference,
@@ -458,7 +619,12 @@ def _record(
             "case": case.pk,
             "wording": wording.reference,
             "letters": [
-                {"reference": letter.reference, "carer": letter.carer_id, "sha256": letter.sha256}
+                {
+                    "reference": letter.reference,
+                    "carer": letter.carer_id,
+                    "school": letter.school_id,
+                    "sha256": letter.sha256,
+                }
                 for letter in letters
             ],
         },

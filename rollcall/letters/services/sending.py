@@ -1,6 +1,8 @@
 """How each letter reached its parent, with the evidence each way needs (ESX 'How will you be
 expected to send communications to parents'; PNR as applied by LA codes of conduct: service by
-hand or by first-class post to the parent's usual or last known address):
+hand or by first-class post to the parent's usual or last known address). A letter to a school
+goes the same ways, to the school's address as printed on it; by email to the school's recorded
+address, with no consent to ask (that rule protects parents), and the same evidence kept:
 
 - first-class post: posted when and by whom; deemed received on the day the profile's rule
   gives (the same statutory function as `rollcall law receipt`: by default the second working
@@ -34,6 +36,7 @@ from rollcall.letters.models import Bounce, Letter, Sending
 from rollcall.letters.selectors import (
     email_shared_with,
     letter_salutation,
+    letter_school_name,
     long_date,
     postal_address,
 )
@@ -42,6 +45,10 @@ from rollcall.statutory.calculator.receipt import ServedBy, deemed_receipt
 
 NO_ADDRESS = "{parent} has no postal address recorded: a letter cannot be posted to them"
 NO_EMAIL = "{parent} has no email address recorded"
+NO_SCHOOL_EMAIL = (
+    "{school} has no email address for letters recorded in rollcall: post the letter or hand "
+    "it over"
+)
 NO_CONSENT = (
     "{parent} has not given written consent to letters by email: post the letter or hand it to them"
 )
@@ -72,10 +79,26 @@ def letter_pdf(letter: Letter) -> bytes:
 
 
 def _parent(letter: Letter) -> str:
+    """The letter's recipient as messages name them: "Ms Jo Stone (Ada's mother)", or
+    "The Headteacher, Riverside Primary School (Ada's school)"."""
     return f"{letter.recipient_name} ({letter.relationship})"
 
 
+def _postal_address(letter: Letter) -> tuple[str, ...]:
+    """A parent's address as recorded now; a school's as printed on its letter (a school
+    written in by the officer has no other record)."""
+    if letter.carer is None:
+        return tuple(line for line in letter.address.splitlines() if line.strip())
+    return postal_address(letter.carer)
+
+
+def _school_email(letter: Letter) -> str:
+    return letter.school.email.strip() if letter.school is not None else ""
+
+
 def _channel_allowed(letter: Letter, channel: str) -> None:
+    if letter.to_school:
+        return  # the profile's channels are how letters must reach parents (ESX)
     correspondence = load_profile(letter.case.profile_key).correspondence
     allowed = {
         Sending.Channel.POST: "first_class_post",
@@ -153,7 +176,7 @@ def letter_post_record(
 ) -> Sending:
     """The letter went by first-class post to the parent's address on `posted_on`."""
     _channel_allowed(letter, Sending.Channel.POST)
-    address = postal_address(letter.carer)
+    address = _postal_address(letter)
     if not address:
         raise ValidationError(NO_ADDRESS.format(parent=_parent(letter)))
     posted_by = posted_by.strip()
@@ -228,8 +251,11 @@ def letter_hand_record(
 
 
 def email_refusal(letter: Letter) -> str:
-    """Why this letter may not be emailed to its parent, or '' if it may."""
+    """Why this letter may not be emailed to its parent (or school), or '' if it may."""
     carer = letter.carer
+    if carer is None:
+        school = letter_school_name(letter)
+        return "" if _school_email(letter) else NO_SCHOOL_EMAIL.format(school=school)
     parent = _parent(letter)
     if not carer.email.strip():
         return NO_EMAIL.format(parent=parent)
@@ -257,19 +283,25 @@ def letter_email_send(
         raise ValidationError(refusal)
     pdf = letter_pdf(letter)
     carer = letter.carer
-    address = carer.email.strip()
     child = letter.case.pupil.display_name
-    consented = carer.email_letters_consent_on
-    assert consented is not None  # email_refusal checked it
-    message = EmailMessage(
-        subject=f"{letter.title} ({child})",
-        body=(
-            f"Dear {letter_salutation(letter)},\n\n"
-            f"Please find attached a letter from {letter.organisation_label} about {child}.\n\n"
-            f"Letter reference: {letter.reference}\n"
+    body = (
+        f"Dear {letter_salutation(letter)},\n\n"
+        f"Please find attached a letter from {letter.organisation_label} about {child}.\n\n"
+        f"Letter reference: {letter.reference}\n"
+    )
+    if carer is None:
+        address = _school_email(letter)
+    else:
+        address = carer.email.strip()
+        consented = carer.email_letters_consent_on
+        assert consented is not None  # email_refusal checked it
+        body += (
             f"You agreed on {long_date(consented)} to receive letters "
             "by email. If you would rather have letters by post, please tell us.\n"
-        ),
+        )
+    message = EmailMessage(
+        subject=f"{letter.title} ({child})",
+        body=body,
         from_email=settings.ROLLCALL_LETTERS_FROM,
         to=[formataddr((letter.recipient_name, address))],
         reply_to=[settings.ROLLCALL_LETTERS_REPLY_TO] if settings.ROLLCALL_LETTERS_REPLY_TO else [],

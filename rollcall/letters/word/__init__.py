@@ -9,7 +9,13 @@ import io
 from pathlib import Path
 
 from rollcall.letters.models import Letter
-from rollcall.letters.selectors import letter_salutation, long_date, school_address
+from rollcall.letters.render import sent_to_sentence
+from rollcall.letters.selectors import (
+    letter_salutation,
+    letter_school_name,
+    long_date,
+    school_address,
+)
 
 TEMPLATE = Path(__file__).with_name("letter-copy-2.docx")
 NOTICE = (
@@ -41,8 +47,12 @@ def letter_word_copy(letter: Letter) -> bytes:
             "paragraphs": list(letter.paragraphs),
             "signed_by": str(fields.get("contact_name", letter.issued_by_label)),
             "about": (
-                f"This letter is about {letter.case.pupil.display_name}. It has been sent to you, "
-                f"{letter.recipient_name}, as {letter.relationship}."
+                f"This letter is about {letter.case.pupil.display_name}. "
+                + sent_to_sentence(
+                    recipient_name=letter.recipient_name,
+                    relationship=letter.relationship,
+                    school=letter_school_name(letter),
+                )
             ),
         }
     )
