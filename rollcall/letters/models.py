@@ -265,6 +265,37 @@ class LetterBatchEmail(AppendOnlyModel):
     sending = models.OneToOneField(Sending, on_delete=models.PROTECT, related_name="batch_item")
 
 
+class LetterBatchEmailAttempt(AppendOnlyModel):
+    """A batch about to hand one parent's email to the mail server, written (and committed)
+    before it does: its answer, when it comes, is a `LetterBatchEmailAnswer`. An attempt with no
+    answer is an email a run was sending when it stopped, which may or may not have gone, so no
+    run sends it again: the officer is told to find out. Numbered per item, so two runs at once
+    cannot both be sending one parent's email."""
+
+    item = models.ForeignKey(
+        LetterBatchItem, on_delete=models.PROTECT, related_name="email_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    run = models.ForeignKey("LetterBatchRun", on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="one_email_attempt_a_number")
+        ]
+
+
+class LetterBatchEmailAnswer(AppendOnlyModel):
+    """What the mail server answered to an attempt (its sending record, accepted or refused),
+    written in the same transaction as that record."""
+
+    attempt = models.OneToOneField(
+        LetterBatchEmailAttempt, on_delete=models.PROTECT, related_name="answer"
+    )
+    sending = models.OneToOneField(Sending, on_delete=models.PROTECT, related_name="+")
+
+
 class LetterBatchRun(AppendOnlyModel):
     """One run of a batch, from the web page or the command line; running it again issues and
     sends only what the earlier runs did not."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
+import smtplib
 from email import policy
 
 import pytest
@@ -232,3 +233,53 @@ def test_a_run_is_refused_while_another_run_of_the_batch_is_running(time_machine
     set_clock(time_machine, TODAY, 11)
     third = letter_batch_run_start(actor=world.officer, batch=batch)
     assert letter_batch_run(run=third).issued == 3
+
+
+def test_an_email_a_stopped_run_was_sending_is_not_sent_again_and_the_officer_is_told(
+    time_machine,
+    smtp,  # noqa: F811
+    monkeypatch,
+):
+    set_clock(time_machine, TODAY, 9)
+    world = _school_world()
+    batch = letter_batch_create(actor=world.officer, **_plan_args(world))
+    first = letter_batch_run_start(actor=world.officer, batch=batch)
+
+    # The run is stopped (Ctrl-C, or its worker killed) while the mail server has the message.
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(smtplib.SMTP, "data", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            letter_batch_run(run=first, renderers=1)
+    assert Letter.objects.count() == 3  # every letter was issued before the emails
+
+    second = letter_batch_run_start(actor=world.officer, batch=batch)
+    end = letter_batch_run(run=second, renderers=1)
+
+    assert end.emailed == 0 and smtp.arrived == []
+    [refusal] = second.refusals.all()
+    assert (
+        "The email to Ms Jo Stone (Ada's mother) was being sent by run 1 on 16 December 2024"
+        in (refusal.reason)
+    )
+    assert "cannot tell whether it went" in refusal.reason
+    assert not Sending.objects.filter(channel=Sending.Channel.EMAIL).exists()
+
+
+def test_an_email_the_server_refused_is_tried_again_by_the_next_run(
+    time_machine,
+    smtp,  # noqa: F811
+):
+    set_clock(time_machine, TODAY, 9)
+    world = _school_world()
+    batch = letter_batch_create(actor=world.officer, **_plan_args(world))
+    first = letter_batch_run_start(actor=world.officer, batch=batch)
+    smtp.refuse = True
+    assert letter_batch_run(run=first, renderers=1).emailed == 0
+
+    smtp.refuse = False
+    second = letter_batch_run_start(actor=world.officer, batch=batch)
+    assert letter_batch_run(run=second, renderers=1).emailed == 1
+    assert [envelope.rcpt_tos for envelope in smtp.arrived] == [["jo.stone@example.org"]]

@@ -34,10 +34,12 @@ pytestmark = pytest.mark.django_db
 
 
 class Mailbox:
-    """An SMTP server's handler: keeps what arrives, refuses one address."""
+    """An SMTP server's handler: keeps what arrives, refuses one address, and refuses every
+    message for now while `refuse` is set."""
 
     def __init__(self) -> None:
         self.arrived: list = []
+        self.refuse = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("nobody@"):
@@ -46,6 +48,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Try again later"
         self.arrived.append(envelope)
         return "250 2.0.0 Ok: queued as Q1234"
 

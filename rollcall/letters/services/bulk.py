@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from rollcall.casework.documents import sha256_of, store, stored_path
@@ -35,6 +36,8 @@ from rollcall.letters.models import (
     Letter,
     LetterBatch,
     LetterBatchEmail,
+    LetterBatchEmailAnswer,
+    LetterBatchEmailAttempt,
     LetterBatchItem,
     LetterBatchLetter,
     LetterBatchRefusal,
@@ -58,6 +61,12 @@ PARENTS_CHANGED = (
 )
 RUNNING = "Run {number} of {batch} is running now: wait for it to finish"
 EMAIL_REFUSED = "The mail server refused the email to {parent} ({reply}): post the letter instead"
+EMAIL_UNKNOWN = (
+    "The email to {parent} was being sent by run {run} on {when} when that run stopped, so "
+    "rollcall cannot tell whether it went: ask the parent or the mail server's log, then send "
+    "or post the letter from the case page"
+)
+EMAIL_ELSEWHERE = "Another run is emailing {parent} now: it is not sent twice"
 STALE_RUN = dt.timedelta(hours=1)
 # Children whose letters are rendered together before they are recorded.
 CHUNK = 24
@@ -379,11 +388,14 @@ def _email(batch: LetterBatch, chunk: list[list[LetterBatchItem]], state: _Run) 
                 or LetterBatchEmail.objects.filter(item=item).exists()
             ):
                 continue
+            attempt = _email_attempt(item, state)
+            if attempt is None:
+                continue
             try:
                 sending = letter_email_send(
                     actor=batch.requested_by,
                     letter=letter,
-                    then=functools.partial(_note_email, item),
+                    then=functools.partial(_note_email, item, attempt),
                 )
             except ValidationError as refusal:
                 state.refuse(item.case_id, "; ".join(refusal.messages))
@@ -399,8 +411,38 @@ def _email(batch: LetterBatch, chunk: list[list[LetterBatchItem]], state: _Run) 
                 )
 
 
-def _note_email(item: LetterBatchItem, sending: Sending) -> None:
-    """Only an email the server accepted counts as sent: a refused one is tried again."""
+def _email_attempt(item: LetterBatchItem, state: _Run) -> LetterBatchEmailAttempt | None:
+    """Write down, before the email goes, that this run is sending it; None (and the child
+    refused, saying why) when an earlier attempt has no answer (a run stopped while sending it:
+    it may have gone) or another run is sending it now."""
+    attempts = list(item.email_attempts.select_related("answer", "run"))
+    unanswered = [a for a in attempts if not hasattr(a, "answer")]
+    parent = f"{item.recipient_name} ({item.relationship})"
+    if unanswered:
+        earlier = unanswered[-1]
+        state.refuse(
+            item.case_id,
+            EMAIL_UNKNOWN.format(
+                parent=parent,
+                run=earlier.run.number,
+                when=f"{timezone.localtime(earlier.started_at):%-d %B %Y at %H:%M}",
+            ),
+        )
+        return None
+    try:
+        with transaction.atomic():
+            return LetterBatchEmailAttempt.objects.create(
+                item=item, number=len(attempts) + 1, run=state.run, started_at=clock.now()
+            )
+    except IntegrityError:
+        state.refuse(item.case_id, EMAIL_ELSEWHERE.format(parent=parent))
+        return None
+
+
+def _note_email(item: LetterBatchItem, attempt: LetterBatchEmailAttempt, sending: Sending) -> None:
+    """The server's answer to the attempt; only an email the server accepted counts as sent
+    (a refused one is tried again by the next run)."""
+    LetterBatchEmailAnswer.objects.create(attempt=attempt, sending=sending)
     if sending.outcome == Sending.Outcome.ACCEPTED:
         LetterBatchEmail.objects.create(item=item, sending=sending)
 
