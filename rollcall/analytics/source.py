@@ -1,7 +1,8 @@
 """Feeding the engine from rollcall's database, through the analysis store.
 
-Figures never lag the record: whenever the registers have changed since the store was saved
-(a new mark or an amendment), the store is brought up to date before it is read. Marks are
+The store is brought up to date by `analysis_matrix` (the demo loader, `rollcall store
+rebuild`, the sweep and the background job in analytics.tasks), never by a page: a page reads
+the store as it is (`store_reading`) and says when the registers have moved on since. Marks are
 never deleted and every change of code leaves an amendment, so the marks added since (higher
 ids) and the marks amended since are all that changed: they are read and laid over the
 stored matrix. The store is built afresh from every mark when it is missing, was built from
@@ -10,8 +11,12 @@ elsewhere, or does not add up (its mark count, plus the marks since, is not the 
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from django.db.models import Max
 
 from rollcall.analytics.figures.threshold import LawInputs
 from rollcall.analytics.selectors import dates_of_birth
+from rollcall.core import clock
 from rollcall.engine import MarkMatrix, marks_from_table
 from rollcall.engine.history import history_matrix
 from rollcall.engine.matrix import overlay
@@ -43,14 +49,18 @@ def store_directory() -> Path:
     return Path(settings.ROLLCALL_STORE_DIR)
 
 
-def registers_version() -> dict[str, Any]:
-    """What the store must match to be current: mark count, last mark and last amendment."""
-    marks = Mark.objects.aggregate(last=Max("id"))
+def registers_position() -> dict[str, Any]:
+    """The last mark and the last amendment: two look-ups in primary-key indexes, cheap
+    enough for every page to ask whether the store has seen them."""
     return {
-        "marks": Mark.objects.count(),
-        "last_mark": marks["last"],
+        "last_mark": Mark.objects.aggregate(last=Max("id"))["last"],
         "last_amendment": MarkAmendment.objects.aggregate(last=Max("id"))["last"],
     }
+
+
+def registers_version() -> dict[str, Any]:
+    """What the store must match to be current: mark count, last mark and last amendment."""
+    return {"marks": Mark.objects.count(), **registers_position()}
 
 
 _MARKS_SQL = (
@@ -227,9 +237,68 @@ def _marks_since(last_mark: int | None) -> int:
     return Mark.objects.filter(id__gt=last_mark or 0).count()
 
 
+@dataclass(frozen=True)
+class StoreReading:
+    """The store as a page finds it: its matrix (None when there is none yet, or it was built
+    with other code tables), when it was last brought up to date, and whether marks have been
+    taken or amended since."""
+
+    matrix: MarkMatrix | None
+    as_at: dt.datetime | None
+    behind: bool
+
+    @property
+    def current(self) -> bool:
+        return self.matrix is not None and not self.behind
+
+
+def store_reading() -> StoreReading:
+    """The store as it is, memory-mapped, with whether the registers have moved on since: never
+    builds or updates it (that is `analysis_matrix`, in the background)."""
+    directory = store_directory()
+    info = store_info(directory)
+    if info is None or info.meta.get("source") != "database":
+        return StoreReading(None, None, behind=True)
+    try:
+        matrix = store_load(directory)
+    except StoreError:
+        return StoreReading(None, None, behind=True)
+    position = registers_position()
+    behind = any(info.meta.get(key) != value for key, value in position.items())
+    return StoreReading(matrix, _as_at(info.meta, directory), behind)
+
+
+def _as_at(meta: dict[str, Any], directory: Path) -> dt.datetime:
+    if isinstance(meta.get("built_at"), str):
+        return dt.datetime.fromisoformat(meta["built_at"])
+    # A store saved before it recorded the time: when its files were written.
+    written = (directory / "meta.json").stat().st_mtime
+    return dt.datetime.fromtimestamp(written, tz=dt.UTC)
+
+
+@contextmanager
+def _one_builder() -> Iterator[None]:
+    """One process at a time brings the store up to date (the worker, a command, the loader):
+    the second waits, then finds the store current and has nothing to do."""
+    directory = store_directory()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f".{directory.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def analysis_matrix(*, rebuild: bool = False) -> MarkMatrix:
     """The store's matrix, brought up to date with the database first if it is behind (or
-    built afresh if it is missing or rebuild is asked for)."""
+    built afresh if it is missing or rebuild is asked for). For commands and the background
+    job: this can take minutes at a local authority's scale, so pages never call it."""
+    with _one_builder():
+        return _brought_up_to_date(rebuild=rebuild)
+
+
+def _brought_up_to_date(*, rebuild: bool) -> MarkMatrix:
     directory = store_directory()
     version = registers_version()
     info = store_info(directory)
@@ -253,11 +322,15 @@ def analysis_matrix(*, rebuild: bool = False) -> MarkMatrix:
                 after_mark=meta.get("last_mark") or 0,
                 after_amendment=meta.get("last_amendment") or 0,
             )
-            store_save(overlay(stored, patch), directory, meta={"source": "database", **version})
+            store_save(overlay(stored, patch), directory, meta=_meta(version))
             return store_load(directory)
     matrix = matrix_from_database()
-    store_save(matrix, directory, meta={"source": "database", **version})
+    store_save(matrix, directory, meta=_meta(version))
     return store_load(directory)
+
+
+def _meta(version: dict[str, Any]) -> dict[str, Any]:
+    return {"source": "database", "built_at": clock.now().isoformat(), **version}
 
 
 def history_from_database() -> MarkMatrix | None:
