@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from rollcall.analytics.figures.prepared import Prepared, prepared_read, prepared_write
 from rollcall.analytics.figures.threshold import LawInputs
 from rollcall.analytics.selectors import dates_of_birth
 from rollcall.core import clock
@@ -246,6 +248,7 @@ class StoreReading:
     matrix: MarkMatrix | None
     as_at: dt.datetime | None
     behind: bool
+    prepared: Prepared | None = None  # figures at the store's last date (figures.prepared)
 
     @property
     def current(self) -> bool:
@@ -265,7 +268,7 @@ def store_reading() -> StoreReading:
         return StoreReading(None, None, behind=True)
     position = registers_position()
     behind = any(info.meta.get(key) != value for key, value in position.items())
-    return StoreReading(matrix, _as_at(info.meta, directory), behind)
+    return StoreReading(matrix, _as_at(info.meta, directory), behind, prepared_read(directory))
 
 
 def _as_at(meta: dict[str, Any], directory: Path) -> dt.datetime:
@@ -322,15 +325,26 @@ def _brought_up_to_date(*, rebuild: bool) -> MarkMatrix:
                 after_mark=meta.get("last_mark") or 0,
                 after_amendment=meta.get("last_amendment") or 0,
             )
-            store_save(overlay(stored, patch), directory, meta=_meta(version))
-            return store_load(directory)
-    matrix = matrix_from_database()
-    store_save(matrix, directory, meta=_meta(version))
+            return store_save_from_database(overlay(stored, patch), version=version)
+    return store_save_from_database(matrix_from_database(), version=version)
+
+
+def store_save_from_database(
+    matrix: MarkMatrix, *, version: dict[str, Any] | None = None
+) -> MarkMatrix:
+    """Save the registers' matrix as the store, saying which marks it has seen (default: all
+    the database holds now), and load it back memory-mapped."""
+    directory = store_directory()
+    meta = {
+        "source": "database",
+        "built_at": clock.now().isoformat(),
+        **(version if version is not None else registers_version()),
+    }
+    law = law_inputs()
+    store_save(
+        matrix, directory, meta=meta, beside=lambda temp: prepared_write(matrix, temp, law=law)
+    )
     return store_load(directory)
-
-
-def _meta(version: dict[str, Any]) -> dict[str, Any]:
-    return {"source": "database", "built_at": clock.now().isoformat(), **version}
 
 
 def history_from_database() -> MarkMatrix | None:
@@ -351,3 +365,11 @@ def law_inputs(*, upns: Collection[str] | None = None) -> LawInputs:
     (default: every pupil)."""
     born = dates_of_birth_from_database() if upns is None else dates_of_birth(upns=upns)
     return LawInputs(history_from_database(), born)
+
+
+def law_inputs_lazily() -> tuple[Callable[[], LawInputs], Callable[[], DatesOfBirth]]:
+    """law_inputs for every pupil, and their dates of birth alone, each read from the database
+    only if asked for and then once: a page whose figures were prepared with the store needs
+    neither."""
+    born = cache(dates_of_birth_from_database)
+    return (lambda: LawInputs(history_from_database(), born())), born

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.accounts.selectors import school_for
+from rollcall.analytics.figures.prepared import YearFigures
 from rollcall.analytics.forms import DoneForm
 from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.presenters.authority import SchoolsOrder, authority_page, schools_csv
@@ -78,6 +79,10 @@ def _matrix(request: HttpRequest) -> MarkMatrix:
     return matrix
 
 
+def _year(request: HttpRequest) -> YearFigures:
+    return YearFigures(_matrix(request), _reading(request).prepared)
+
+
 def figures_needed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page of figures: with no store yet, the page that says they are being prepared."""
 
@@ -118,7 +123,7 @@ def index(request: HttpRequest) -> HttpResponse:
         return target
     page = authority_page(
         scope=scope,
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         order=SchoolsOrder.of(request.GET),
     )
@@ -132,7 +137,7 @@ def schools_csv_download(request: HttpRequest) -> HttpResponse:
     scope = analytics_scope(user=request.user)
     as_of = _as_of(request)
     text = schools_csv(
-        scope=scope, matrix=_matrix(request), as_of=as_of, order=SchoolsOrder.of(request.GET)
+        scope=scope, year=_year(request), as_of=as_of, order=SchoolsOrder.of(request.GET)
     )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"schools-{as_of.date.isoformat()}.csv"
@@ -150,7 +155,7 @@ def school(request: HttpRequest, urn: str) -> HttpResponse:
     page = school_page(
         user=request.user,
         school=found,
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         filters=filters_from(request.GET),
     )
@@ -203,7 +208,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     page = cohort_page(
         user=request.user,
         scope=analytics_scope(user=request.user),
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         choice=choice_from(request.GET),
     )
