@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 from django.db.models import Count, QuerySet
@@ -140,7 +141,9 @@ def year_group_on(year_group: str, admitted_on: dt.date, on: dt.date) -> str:
     return YEAR_GROUPS[position]
 
 
+@lru_cache(maxsize=4096)
 def _school_year(day: dt.date) -> int:
+    # A school's roster asks for every pupil's admission date: a few hundred distinct days.
     return school_year_start(day).year
 
 

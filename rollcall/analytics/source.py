@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -248,11 +248,17 @@ class StoreReading:
     matrix: MarkMatrix | None
     as_at: dt.datetime | None
     behind: bool
-    prepared: Prepared | None = None  # figures at the store's last date (figures.prepared)
+    directory: Path | None = None
 
     @property
     def current(self) -> bool:
         return self.matrix is not None and not self.behind
+
+    @cached_property
+    def prepared(self) -> Prepared | None:
+        """The figures at the store's last date (figures.prepared), read when a page about the
+        whole authority first asks: a page about one pupil never does."""
+        return prepared_read(self.directory) if self.directory is not None else None
 
 
 def store_reading() -> StoreReading:
@@ -268,7 +274,7 @@ def store_reading() -> StoreReading:
         return StoreReading(None, None, behind=True)
     position = registers_position()
     behind = any(info.meta.get(key) != value for key, value in position.items())
-    return StoreReading(matrix, _as_at(info.meta, directory), behind, prepared_read(directory))
+    return StoreReading(matrix, _as_at(info.meta, directory), behind, directory)
 
 
 def _as_at(meta: dict[str, Any], directory: Path) -> dt.datetime:

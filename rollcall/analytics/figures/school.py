@@ -9,7 +9,9 @@ day is only a whole day's absence if they missed both places.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -194,7 +196,11 @@ def headline(frame: pl.DataFrame) -> Headline:
     """The figures for a set of enrolments together (a school, or the whole LA)."""
     if frame.height == 0:
         return Headline(0, 0, None, None, None, None, None)
-    totals = authority_totals(frame)
+    return headline_of(authority_totals(frame))
+
+
+def headline_of(totals: Mapping[str, Any]) -> Headline:
+    """A Headline from engine.cohorts.authority_totals (or one row of totals_by)."""
     absence = totals["absence_pct"]
     return Headline(
         enrolments=int(totals["enrolments"] or 0),
