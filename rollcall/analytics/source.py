@@ -16,7 +16,7 @@ import fcntl
 import tempfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -248,7 +248,7 @@ class StoreReading:
     matrix: MarkMatrix | None
     as_at: dt.datetime | None
     behind: bool
-    directory: Path | None = None
+    loaded: _Loaded | None = None
 
     @property
     def current(self) -> bool:
@@ -258,23 +258,59 @@ class StoreReading:
     def prepared(self) -> Prepared | None:
         """The figures at the store's last date (figures.prepared), read when a page about the
         whole authority first asks: a page about one pupil never does."""
-        return prepared_read(self.directory) if self.directory is not None else None
+        return self.loaded.prepared() if self.loaded is not None else None
 
 
 def store_reading() -> StoreReading:
     """The store as it is, memory-mapped, with whether the registers have moved on since: never
     builds or updates it (that is `analysis_matrix`, in the background)."""
     directory = store_directory()
+    loaded = _loaded(directory)
+    if loaded is None:
+        return StoreReading(None, None, behind=True)
+    position = registers_position()
+    behind = any(loaded.meta.get(key) != value for key, value in position.items())
+    return StoreReading(loaded.matrix, _as_at(loaded.meta, directory), behind, loaded)
+
+
+@dataclass
+class _Loaded:
+    """One saved store as this process has it open: its files never change (a save puts a
+    new folder in its place), so it is opened once per save, not once per request."""
+
+    key: tuple[str, int, int]
+    meta: dict[str, Any]
+    matrix: MarkMatrix
+    directory: Path
+    _prepared: list[Prepared | None] = field(default_factory=list)
+
+    def prepared(self) -> Prepared | None:
+        if not self._prepared:
+            self._prepared.append(prepared_read(self.directory))
+        return self._prepared[0]
+
+
+_OPEN: dict[Path, _Loaded] = {}
+
+
+def _loaded(directory: Path) -> _Loaded | None:
+    try:
+        stat = (directory / "meta.json").stat()
+    except FileNotFoundError:
+        return None
+    key = (str(directory), stat.st_ino, stat.st_mtime_ns)
+    found = _OPEN.get(directory)
+    if found is not None and found.key == key:
+        return found
     info = store_info(directory)
     if info is None or info.meta.get("source") != "database":
-        return StoreReading(None, None, behind=True)
+        return None
     try:
         matrix = store_load(directory)
     except StoreError:
-        return StoreReading(None, None, behind=True)
-    position = registers_position()
-    behind = any(info.meta.get(key) != value for key, value in position.items())
-    return StoreReading(matrix, _as_at(info.meta, directory), behind, directory)
+        return None
+    _OPEN[directory] = _Loaded(key, info.meta, matrix, directory)
+    return _OPEN[directory]
 
 
 def _as_at(meta: dict[str, Any], directory: Path) -> dt.datetime:

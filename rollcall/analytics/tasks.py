@@ -1,6 +1,6 @@
 """Bringing the analysis store up to date in the background, run by `rollcall db_worker` from
 the database-backed queue (django-tasks; docs/operations.md). Pages never build the store: they
-read it as it is and ask for this job when the registers have moved on (ADR 0020)."""
+read it as it is and ask for this job when the registers have moved on (ADR 0021)."""
 
 from __future__ import annotations
 
