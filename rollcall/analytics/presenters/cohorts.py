@@ -12,7 +12,12 @@ from rollcall.analytics.charts import Bar, bar_chart
 from rollcall.analytics.figures.authority import at, cohort_figures
 from rollcall.analytics.figures.prepared import YearFigures
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, pct, points
-from rollcall.analytics.selectors import Scope, authority_urns, characteristics, school_names
+from rollcall.analytics.selectors import (
+    Scope,
+    authority_urns,
+    cohort_characteristics,
+    school_names,
+)
 from rollcall.pupils.services import YEAR_GROUPS
 
 CHARACTERISTICS = {
@@ -105,7 +110,7 @@ def cohort_page(
     names = school_names(urns=scope.urns)
     figures = cohort_figures(
         mine,
-        characteristics(user=user, on=as_of.date),
+        cohort_characteristics(user=user, on=as_of.date),
         by=choice.by,
         authority_enrolments=area,
     )
