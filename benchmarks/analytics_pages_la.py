@@ -109,6 +109,8 @@ def main() -> None:
     demo_who = json.loads(
         _python("from benchmarks.analytics_pages_la import sessions; sessions()", demo_env)
     )
+    today = dt.date.today()
+    march = dt.date(today.year + 1 if today.month >= 9 else today.year, 3, 19).isoformat()
     la_pages = [
         ("LA", "LA dashboard", "/analytics/"),
         ("LA", "schools CSV", "/analytics/schools.csv"),
@@ -117,6 +119,9 @@ def main() -> None:
         ("LA", "a school (the largest)", f"/analytics/schools/{who['urn']}"),
         ("LA", "the school's pupils CSV", f"/analytics/schools/{who['urn']}/pupils.csv"),
         ("LA", "a pupil", f"/analytics/pupils/{who['upn']}"),
+        # The same weeks of the year as the demo's pupil below (to its 20 March), to compare
+        # like with like.
+        ("LA", "a pupil, to 19 March", f"/analytics/pupils/{who['upn']}?as_of={march}"),
         ("school", "its school", f"/analytics/schools/{who['own_urn']}"),
         ("school", "worklist", "/analytics/worklist"),
         ("school", "a pupil", f"/analytics/pupils/{who['own_upn']}"),
@@ -233,8 +238,8 @@ def demo() -> None:
 
 def sessions() -> None:
     """Sign the officers in (as the sign-in page would) and print their session keys, with the
-    school and pupil each looks at: the LA's largest school and a pupil there; the school
-    officer's school and one of its pupils."""
+    school and pupil each looks at: the LA's largest school and a pupil on roll there; the
+    school officer's school and one of its pupils on roll."""
     import django
 
     django.setup()
@@ -256,15 +261,15 @@ def sessions() -> None:
     largest = School.objects.annotate(n=Count("enrolments")).order_by("-n", "urn").first()
     assert largest is not None
     found["urn"] = largest.urn
-    found["upn"] = Enrolment.objects.filter(school=largest).order_by("pupil__upn")[0].pupil.upn
+    # A pupil on roll there now, so the page shows their whole year.
+    on_roll = Enrolment.objects.filter(left_on__isnull=True)
+    found["upn"] = on_roll.filter(school=largest).order_by("pupil__upn")[0].pupil.upn
     office = User.objects.filter(username="schoolofficer").first()
     if office is not None:
         school = office.memberships.get().school
         assert school is not None
         found["own_urn"] = school.urn
-        found["own_upn"] = (
-            Enrolment.objects.filter(school=school).order_by("-pupil__upn")[0].pupil.upn
-        )
+        found["own_upn"] = on_roll.filter(school=school).order_by("-pupil__upn")[0].pupil.upn
     print(json.dumps(found))
 
 
