@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_la"
 WORK = ROOT / "var" / "bench" / "analytics-la"
-STORE_VERSION = "analytics-la-1"
+STORE_VERSION = "analytics-la-2"  # 2: pupils in UPN order
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
 
@@ -164,7 +164,8 @@ def store() -> None:
     day_array = np.array(days, dtype="datetime64[D]")
     urns = np.array(sorted(School.objects.values_list("urn", flat=True)), dtype="U6")
     rows = list(
-        Enrolment.objects.order_by("pupil_id").values_list("pupil__upn", "school__urn").distinct()
+        # In UPN order, as a store built from the database holds them.
+        Enrolment.objects.order_by("pupil__upn").values_list("pupil__upn", "school__urn").distinct()
     )
     upns = np.array([upn for upn, _ in rows], dtype="U13")
     row_school = np.searchsorted(urns, np.array([urn for _, urn in rows], dtype="U6"))

@@ -371,12 +371,34 @@ def _brought_up_to_date(*, rebuild: bool) -> MarkMatrix:
     return store_save_from_database(matrix_from_database(), version=version)
 
 
+def in_upn_order(matrix: MarkMatrix) -> MarkMatrix:
+    """The same matrix with its pupils in UPN order, so a page finds one pupil by binary search
+    (figures.matrices.pupil_index). Row p stays pupil p's first school; the rows of pupils'
+    other schools stay after them, in their order."""
+    pupils = np.asarray(matrix.pupils)
+    if len(pupils) < 2 or bool((pupils[:-1] < pupils[1:]).all()):
+        return matrix
+    order = np.argsort(pupils, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rows = np.concatenate([order, np.arange(len(order), matrix.n_rows)])
+    return MarkMatrix(
+        ids=np.asarray(matrix.ids)[rows],
+        days=matrix.days,
+        row_pupil=rank[np.asarray(matrix.row_pupil)[rows]],
+        row_school=np.asarray(matrix.row_school)[rows],
+        pupils=pupils[order],
+        schools=matrix.schools,
+    )
+
+
 def store_save_from_database(
     matrix: MarkMatrix, *, version: dict[str, Any] | None = None
 ) -> MarkMatrix:
     """Save the registers' matrix as the store, saying which marks it has seen (default: all
     the database holds now), and load it back memory-mapped."""
     directory = store_directory()
+    matrix = in_upn_order(matrix)
     meta = {
         "source": "database",
         "built_at": clock.now().isoformat(),
