@@ -245,12 +245,13 @@ ROLLCALL_LETTERS_FROM = env_str("ROLLCALL_LETTERS_FROM", DEFAULT_FROM_EMAIL)
 ROLLCALL_LETTERS_REPLY_TO = env_str("ROLLCALL_LETTERS_REPLY_TO")
 ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN = env_str("ROLLCALL_LETTERS_MESSAGE_ID_DOMAIN")
 
-# Letters in bulk run as background tasks in a database-backed queue (django-tasks with its
-# database backend): `rollcall db_worker` runs them (docs/operations.md); no message broker.
+# Letters in bulk, and bringing the analysis store up to date after register saves, run as
+# background tasks in a database-backed queue (django-tasks with its database backend):
+# `rollcall db_worker` runs them (docs/operations.md); no message broker.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "letters"],
+        "QUEUES": ["default", "letters", "analytics"],
     }
 }
 # Processes that render letters in a bulk run (0: one per core).

@@ -1,7 +1,8 @@
 """Feeding the engine from rollcall's database, through the analysis store.
 
-Figures never lag the record: whenever the registers have changed since the store was saved
-(a new mark or an amendment), the store is brought up to date before it is read. Marks are
+The store is brought up to date by `analysis_matrix` (the demo loader, `rollcall store
+rebuild`, the sweep and the background job in analytics.tasks), never by a page: a page reads
+the store as it is (`store_reading`) and says when the registers have moved on since. Marks are
 never deleted and every change of code leaves an amendment, so the marks added since (higher
 ids) and the marks amended since are all that changed: they are read and laid over the
 stored matrix. The store is built afresh from every mark when it is missing, was built from
@@ -10,8 +11,13 @@ elsewhere, or does not add up (its mark count, plus the marks since, is not the 
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +29,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
+from rollcall.analytics.figures.prepared import Prepared, prepared_read, prepared_write
 from rollcall.analytics.figures.threshold import LawInputs
 from rollcall.analytics.selectors import dates_of_birth
+from rollcall.core import clock
 from rollcall.engine import MarkMatrix, marks_from_table
 from rollcall.engine.history import history_matrix
 from rollcall.engine.matrix import overlay
@@ -43,14 +51,18 @@ def store_directory() -> Path:
     return Path(settings.ROLLCALL_STORE_DIR)
 
 
-def registers_version() -> dict[str, Any]:
-    """What the store must match to be current: mark count, last mark and last amendment."""
-    marks = Mark.objects.aggregate(last=Max("id"))
+def registers_position() -> dict[str, Any]:
+    """The last mark and the last amendment: two look-ups in primary-key indexes, cheap
+    enough for every page to ask whether the store has seen them."""
     return {
-        "marks": Mark.objects.count(),
-        "last_mark": marks["last"],
+        "last_mark": Mark.objects.aggregate(last=Max("id"))["last"],
         "last_amendment": MarkAmendment.objects.aggregate(last=Max("id"))["last"],
     }
+
+
+def registers_version() -> dict[str, Any]:
+    """What the store must match to be current: mark count, last mark and last amendment."""
+    return {"marks": Mark.objects.count(), **registers_position()}
 
 
 _MARKS_SQL = (
@@ -227,9 +239,111 @@ def _marks_since(last_mark: int | None) -> int:
     return Mark.objects.filter(id__gt=last_mark or 0).count()
 
 
+@dataclass(frozen=True)
+class StoreReading:
+    """The store as a page finds it: its matrix (None when there is none yet, or it was built
+    with other code tables), when it was last brought up to date, and whether marks have been
+    taken or amended since."""
+
+    matrix: MarkMatrix | None
+    as_at: dt.datetime | None
+    behind: bool
+    loaded: _Loaded | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.matrix is not None and not self.behind
+
+    @cached_property
+    def prepared(self) -> Prepared | None:
+        """The figures at the store's last date (figures.prepared), read when a page about the
+        whole authority first asks: a page about one pupil never does."""
+        return self.loaded.prepared() if self.loaded is not None else None
+
+
+def store_reading() -> StoreReading:
+    """The store as it is, memory-mapped, with whether the registers have moved on since: never
+    builds or updates it (that is `analysis_matrix`, in the background)."""
+    directory = store_directory()
+    loaded = _loaded(directory)
+    if loaded is None:
+        return StoreReading(None, None, behind=True)
+    position = registers_position()
+    behind = any(loaded.meta.get(key) != value for key, value in position.items())
+    return StoreReading(loaded.matrix, _as_at(loaded.meta, directory), behind, loaded)
+
+
+@dataclass
+class _Loaded:
+    """One saved store as this process has it open: its files never change (a save puts a
+    new folder in its place), so it is opened once per save, not once per request."""
+
+    key: tuple[str, int, int]
+    meta: dict[str, Any]
+    matrix: MarkMatrix
+    directory: Path
+    _prepared: list[Prepared | None] = field(default_factory=list)
+
+    def prepared(self) -> Prepared | None:
+        if not self._prepared:
+            self._prepared.append(prepared_read(self.directory))
+        return self._prepared[0]
+
+
+_OPEN: dict[Path, _Loaded] = {}
+
+
+def _loaded(directory: Path) -> _Loaded | None:
+    try:
+        stat = (directory / "meta.json").stat()
+    except FileNotFoundError:
+        return None
+    key = (str(directory), stat.st_ino, stat.st_mtime_ns)
+    found = _OPEN.get(directory)
+    if found is not None and found.key == key:
+        return found
+    info = store_info(directory)
+    if info is None or info.meta.get("source") != "database":
+        return None
+    try:
+        matrix = store_load(directory)
+    except StoreError:
+        return None
+    _OPEN[directory] = _Loaded(key, info.meta, matrix, directory)
+    return _OPEN[directory]
+
+
+def _as_at(meta: dict[str, Any], directory: Path) -> dt.datetime:
+    if isinstance(meta.get("built_at"), str):
+        return dt.datetime.fromisoformat(meta["built_at"])
+    # A store saved before it recorded the time: when its files were written.
+    written = (directory / "meta.json").stat().st_mtime
+    return dt.datetime.fromtimestamp(written, tz=dt.UTC)
+
+
+@contextmanager
+def _one_builder() -> Iterator[None]:
+    """One process at a time brings the store up to date (the worker, a command, the loader):
+    the second waits, then finds the store current and has nothing to do."""
+    directory = store_directory()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f".{directory.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def analysis_matrix(*, rebuild: bool = False) -> MarkMatrix:
     """The store's matrix, brought up to date with the database first if it is behind (or
-    built afresh if it is missing or rebuild is asked for)."""
+    built afresh if it is missing or rebuild is asked for). For commands and the background
+    job: this can take minutes at a local authority's scale, so pages never call it."""
+    with _one_builder():
+        return _brought_up_to_date(rebuild=rebuild)
+
+
+def _brought_up_to_date(*, rebuild: bool) -> MarkMatrix:
     directory = store_directory()
     version = registers_version()
     info = store_info(directory)
@@ -253,10 +367,47 @@ def analysis_matrix(*, rebuild: bool = False) -> MarkMatrix:
                 after_mark=meta.get("last_mark") or 0,
                 after_amendment=meta.get("last_amendment") or 0,
             )
-            store_save(overlay(stored, patch), directory, meta={"source": "database", **version})
-            return store_load(directory)
-    matrix = matrix_from_database()
-    store_save(matrix, directory, meta={"source": "database", **version})
+            return store_save_from_database(overlay(stored, patch), version=version)
+    return store_save_from_database(matrix_from_database(), version=version)
+
+
+def in_upn_order(matrix: MarkMatrix) -> MarkMatrix:
+    """The same matrix with its pupils in UPN order, so a page finds one pupil by binary search
+    (figures.matrices.pupil_index). Row p stays pupil p's first school; the rows of pupils'
+    other schools stay after them, in their order."""
+    pupils = np.asarray(matrix.pupils)
+    if len(pupils) < 2 or bool((pupils[:-1] < pupils[1:]).all()):
+        return matrix
+    order = np.argsort(pupils, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rows = np.concatenate([order, np.arange(len(order), matrix.n_rows)])
+    return MarkMatrix(
+        ids=np.asarray(matrix.ids)[rows],
+        days=matrix.days,
+        row_pupil=rank[np.asarray(matrix.row_pupil)[rows]],
+        row_school=np.asarray(matrix.row_school)[rows],
+        pupils=pupils[order],
+        schools=matrix.schools,
+    )
+
+
+def store_save_from_database(
+    matrix: MarkMatrix, *, version: dict[str, Any] | None = None
+) -> MarkMatrix:
+    """Save the registers' matrix as the store, saying which marks it has seen (default: all
+    the database holds now), and load it back memory-mapped."""
+    directory = store_directory()
+    matrix = in_upn_order(matrix)
+    meta = {
+        "source": "database",
+        "built_at": clock.now().isoformat(),
+        **(version if version is not None else registers_version()),
+    }
+    law = law_inputs()
+    store_save(
+        matrix, directory, meta=meta, beside=lambda temp: prepared_write(matrix, temp, law=law)
+    )
     return store_load(directory)
 
 
@@ -278,3 +429,11 @@ def law_inputs(*, upns: Collection[str] | None = None) -> LawInputs:
     (default: every pupil)."""
     born = dates_of_birth_from_database() if upns is None else dates_of_birth(upns=upns)
     return LawInputs(history_from_database(), born)
+
+
+def law_inputs_lazily() -> tuple[Callable[[], LawInputs], Callable[[], DatesOfBirth]]:
+    """law_inputs for every pupil, and their dates of birth alone, each read from the database
+    only if asked for and then once: a page whose figures were prepared with the store needs
+    neither."""
+    born = cache(dates_of_birth_from_database)
+    return (lambda: LawInputs(history_from_database(), born())), born

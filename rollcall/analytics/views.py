@@ -1,11 +1,17 @@
 """Attendance pages: the authority, school, pupil and cohort dashboards and the worklist.
 
-Figures come from the engine's matrix, loaded once per request; records come through selectors
-scoped to the user, so a school, pupil or item the user may not see is a 404.
+Figures come from the analysis store as it is, memory-mapped once per request; no page builds
+or updates it. When there is none yet the page says the figures are being prepared; when the
+registers have moved on since it was saved the page says so above the figures; either way it
+asks the background job to bring it up to date (analytics.tasks). Records come through
+selectors scoped to the user, so a school, pupil or item the user may not see is a 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,9 +19,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rollcall.accounts.selectors import school_for
+from rollcall.analytics.figures.prepared import YearFigures
 from rollcall.analytics.forms import DoneForm
 from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.presenters.authority import SchoolsOrder, authority_page, schools_csv
@@ -31,7 +39,8 @@ from rollcall.analytics.selectors import (
     worklist_item_for,
 )
 from rollcall.analytics.services import worklist_item_complete
-from rollcall.analytics.source import analysis_matrix
+from rollcall.analytics.source import StoreReading, store_reading
+from rollcall.analytics.tasks import store_refresh_request
 from rollcall.casework.selectors import case_links
 from rollcall.casework.worklist import children_page
 from rollcall.core import clock
@@ -46,13 +55,56 @@ NOT_YOURS = (
 )
 
 
-def _matrix(request: HttpRequest) -> MarkMatrix:
-    """The analysis matrix, loaded once per request however many figures a page needs."""
-    cached = getattr(request, "_rollcall_matrix", None)
+PREPARING = (
+    "Figures are being prepared from the registers. This page will show them when they are "
+    "ready: try again in a few minutes."
+)
+BEHIND = "Figures are as at {when}; marks taken or changed since are being added."
+
+
+def _reading(request: HttpRequest) -> StoreReading:
+    """The store as it is, read once per request however many figures a page needs."""
+    cached = getattr(request, "_rollcall_store", None)
     if cached is None:
-        cached = analysis_matrix()
-        request._rollcall_matrix = cached  # type: ignore[attr-defined]
+        cached = store_reading()
+        request._rollcall_store = cached  # type: ignore[attr-defined]
+        if not cached.current:
+            store_refresh_request()
     return cached
+
+
+def _matrix(request: HttpRequest) -> MarkMatrix:
+    matrix = _reading(request).matrix
+    assert matrix is not None, "figures_needed lets a view run only when there is a store"
+    return matrix
+
+
+def _year(request: HttpRequest) -> YearFigures:
+    return YearFigures(_matrix(request), _reading(request).prepared)
+
+
+def figures_needed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of figures: with no store yet, the page that says they are being prepared."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _reading(request).matrix is None:
+            response = render(request, "analytics/preparing.html", {"message": PREPARING})
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _show(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render a page of figures, saying above them when the registers have moved on since."""
+    reading = _reading(request)
+    note = None
+    if reading.behind and reading.as_at is not None:
+        when = timezone.localtime(reading.as_at)
+        note = BEHIND.format(when=f"{when:%H:%M} on {when:%-d %B %Y}")
+    return render(request, template, {**context, "figures_note": note})
 
 
 def _as_of(request: HttpRequest) -> AsOf:
@@ -61,6 +113,7 @@ def _as_of(request: HttpRequest) -> AsOf:
 
 @require_GET
 @login_required
+@figures_needed
 def index(request: HttpRequest) -> HttpResponse:
     scope = analytics_scope(user=request.user)
     if scope.level == "school" and len(scope.schools) == 1:
@@ -70,20 +123,21 @@ def index(request: HttpRequest) -> HttpResponse:
         return target
     page = authority_page(
         scope=scope,
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         order=SchoolsOrder.of(request.GET),
     )
-    return render(request, "analytics/index.html", {"page": page, "scope": scope})
+    return _show(request, "analytics/index.html", {"page": page, "scope": scope})
 
 
 @require_GET
 @login_required
+@figures_needed
 def schools_csv_download(request: HttpRequest) -> HttpResponse:
     scope = analytics_scope(user=request.user)
     as_of = _as_of(request)
     text = schools_csv(
-        scope=scope, matrix=_matrix(request), as_of=as_of, order=SchoolsOrder.of(request.GET)
+        scope=scope, year=_year(request), as_of=as_of, order=SchoolsOrder.of(request.GET)
     )
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"schools-{as_of.date.isoformat()}.csv"
@@ -93,6 +147,7 @@ def schools_csv_download(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@figures_needed
 def school(request: HttpRequest, urn: str) -> HttpResponse:
     found = school_for(user=request.user, urn=urn)
     if found is None:
@@ -100,15 +155,16 @@ def school(request: HttpRequest, urn: str) -> HttpResponse:
     page = school_page(
         user=request.user,
         school=found,
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         filters=filters_from(request.GET),
     )
-    return render(request, "analytics/school.html", {"page": page})
+    return _show(request, "analytics/school.html", {"page": page})
 
 
 @require_GET
 @login_required
+@figures_needed
 def school_csv(request: HttpRequest, urn: str) -> HttpResponse:
     found = school_for(user=request.user, urn=urn)
     if found is None:
@@ -129,6 +185,7 @@ def school_csv(request: HttpRequest, urn: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@figures_needed
 def pupil(request: HttpRequest, upn: str) -> HttpResponse:
     found = pupil_for(user=request.user, upn=upn)
     if found is None:
@@ -141,20 +198,21 @@ def pupil(request: HttpRequest, upn: str) -> HttpResponse:
         today=clock.today(),
     )
     links = pupil_record_links(user=request.user, pupil=found, current=ATTENDANCE)
-    return render(request, "analytics/pupil.html", {"page": page, "links": links})
+    return _show(request, "analytics/pupil.html", {"page": page, "links": links})
 
 
 @require_GET
 @login_required
+@figures_needed
 def cohorts(request: HttpRequest) -> HttpResponse:
     page = cohort_page(
         user=request.user,
         scope=analytics_scope(user=request.user),
-        matrix=_matrix(request),
+        year=_year(request),
         as_of=_as_of(request),
         choice=choice_from(request.GET),
     )
-    return render(request, "analytics/cohorts.html", {"page": page})
+    return _show(request, "analytics/cohorts.html", {"page": page})
 
 
 @require_GET

@@ -59,7 +59,13 @@ def cohort_table(enrolments: pl.DataFrame, pupils: pl.DataFrame, by: list[str]) 
         raise ValueError(f"unknown characteristic(s): {', '.join(unknown)}")
     keys = ["upn", "school_urn"] if "school_urn" in pupils.columns else ["upn"]
     joined = enrolments.join(pupils, on=keys, how="left")
-    grouped = joined.group_by(by or pl.lit("all").alias("cohort")).agg(
+    return totals_by(joined, by).sort(by or "cohort")
+
+
+def totals_by(enrolments: pl.DataFrame, by: list[str], *extra: pl.Expr) -> pl.DataFrame:
+    """authority_totals for each group of enrolments with the same `by` columns (one group,
+    "cohort", when `by` is empty), in one pass; `extra` adds aggregates of the caller's."""
+    grouped = enrolments.group_by(by or pl.lit("all").alias("cohort")).agg(
         pl.len().alias("enrolments"),
         pl.col("possible").sum(),
         pl.col("attended").sum(),
@@ -67,8 +73,9 @@ def cohort_table(enrolments: pl.DataFrame, pupils: pl.DataFrame, by: list[str]) 
         pl.col("unauthorised").sum(),
         pl.col("persistent").sum().alias("persistent_enrolments"),
         pl.col("severe").sum().alias("severe_enrolments"),
+        *extra,
     )
-    return _with_rates(grouped).sort(by or "cohort")
+    return _with_rates(grouped)
 
 
 def _with_rates(frame: pl.DataFrame) -> pl.DataFrame:

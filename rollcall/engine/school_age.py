@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -72,12 +73,23 @@ def school_age_of(pupils: np.ndarray, dates_of_birth: Mapping[str, dt.date]) -> 
         distinct, which = np.unique(ordinals[known], return_inverse=True)
         starts, ends = [], []
         for ordinal in distinct.tolist():
-            born = dt.date.fromordinal(ordinal)
-            starts.append((compulsory_school_age_start(born) - EPOCH_DATE).days)
-            ends.append((compulsory_school_age_end(born) - EPOCH_DATE).days)
+            start, end = _age_span(ordinal)
+            starts.append(start)
+            ends.append(end)
         first[known] = np.array(starts, dtype=np.int64)[which]
         last[known] = np.array(ends, dtype=np.int64)[which]
     return SchoolAge(first, last, known)
+
+
+@lru_cache(maxsize=16384)
+def _age_span(ordinal: int) -> tuple[int, int]:
+    """Compulsory school age's first and last day (days since 1970) for a date of birth (an
+    ordinal): a page asks for the same few thousand dates of birth again and again."""
+    born = dt.date.fromordinal(ordinal)
+    return (
+        (compulsory_school_age_start(born) - EPOCH_DATE).days,
+        (compulsory_school_age_end(born) - EPOCH_DATE).days,
+    )
 
 
 def no_school_age(matrix: MarkMatrix) -> SchoolAge:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,8 +42,16 @@ class StoreInfo:
     meta: dict[str, Any]
 
 
-def store_save(matrix: MarkMatrix, directory: Path, *, meta: dict[str, Any] | None = None) -> None:
-    """Write the matrix to directory atomically (a sibling temp dir, then a rename)."""
+def store_save(
+    matrix: MarkMatrix,
+    directory: Path,
+    *,
+    meta: dict[str, Any] | None = None,
+    beside: Callable[[Path], None] | None = None,
+) -> None:
+    """Write the matrix to directory atomically (a sibling temp dir, then a rename). `beside`
+    writes whatever else belongs with this matrix into the temp dir, so it is moved into place
+    with it (figures worked out from it, say) and never sits beside another matrix."""
     directory = directory.resolve()
     directory.parent.mkdir(parents=True, exist_ok=True)
     # A private temporary directory, so two rebuilds at once cannot mix their files.
@@ -55,6 +64,8 @@ def store_save(matrix: MarkMatrix, directory: Path, *, meta: dict[str, Any] | No
     np.save(temp / "schools.npy", matrix.schools.astype("U6"))
     info = {"format": FORMAT_VERSION, "codes": code_fingerprint(), **(meta or {})}
     (temp / "meta.json").write_text(json.dumps(info, indent=1, default=str))
+    if beside is not None:
+        beside(temp)
     old = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.old-"))
     if directory.exists():
         directory.rename(old / "store")

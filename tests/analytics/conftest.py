@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from io import StringIO
 
@@ -18,15 +19,26 @@ from django.db import transaction
 from django.test import override_settings
 
 from rollcall.accounts.services import membership_add, user_create
+from rollcall.analytics.tasks import store_refresh_task
 from rollcall.registers.services import MarkInput, marks_bulk_record
 
 PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture(autouse=True)
-def _own_store(settings, tmp_path):
-    # Each test reads its own analysis store, never the one a colleague's database built.
+def _own_store(settings, tmp_path, request):
+    # Each test reads its own analysis store, never the one a colleague's database built; with
+    # the demo, a copy of the store its load built.
     settings.ROLLCALL_STORE_DIR = tmp_path / "store"
+    if "demo" in request.fixturenames:
+        shutil.copytree(request.getfixturevalue("demo_store"), settings.ROLLCALL_STORE_DIR)
+
+
+def prepare_figures() -> None:
+    """What the worker does after registers are saved: bring the analysis store up to date
+    (the job itself, run here rather than queued: tests run inside a transaction that never
+    commits, so a save's request for it never fires)."""
+    store_refresh_task.call()
 
 
 def person(username: str, role: str, **organisation: object) -> User:
@@ -66,7 +78,12 @@ def week(codes: str = ". . . . . . . . . .") -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_store(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-store") / "store"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_store):
     """The 60-pupil demo authority as loaded on 20 March 2026 (the nightly sweep run), loaded
     once for a module and rolled back after it."""
     with django_db_blocker.unblock():
@@ -74,8 +91,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic.__enter__()
         try:
             out = StringIO()
-            # The load's sweep builds an analysis store: a private one, as every test's is.
-            with override_settings(ROLLCALL_STORE_DIR=tmp_path_factory.mktemp("demo-store")):
+            # The load builds an analysis store: a private one, copied for each test.
+            with override_settings(ROLLCALL_STORE_DIR=demo_store):
                 call_command(
                     "demo", "--pupils", "60", "--seed", "7", "--today", "2026-03-20", stdout=out
                 )

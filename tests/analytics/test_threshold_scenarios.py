@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from rollcall.analytics.models import WorklistItem
-from tests.analytics.conftest import person, record, signed_in, week
+from tests.analytics.conftest import person, prepare_figures, record, signed_in, week
 from tests.factories import YEAR_2024_25, enrol, make_pupil, make_school
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def ten_gs_over_ten_school_weeks(school, upn):
 def test_the_pupil_page_shows_when_it_was_met_and_draws_that_window(client, school, pupil):
     ten_gs_over_ten_school_weeks(school, pupil.upn)
     person("head", "headteacher", school=school)
+    prepare_figures()
     html = signed_in(client, "head").get(f"/analytics/pupils/{pupil.upn}").content.decode()
     assert "Met on Wednesday 12 March 2025, afternoon session" in html
     # As of Fri 21 Mar the 10 school weeks are 6 Jan to 17 Mar: 6 + 1 + 1 + 2 = 10.
@@ -103,6 +104,7 @@ def test_a_pupil_under_the_threshold_shows_the_current_window(client, school, pu
     record(school, pupil.upn, D(2025, 3, 3), week("G . . . . . . . . U"))
     record(school, pupil.upn, D(2025, 3, 10), week("N . . . . . . . . ."))
     person("head", "headteacher", school=school)
+    prepare_figures()
     html = signed_in(client, "head").get(f"/analytics/pupils/{pupil.upn}").content.decode()
     assert re.search(r'id="threshold-status">Not met</p>', html)
     assert (
@@ -131,6 +133,7 @@ def test_a_mover_is_work_for_the_new_school_and_the_old_school_is_told_why(clien
     item = WorklistItem.objects.get(kind="national_threshold")
 
     person("old", "attendance_officer", school=school)
+    prepare_figures()
     html = signed_in(client, "old").get(f"/analytics/pupils/{mover.upn}").content.decode()
     assert "Met on Tuesday 25 February 2025, afternoon session" in html
     assert "2 of the sessions in the shaded window were recorded at a school you cannot see." in (
@@ -174,6 +177,7 @@ def test_the_threshold_met_again_next_school_year_is_new_work(client):
     assert sorted(items.values_list("met_on", flat=True)) == [D(2024, 10, 11), D(2026, 1, 16)]
 
     person("head", "headteacher", school=school)
+    prepare_figures()
     html = signed_in(client, "head").get(f"/analytics/pupils/{pupil.upn}").content.decode()
     assert "Met on Friday 16 January 2026, afternoon session" in html
     assert "First met on 11 October 2024." in html
@@ -184,6 +188,7 @@ def test_a_pupil_without_marks_is_explained_not_charted(client, school, pupil):
     enrol(newcomer, school, admitted_on=D(2025, 3, 24))
     record(school, pupil.upn, D(2025, 3, 17), week())
     person("head", "headteacher", school=school)
+    prepare_figures()
     html = signed_in(client, "head").get(f"/analytics/pupils/{newcomer.upn}").content.decode()
     assert "There are no register marks for this pupil from 1 September 2024 to 21 March 2025" in (
         html

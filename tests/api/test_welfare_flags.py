@@ -13,6 +13,7 @@ from rollcall.accounts.services import membership_add, user_create
 from rollcall.casework.selectors import follow_up_list
 from rollcall.pupils.services import enrolment_end
 from rollcall.registers.services import MarkInput, marks_bulk_record
+from tests.analytics.conftest import prepare_figures
 from tests.api.conftest import ApiClient, token_for
 from tests.factories import enrol, make_pupil, make_school
 
@@ -100,6 +101,7 @@ def test_the_school_a_pupil_left_sees_no_welfare_flags_on_the_pupil_page(
     client, officer, new_officer, mover
 ):
     url = reverse("analytics:pupil", args=[mover.upn])
+    prepare_figures()
     client.force_login(officer)
     old_page = client.get(url)
     assert old_page.status_code == 200

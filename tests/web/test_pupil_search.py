@@ -7,6 +7,7 @@ import re
 import pytest
 
 from rollcall.accounts.services import membership_add, user_create
+from tests.analytics.conftest import prepare_figures
 from tests.factories import enrol, make_pupil, make_school
 
 
@@ -57,6 +58,7 @@ def test_a_upn_finds_the_pupil_and_links_to_each_record(client, officer, pupils,
     assert f'href="/registers/pupils/{school.urn}/{cara.pk}"' in html
     assert f'href="/transfers/schools/{school.urn}/certificate?upn={cara.upn}"' in html
     # The pages link to each other, and the certificate form starts with the pupil chosen.
+    prepare_figures()
     attendance = client.get(f"/analytics/pupils/{cara.upn}").content.decode()
     assert f'href="/registers/pupils/{school.urn}/{cara.pk}"' in attendance
     marks = client.get(f"/registers/pupils/{school.urn}/{cara.pk}").content.decode()

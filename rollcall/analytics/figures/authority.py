@@ -13,10 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from rollcall.analytics.figures.school import Headline, headline
+from rollcall.analytics.figures.school import Headline, headline, headline_of
 from rollcall.analytics.figures.threshold import LawInputs, group_threshold, occasions_from
 from rollcall.engine import MarkMatrix
-from rollcall.engine.cohorts import authority_totals, cohort_table, compare_with_authority
+from rollcall.engine.cohorts import (
+    authority_totals,
+    cohort_table,
+    compare_with_authority,
+    totals_by,
+)
 from rollcall.engine.dfe_comparable import DfEComparable, dfe_comparable
 from rollcall.engine.school_age import DatesOfBirth
 from rollcall.statutory.years import school_year_start
@@ -39,11 +44,18 @@ def school_lines(
 ) -> list[SchoolLine]:
     """Figures for each of these schools this school year (`enrolments` from
     figures.school.year_enrolments, `met_upns` from threshold_met_upns, `dfe` from
-    engine.dfe_comparable.dfe_comparable_by_school)."""
+    engine.dfe_comparable.dfe_comparable_by_school): each school's headline and met_count,
+    worked out for every school in one pass."""
+    wanted = sorted(urns)
+    here = enrolments.filter(pl.col("school_urn").is_in(wanted))
+    met = pl.col("upn").is_in(list(met_upns)).sum().alias("met")
+    grouped = totals_by(here, ["school_urn"], met)
+    by_urn = {row["school_urn"]: row for row in grouped.iter_rows(named=True)}
     return [
-        SchoolLine(urn, headline(here), met_count(here, met_upns), (dfe or {}).get(urn))
-        for urn in sorted(urns)
-        for here in [enrolments.filter(pl.col("school_urn") == urn)]
+        SchoolLine(urn, headline_of(row), int(row["met"]), (dfe or {}).get(urn))
+        if (row := by_urn.get(urn)) is not None
+        else SchoolLine(urn, headline(here.clear()), 0, (dfe or {}).get(urn))
+        for urn in wanted
     ]
 
 

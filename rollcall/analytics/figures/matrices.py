@@ -13,7 +13,14 @@ __all__ = ["monday_of_week", "pupil_index", "rows_of_pupils", "submatrix"]
 
 
 def pupil_index(matrix: MarkMatrix, upn: str) -> int | None:
-    found = np.flatnonzero(matrix.pupils.astype(str) == upn)
+    """The pupil's index, found by binary search when the store holds its pupils in UPN order
+    (a few pages of a memory-mapped store read, not the LA's UPNs); UPNs are unique, so a
+    match found that way is the pupil whatever the order. Otherwise by looking at each."""
+    pupils = matrix.pupils
+    at = int(np.searchsorted(pupils, upn))
+    if at < len(pupils) and str(pupils[at]) == upn:
+        return at
+    found = np.flatnonzero(pupils.astype(str) == upn)
     return int(found[0]) if found.size else None
 
 

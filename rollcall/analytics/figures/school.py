@@ -9,7 +9,9 @@ day is only a whole day's absence if they missed both places.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -112,7 +114,9 @@ def school_pupil_lines(
     run_length, run_start, overdue, overdue_from = _daily_flags(sub, as_of, profile)
     notify_days = _continuous_days(as_of)
     lines = {}
+    # Each of these is worked out over every row when asked for: once, not once a pupil.
     attendance = figures.attendance_pct
+    persistent, severe = figures.persistent_absence, figures.severe_absence
     for row in rows.tolist():
         pupil = int(sub.row_pupil[row])
         met_at = met[pupil]
@@ -127,8 +131,8 @@ def school_pupil_lines(
             late_before_close=int(figures.late_before_close[row]),
             late_after_close=int(figures.late_after_close[row]),
             attendance_pct=None if np.isnan(attendance[row]) else float(attendance[row]),
-            persistent=bool(figures.persistent_absence[row]),
-            severe=bool(figures.severe_absence[row]),
+            persistent=bool(persistent[row]),
+            severe=bool(severe[row]),
             threshold_met_on=met_at[0] if met_at else None,
             threshold_met_session=met_at[1] if met_at else None,
             threshold_first_met_on=first_met[pupil],
@@ -194,7 +198,11 @@ def headline(frame: pl.DataFrame) -> Headline:
     """The figures for a set of enrolments together (a school, or the whole LA)."""
     if frame.height == 0:
         return Headline(0, 0, None, None, None, None, None)
-    totals = authority_totals(frame)
+    return headline_of(authority_totals(frame))
+
+
+def headline_of(totals: Mapping[str, Any]) -> Headline:
+    """A Headline from engine.cohorts.authority_totals (or one row of totals_by)."""
     absence = totals["absence_pct"]
     return Headline(
         enrolments=int(totals["enrolments"] or 0),

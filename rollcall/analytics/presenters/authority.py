@@ -14,21 +14,14 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from rollcall.analytics.charts import Bar, bar_chart
-from rollcall.analytics.figures.authority import (
-    SchoolLine,
-    at,
-    dfe_comparable_at,
-    met_count,
-    school_lines,
-    threshold_met_upns,
-)
-from rollcall.analytics.figures.school import Headline, headline, year_enrolments
+from rollcall.analytics.figures.authority import SchoolLine, at, met_count, school_lines
+from rollcall.analytics.figures.prepared import YearFigures
+from rollcall.analytics.figures.school import Headline, headline
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, link, pct
 from rollcall.analytics.presenters.pupil_list import safe_cell
 from rollcall.analytics.selectors import Scope, authority_urns
-from rollcall.analytics.source import law_inputs
-from rollcall.engine import MarkMatrix
-from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable, dfe_comparable_by_school
+from rollcall.analytics.source import law_inputs_lazily
+from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable
 
 # The schools table's columns: query key -> heading, and how each line sorts by it.
 SCHOOL_COLUMNS: dict[str, str] = {
@@ -131,14 +124,14 @@ def _schools_head(order: SchoolsOrder, as_of: AsOf) -> list[dict[str, Any]]:
     return head
 
 
-def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: SchoolsOrder) -> str:
+def schools_csv(*, scope: Scope, year: YearFigures, as_of: AsOf, order: SchoolsOrder) -> str:
     """The schools table as a CSV file: one row a school, in the order on screen, with the
     figures as numbers (percentages to one decimal place) and the URN in its own column."""
     schools = {school.urn: school for school in scope.schools}
-    enrolments = year_enrolments(matrix, as_of=as_of.date)
-    law = law_inputs()
-    met = set(threshold_met_upns(matrix, as_of=as_of.date, law=law))
-    dfe = dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=law.dates_of_birth)
+    enrolments = year.enrolments(as_of.date)
+    law, born = law_inputs_lazily()
+    met = year.threshold_met(as_of.date, law)
+    dfe = year.dfe_by_school(as_of.date, born)
     lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
     names = {urn: school.name for urn, school in schools.items()}
     out = io.StringIO()
@@ -183,15 +176,14 @@ def schools_csv(*, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: Schools
 
 
 def authority_page(
-    *, scope: Scope, matrix: MarkMatrix, as_of: AsOf, order: SchoolsOrder | None = None
+    *, scope: Scope, year: YearFigures, as_of: AsOf, order: SchoolsOrder | None = None
 ) -> AuthorityPage:
     order = order or SchoolsOrder()
     schools = {school.urn: school for school in scope.schools}
-    enrolments = year_enrolments(matrix, as_of=as_of.date)
-    law = law_inputs()
-    met = set(threshold_met_upns(matrix, as_of=as_of.date, law=law))
-    born = law.dates_of_birth
-    dfe = dfe_comparable_by_school(matrix, as_of=as_of.date, dates_of_birth=born)
+    enrolments = year.enrolments(as_of.date)
+    law, born = law_inputs_lazily()
+    met = year.threshold_met(as_of.date, law)
+    dfe = year.dfe_by_school(as_of.date, born)
     lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
     area_enrolments = at(enrolments, authority_urns(schools=scope.schools))
     area = headline(area_enrolments)
@@ -242,9 +234,7 @@ def authority_page(
             area_enrolments,
             met,
             compared_with,
-            dfe_of=lambda urns: dfe_comparable_at(
-                matrix, as_of=as_of.date, dates_of_birth=born, urns=urns
-            ),
+            dfe_of=lambda urns: year.dfe_at(as_of.date, born, urns=urns),
         ),
         dfe_definition=DEFINITION,
         chart=chart_block(chart) if chart else None,

@@ -10,10 +10,14 @@ import polars as pl
 from rollcall.accounts.selectors import User
 from rollcall.analytics.charts import Bar, bar_chart
 from rollcall.analytics.figures.authority import at, cohort_figures
-from rollcall.analytics.figures.school import year_enrolments
+from rollcall.analytics.figures.prepared import YearFigures
 from rollcall.analytics.presenters.common import AsOf, ChartBlock, chart_block, count, pct, points
-from rollcall.analytics.selectors import Scope, authority_urns, characteristics, school_names
-from rollcall.engine import MarkMatrix
+from rollcall.analytics.selectors import (
+    Scope,
+    authority_urns,
+    cohort_characteristics,
+    school_names,
+)
 from rollcall.pupils.services import YEAR_GROUPS
 
 CHARACTERISTICS = {
@@ -98,15 +102,15 @@ class CohortPage:
 
 
 def cohort_page(
-    *, user: User, scope: Scope, matrix: MarkMatrix, as_of: AsOf, choice: CohortChoice
+    *, user: User, scope: Scope, year: YearFigures, as_of: AsOf, choice: CohortChoice
 ) -> CohortPage:
-    enrolments = year_enrolments(matrix, as_of=as_of.date)
+    enrolments = year.enrolments(as_of.date)
     mine = at(enrolments, scope.urns)
     area = at(enrolments, authority_urns(schools=scope.schools))
     names = school_names(urns=scope.urns)
     figures = cohort_figures(
         mine,
-        characteristics(user=user, on=as_of.date),
+        cohort_characteristics(user=user, on=as_of.date),
         by=choice.by,
         authority_enrolments=area,
     )

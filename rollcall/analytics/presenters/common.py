@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from markupsafe import Markup
@@ -91,7 +92,9 @@ def link(href: str, words: str, *, classes: str = "govuk-link") -> Markup:
     return Markup('<a class="{}" href="{}">{}</a>').format(classes, href, words)
 
 
+@lru_cache(maxsize=1024)
 def tag_html(words: str, colour: str = "") -> Markup:
+    # A school's list shows a few kinds of tag on thousands of rows: each is made once.
     classes = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
     return Markup(
         '<strong class="{} govuk-!-font-size-16 govuk-!-margin-bottom-1">{}</strong>'

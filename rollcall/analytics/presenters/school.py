@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from rollcall.accounts.selectors import User
 from rollcall.analytics.figures.authority import at
-from rollcall.analytics.figures.school import Headline, headline, year_enrolments
+from rollcall.analytics.figures.prepared import YearFigures
+from rollcall.analytics.figures.school import Headline, headline
 from rollcall.analytics.presenters.common import AsOf, count, pct, points, query_string
 from rollcall.analytics.presenters.pupil_list import (
     FLAGS,
@@ -26,7 +27,8 @@ from rollcall.analytics.presenters.pupil_list import (
 )
 from rollcall.analytics.selectors import authority_urns, dates_of_birth, worklist_items
 from rollcall.engine import MarkMatrix
-from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable, dfe_comparable
+from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable
+from rollcall.engine.school_age import DatesOfBirth
 from rollcall.organisations.models import School
 
 
@@ -75,17 +77,18 @@ class SchoolPage:
 
 
 def school_page(
-    *, user: User, school: School, matrix: MarkMatrix, as_of: AsOf, filters: Filters
+    *, user: User, school: School, year: YearFigures, as_of: AsOf, filters: Filters
 ) -> SchoolPage:
-    found = pupil_lines(user=user, school=school, matrix=matrix, as_of=as_of, filters=filters)
+    found = pupil_lines(user=user, school=school, matrix=year.matrix, as_of=as_of, filters=filters)
     shown, on_roll = found.shown, found.on_roll
-    enrolments = year_enrolments(matrix, as_of=as_of.date)
+    enrolments = year.enrolments(as_of.date)
     here = at(enrolments, [school.urn])
-    area = at(enrolments, authority_urns(schools=[school]))
+    area_urns = authority_urns(schools=[school])
+    area = at(enrolments, area_urns)
     met_here = found.met_threshold
-    dfe_here, dfe_area = _dfe_comparable(
-        matrix, as_of.date, here_urn=school.urn, area_urns=authority_urns(schools=[school])
-    )
+    born = cache(lambda: _area_born(year.matrix, area_urns))
+    dfe_here = year.dfe_at(as_of.date, born, urns=[school.urn])
+    dfe_area = year.dfe_at(as_of.date, born, urns=area_urns)
     years = sorted({line.pupil.year_group for line in on_roll}, key=year_order)
     query = filters.as_query(as_of)
     return SchoolPage(
@@ -112,20 +115,13 @@ def school_page(
     )
 
 
-def _dfe_comparable(
-    matrix: MarkMatrix, on: dt.date, *, here_urn: str, area_urns: list[str]
-) -> tuple[DfEComparable, DfEComparable]:
-    """The published-style figures (engine.dfe_comparable) for the school and its area."""
-    schools = matrix.schools.astype(str)
-    row_urn = schools[matrix.row_school]
-    area_rows = np.flatnonzero(np.isin(row_urn, area_urns))
+def _area_born(matrix: MarkMatrix, area_urns: list[str]) -> DatesOfBirth:
+    """The dates of birth of the pupils at the school's area's schools, for the published-style
+    figures (engine.dfe_comparable) when they were not prepared with the store."""
+    wanted = np.isin(matrix.schools.astype(str), area_urns)
+    area_rows = np.flatnonzero(wanted[matrix.row_school])
     upns = {str(u) for u in matrix.pupils[np.unique(matrix.row_pupil[area_rows])]}
-    born = dates_of_birth(upns=upns)
-    here_rows = area_rows[row_urn[area_rows] == here_urn]
-    return (
-        dfe_comparable(matrix, as_of=on, dates_of_birth=born, rows=here_rows),
-        dfe_comparable(matrix, as_of=on, dates_of_birth=born, rows=area_rows),
-    )
+    return dates_of_birth(upns=upns)
 
 
 def _dfe_rows(here: DfEComparable, area: DfEComparable) -> list[list[dict[str, str]]]:

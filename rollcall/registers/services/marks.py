@@ -20,6 +20,7 @@ from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.models import School
 from rollcall.organisations.selectors import school_calendar
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.registers.changes import marks_changed
 from rollcall.registers.models import Mark, MarkAmendment
 from rollcall.statutory.code_age import age_dependent_codes, code_age_problem
 
@@ -212,6 +213,7 @@ def mark_record(
         school_urn=school.urn,
         payload={"upn": pupil.upn, "date": date.isoformat(), "session": session, "code": code},
     )
+    marks_changed()
     return mark
 
 
@@ -253,4 +255,5 @@ def mark_amend(*, actor: Actor, mark: Mark, new_code: str, reason: str) -> Mark:
         school_urn=mark.school.urn,
         payload={"previous_code": previous, "new_code": new_code, "reason": amendment.reason},
     )
+    marks_changed()
     return mark

@@ -16,6 +16,7 @@ from rollcall.core.types import Actor
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 from rollcall.registers.bulk import marks_insert_frame
+from rollcall.registers.changes import marks_changed
 from rollcall.registers.models import Mark, MarkAmendment
 from rollcall.registers.services.lock import Write, register_write_refusal, writer_roles
 from rollcall.registers.services.mark_columns import (
@@ -141,6 +142,8 @@ def marks_bulk_record(
         school_urn=school.urn,
         payload={"created": created, "amended": amended, "unchanged": plan.unchanged},
     )
+    if created or amended:
+        marks_changed()
     return BulkResult(created=created, unchanged=plan.unchanged, amended=amended)
 
 
@@ -325,4 +328,6 @@ def marks_bulk_amend(*, actor: Actor, school: School, amendments: Iterable[Amend
         school_urn=school.urn,
         payload={"amended": len(planned)},
     )
+    if planned:
+        marks_changed()
     return len(planned)

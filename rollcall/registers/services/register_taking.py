@@ -21,6 +21,7 @@ from rollcall.core.types import Actor
 from rollcall.organisations.calendar import SESSIONS
 from rollcall.organisations.models import RegistrationGroup, School
 from rollcall.registers.bulk import marks_insert
+from rollcall.registers.changes import marks_changed
 from rollcall.registers.models import Mark, TakenRegister
 from rollcall.registers.selectors import present_code, wrong_session_code
 from rollcall.registers.services.lock import Write, register_write_refusal
@@ -357,6 +358,8 @@ def _register_record(
         )
     except IntegrityError as clash:
         raise ValidationError({"group": REGISTER_CHANGED}) from clash
+    if new:
+        marks_changed()
     if changed:
         saved_marks = Mark.objects.in_bulk([line.pupil.mark_id for line in changed])
         for line in changed:
