@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_la"
 WORK = ROOT / "var" / "bench" / "analytics-la"
-STORE_VERSION = "analytics-la-2"  # 2: pupils in UPN order
+STORE_VERSION = "analytics-la-3"  # 2: pupils in UPN order; 3: characteristics prepared
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
 

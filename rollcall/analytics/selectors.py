@@ -161,6 +161,11 @@ def cohort_characteristics(*, user: User, on: dt.date) -> pl.DataFrame:
     return characteristics_frame(school_ids=school_ids, on=on)
 
 
+def visible_urns(*, user: User) -> list[str]:
+    """The URNs of the schools whose pupils the user may see."""
+    return list(schools_visible_to(user=user).values_list("urn", flat=True))
+
+
 def characteristics(*, user: User, on: dt.date) -> pl.DataFrame:
     """One row per pupil and school the user may see, with the characteristics cohorts are
     built from (engine.cohorts.CHARACTERISTICS), as the labels people read. The careful twin

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rollcall.analytics.characteristics import characteristics_frame
 from rollcall.analytics.figures.authority import threshold_met_upns
 from rollcall.analytics.figures.school import year_enrolments
 from rollcall.analytics.figures.threshold import LawInputs
@@ -31,9 +32,10 @@ from rollcall.engine.dfe_comparable import (
     statistics_year_start,
 )
 from rollcall.engine.school_age import DatesOfBirth
+from rollcall.organisations.models import School
 
 FOLDER = "prepared"
-VERSION = 1
+VERSION = 2  # 2: the pupils' characteristics for the cohort page
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Prepared:
     dfe_counted: np.ndarray  # per matrix row: engine.dfe_comparable_per_enrolment at as_of
     dfe_persistent: np.ndarray
     dfe_severe: np.ndarray
+    # analytics.characteristics.characteristics_frame of every school, at as_of: the pupils'
+    # characteristics as recorded when the store was saved.
+    characteristics: pl.DataFrame
 
 
 def prepared_write(matrix: MarkMatrix, directory: Path, *, law: LawInputs) -> None:
@@ -62,6 +67,9 @@ def prepared_write(matrix: MarkMatrix, directory: Path, *, law: LawInputs) -> No
     np.save(folder / "dfe_counted.npy", counted)
     np.save(folder / "dfe_persistent.npy", persistent)
     np.save(folder / "dfe_severe.npy", severe)
+    characteristics_frame(
+        school_ids=list(School.objects.values_list("pk", flat=True)), on=as_of
+    ).write_parquet(folder / "characteristics.parquet")
     meta = {"version": VERSION, "as_of": as_of.isoformat(), "threshold_met": sorted(met)}
     (folder / "meta.json").write_text(json.dumps(meta))
 
@@ -81,6 +89,7 @@ def prepared_read(directory: Path) -> Prepared | None:
         dfe_counted=np.load(folder / "dfe_counted.npy", mmap_mode="r"),
         dfe_persistent=np.load(folder / "dfe_persistent.npy", mmap_mode="r"),
         dfe_severe=np.load(folder / "dfe_severe.npy", mmap_mode="r"),
+        characteristics=pl.read_parquet(folder / "characteristics.parquet", memory_map=True),
     )
 
 
@@ -103,6 +112,16 @@ class YearFigures:
         if prepared is not None:
             return prepared.enrolments
         return year_enrolments(self.matrix, as_of=as_of)
+
+    def characteristics(
+        self, as_of: dt.date, *, urns: Collection[str], read: Callable[[], pl.DataFrame]
+    ) -> pl.DataFrame:
+        """The pupils' characteristics at these schools (analytics.characteristics): those
+        prepared with the store at its date, otherwise `read` from the database."""
+        prepared = self._ready(as_of)
+        if prepared is not None:
+            return prepared.characteristics.filter(pl.col("school_urn").is_in(list(urns)))
+        return read()
 
     def threshold_met(self, as_of: dt.date, law: Callable[[], LawInputs]) -> set[str]:
         """figures.authority.threshold_met_upns, for every pupil."""

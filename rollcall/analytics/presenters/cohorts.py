@@ -17,6 +17,7 @@ from rollcall.analytics.selectors import (
     authority_urns,
     cohort_characteristics,
     school_names,
+    visible_urns,
 )
 from rollcall.pupils.services import YEAR_GROUPS
 
@@ -110,7 +111,11 @@ def cohort_page(
     names = school_names(urns=scope.urns)
     figures = cohort_figures(
         mine,
-        cohort_characteristics(user=user, on=as_of.date),
+        year.characteristics(
+            as_of.date,
+            urns=visible_urns(user=user),
+            read=lambda: cohort_characteristics(user=user, on=as_of.date),
+        ),
         by=choice.by,
         authority_enrolments=area,
     )
