@@ -140,6 +140,45 @@ def test_the_csv_download_holds_exactly_the_rows_on_screen(client, demo):
     assert unauthorised == sorted(unauthorised, reverse=True)
 
 
+def test_a_long_list_comes_a_page_at_a_time_and_the_csv_holds_every_pupil(
+    client, demo, monkeypatch
+):
+    monkeypatch.setattr("rollcall.analytics.presenters.school.PUPILS_A_PAGE", 4)
+    signed_in(client, "officer")
+    query = "?flag=all&sort=unauthorised&order=desc"
+    everyone = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/analytics/schools/{HARTWELL_HIGH}/pupils.csv{query}").content.decode()
+            )
+        )
+    )[1:]
+    assert len(everyone) > 8
+
+    pages, number = [], 1
+    while True:
+        html = html_unescape(
+            client.get(f"/analytics/schools/{HARTWELL_HIGH}{query}&page={number}").content.decode()
+        )
+        rows = table_rows(html, "pupil-table")
+        pages.append([row[0] for row in rows])
+        first = 4 * (number - 1) + 1
+        text = f"Pupils {first} to {first + len(rows) - 1} of {len(everyone)} are on this page."
+        assert text in " ".join(html.split())
+        if f"page={number + 1}" not in html:
+            break
+        assert 'rel="next"' in html and len(rows) == 4
+        number += 1
+
+    # Page after page, in the list's order: every pupil once, as the download has them.
+    assert [name for page in pages for name in page] == [f"{r[0]} {r[1]}" for r in everyone]
+    # A page past the end shows the last page; a page that is not a number, the first.
+    last = client.get(f"/analytics/schools/{HARTWELL_HIGH}{query}&page=999").content.decode()
+    assert [row[0] for row in table_rows(html_unescape(last), "pupil-table")] == pages[-1]
+    bad = client.get(f"/analytics/schools/{HARTWELL_HIGH}{query}&page=two").content.decode()
+    assert [row[0] for row in table_rows(html_unescape(bad), "pupil-table")] == pages[0]
+
+
 def test_the_list_filters_and_sorts_and_says_how_it_is_sorted(client, demo):
     signed_in(client, "officer")
     html = client.get(

@@ -26,10 +26,13 @@ from rollcall.analytics.presenters.pupil_list import (
     year_order,
 )
 from rollcall.analytics.selectors import authority_urns, dates_of_birth, worklist_items
+from rollcall.casework.worklist import page_links
 from rollcall.engine import MarkMatrix
 from rollcall.engine.dfe_comparable import DEFINITION, DfEComparable
 from rollcall.engine.school_age import DatesOfBirth
 from rollcall.organisations.models import School
+
+PUPILS_A_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class SchoolPage:
     csv_href: str
     open_items: int
     worklist_href: str
+    first: int  # the place of the first pupil on this page of the list, from 1
+    pagination: dict[str, object]
 
     @property
     def keep(self) -> dict[str, str | None]:
@@ -72,15 +77,36 @@ class SchoolPage:
         )
 
     @property
+    def page_text(self) -> str:
+        """Which pupils of the list this page shows, when the list runs to more than a page."""
+        if not self.pagination:
+            return ""
+        last = self.first + len(self.rows) - 1
+        return (
+            f"Pupils {count(self.first)} to {count(last)} of {count(self.shown)} are on this page."
+        )
+
+    @property
     def caption(self) -> str:
         return f"Pupils at {self.school.name}: {FLAGS[self.filters.flag].lower()}"
 
 
 def school_page(
-    *, user: User, school: School, year: YearFigures, as_of: AsOf, filters: Filters
+    *,
+    user: User,
+    school: School,
+    year: YearFigures,
+    as_of: AsOf,
+    filters: Filters,
+    page_number: int = 1,
 ) -> SchoolPage:
     found = pupil_lines(user=user, school=school, matrix=year.matrix, as_of=as_of, filters=filters)
     shown, on_roll = found.shown, found.on_roll
+    # A long list a page at a time (the CSV has every pupil): a secondary school's pupils
+    # with a concern run to well over a thousand rows.
+    pages = max(1, -(-len(shown) // PUPILS_A_PAGE))
+    number = min(max(1, page_number), pages)
+    start = (number - 1) * PUPILS_A_PAGE
     enrolments = year.enrolments(as_of.date)
     here = at(enrolments, [school.urn])
     area_urns = authority_urns(schools=[school])
@@ -106,12 +132,16 @@ def school_page(
             "eal": _choices(YES_NO, filters.eal),
         },
         head=table_head(filters, as_of),
-        rows=table_rows(shown),
+        rows=table_rows(shown[start : start + PUPILS_A_PAGE]),
         shown=len(shown),
         on_roll=len(on_roll),
         csv_href=reverse("analytics:school_csv", args=[school.urn]) + query_string(query),
         open_items=worklist_items(user=user, urn=school.urn).count(),
         worklist_href=reverse("analytics:worklist") + query_string({"school": school.urn}),
+        first=start + 1,
+        pagination=page_links(
+            number, pages, {key: value for key, value in query.items() if value is not None}
+        ),
     )
 
 
