@@ -15,7 +15,8 @@ gunicorn with 2 sync workers, signed in as the LA's officer (every school) or on
 attendance officer; the median and 95th percentile are printed. Target: the median of each
 at most 300 ms. Then one pupil's page of the 3,000-pupil demo (SQLite, loaded to 20 March,
 through gunicorn the same way) and the 250,000-pupil pupil's page to 19 March are requested in
-turn, so both meet the same load: a pupil's page must not grow with the LA.
+turn, with the same demo loaded into PostgreSQL (rc_bench_analytics_demo), as the LA is, so each
+meets the same load: a pupil's page must not grow with the LA.
 
 The database (BENCH_ANALYTICS_LA_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 rc_bench_analytics_la) and the store and demo (var/bench/analytics-la) are kept between runs
@@ -24,6 +25,7 @@ and made again only when missing. BENCH_REQUESTS (default 30) sets the requests 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -46,6 +48,7 @@ WORK = ROOT / "var" / "bench" / "analytics-la"
 STORE_VERSION = "analytics-la-3"  # 2: pupils in UPN order; 3: characteristics prepared
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
+DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_demo"
 
 
 def _env(url: str, data_dir: Path) -> dict[str, str]:
@@ -108,9 +111,22 @@ def main() -> None:
         _python("from benchmarks.analytics_pages_la import demo; demo()", demo_env)
         (demo_dir / "ready").write_text("")
         print(f"the {DEMO_PUPILS}-pupil demo loaded in {time.perf_counter() - started:.0f} s")
+    # The same demo on PostgreSQL, so one pupil's page can be compared like with like.
+    demo_pg_dir = WORK / "demo-postgres"
+    demo_pg_env = _env(DEMO_PG_URL, demo_pg_dir)
+    if not (demo_pg_dir / "ready").exists() and postgres_recreated(DEMO_PG_URL):
+        shutil.rmtree(demo_pg_dir, ignore_errors=True)
+        demo_pg_dir.mkdir(parents=True)
+        started = time.perf_counter()
+        _python("from benchmarks.analytics_pages_la import demo; demo()", demo_pg_env)
+        (demo_pg_dir / "ready").write_text("")
+        print(f"the demo loaded into PostgreSQL in {time.perf_counter() - started:.0f} s")
     who = json.loads(_python("from benchmarks.analytics_pages_la import sessions; sessions()", env))
     demo_who = json.loads(
         _python("from benchmarks.analytics_pages_la import sessions; sessions()", demo_env)
+    )
+    demo_pg_who = json.loads(
+        _python("from benchmarks.analytics_pages_la import sessions; sessions()", demo_pg_env)
     )
     today = dt.date.today()
     march = dt.date(today.year + 1 if today.month >= 9 else today.year, 3, 19).isoformat()
@@ -133,9 +149,13 @@ def main() -> None:
     print(f"{'where':6} {'who':6} {'page':34} {'median':>8} {'p95':>8} {'KB':>6} {'load':>5}")
     _serve(env, who, la_pages, requests)
     _compare(
-        (env, demo_env),
-        (who, demo_who),
-        (f"/analytics/pupils/{who['upn']}?as_of={march}", f"/analytics/pupils/{demo_who['upn']}"),
+        (env, demo_env, demo_pg_env),
+        (who, demo_who, demo_pg_who),
+        (
+            f"/analytics/pupils/{who['upn']}?as_of={march}",
+            f"/analytics/pupils/{demo_who['upn']}",
+            f"/analytics/pupils/{demo_pg_who['upn']}",
+        ),
         requests,
     )
 
@@ -368,24 +388,30 @@ def _serve(
 
 
 def _compare(
-    envs: tuple[dict[str, str], dict[str, str]],
-    who: tuple[dict[str, Any], dict[str, Any]],
-    paths: tuple[str, str],
+    envs: tuple[dict[str, str], ...],
+    who: tuple[dict[str, Any], ...],
+    paths: tuple[str, ...],
     requests: int,
 ) -> None:
-    """One pupil's page at 250,000 pupils and on the demo, requested in turn, so that both
-    meet the same load on a shared machine."""
-    with _server(envs[0]) as large, _server(envs[1]) as small:
+    """One pupil's page at 250,000 pupils and on the demo (on SQLite, and on PostgreSQL like
+    the LA), requested in turn, so that each meets the same load on a shared machine."""
+    labels = (
+        ("250k", "a pupil, to 19 March (in turn)"),
+        ("demo", "a pupil, to 20 March (in turn)"),
+        ("demo", "the same, the demo on PostgreSQL"),
+    )
+    with contextlib.ExitStack() as stack:
+        bases = [stack.enter_context(_server(env)) for env in envs]
         load = os.getloadavg()[0]
-        times: tuple[list[float], list[float]] = ([], [])
-        sizes = [0, 0]
+        times: list[list[float]] = [[] for _ in bases]
+        sizes = [0 for _ in bases]
         for attempt in range(requests + 2):
-            for k, base in enumerate((large, small)):
+            for k, base in enumerate(bases):
                 seconds, sizes[k] = _get(base, paths[k], who[k]["la"])
                 if attempt >= 2:
                     times[k].append(seconds)
-        _line("250k", "LA", "a pupil, to 19 March (in turn)", times[0], sizes[0], load)
-        _line("demo", "LA", "a pupil, to 20 March (in turn)", times[1], sizes[1], load)
+        for k, (where, name) in enumerate(labels[: len(bases)]):
+            _line(where, "LA", name, times[k], sizes[k], load)
 
 
 if __name__ == "__main__":
