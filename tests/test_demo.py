@@ -124,6 +124,11 @@ def test_rollcall_demo_loads_a_small_authority_and_prints_sign_in_details():
     decided = LeaveDecision.objects.values_list("outcome", flat=True)
     assert sorted(decided) == ["granted", "refused"]
     assert "2 leave requests decided by the headteacher" in text
+    # Every school has a made-up headteacher and an address for letters, so a letter to a
+    # school greets its head and can be emailed.
+    for school in School.objects.all():
+        assert school.headteacher_title in ("Mr", "Mrs") and school.headteacher_surname
+        assert school.email.startswith("office@") and school.email.endswith(".hartwell.example")
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", "--pupils", "60", "--today", "2026-03-20", stdout=StringIO())
 

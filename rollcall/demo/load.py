@@ -120,6 +120,28 @@ def _made_up_address(urn: str) -> _Address:
     )
 
 
+class _Head(TypedDict):
+    headteacher_title: str
+    headteacher_forename: str
+    headteacher_surname: str
+    email: str
+
+
+def _made_up_head(urn: str, name: str) -> _Head:
+    """A school's made-up headteacher, from its URN, and an address for letters on the
+    reserved .example domain, so letters to the school can be shown in the demo."""
+    number = int(urn)
+    female = number % 2 == 0
+    forenames = names.FEMALE_FORENAMES if female else names.MALE_FORENAMES
+    words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
+    return _Head(
+        headteacher_title="Mrs" if female else "Mr",
+        headteacher_forename=forenames[number % len(forenames)],
+        headteacher_surname=names.SURNAMES[number * 7 % len(names.SURNAMES)],
+        email=f"office@{'-'.join(words[:3])}.hartwell.example",
+    )
+
+
 def _load_schools(world: World, la: LocalAuthority, trusts: dict[str, Trust]) -> dict[str, School]:
     schools: dict[str, School] = {}
     for spec in world.schools:
@@ -133,6 +155,7 @@ def _load_schools(world: World, la: LocalAuthority, trusts: dict[str, Trust]) ->
             kind=spec.kind,
             trust=trusts[spec.trust_key] if spec.trust_key else None,
             **_made_up_address(spec.urn),
+            **_made_up_head(spec.urn, spec.name),
             on=world.dates.today,
         )
         for term in world.dates.all_terms:
