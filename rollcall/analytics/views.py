@@ -158,15 +158,9 @@ def school(request: HttpRequest, urn: str) -> HttpResponse:
         year=_year(request),
         as_of=_as_of(request),
         filters=filters_from(request.GET),
-        page_number=_page_number(request),
+        page_number=request.GET.get("page"),
     )
     return _show(request, "analytics/school.html", {"page": page})
-
-
-def _page_number(request: HttpRequest) -> int:
-    """?page=N, from 1; anything else is the first page."""
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
 
 
 @require_GET

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from rollcall.accounts.selectors import User
@@ -98,15 +99,14 @@ def school_page(
     year: YearFigures,
     as_of: AsOf,
     filters: Filters,
-    page_number: int = 1,
+    page_number: str | None = None,
 ) -> SchoolPage:
     found = pupil_lines(user=user, school=school, matrix=year.matrix, as_of=as_of, filters=filters)
     shown, on_roll = found.shown, found.on_roll
     # A long list a page at a time (the CSV has every pupil): a secondary school's pupils
     # with a concern run to well over a thousand rows.
-    pages = max(1, -(-len(shown) // PUPILS_A_PAGE))
-    number = min(max(1, page_number), pages)
-    start = (number - 1) * PUPILS_A_PAGE
+    paginator = Paginator(shown, PUPILS_A_PAGE)
+    page = paginator.get_page(page_number)
     enrolments = year.enrolments(as_of.date)
     here = at(enrolments, [school.urn])
     area_urns = authority_urns(schools=[school])
@@ -132,15 +132,17 @@ def school_page(
             "eal": _choices(YES_NO, filters.eal),
         },
         head=table_head(filters, as_of),
-        rows=table_rows(shown[start : start + PUPILS_A_PAGE]),
+        rows=table_rows(list(page)),
         shown=len(shown),
         on_roll=len(on_roll),
         csv_href=reverse("analytics:school_csv", args=[school.urn]) + query_string(query),
         open_items=worklist_items(user=user, urn=school.urn).count(),
         worklist_href=reverse("analytics:worklist") + query_string({"school": school.urn}),
-        first=start + 1,
+        first=page.start_index(),
         pagination=page_links(
-            number, pages, {key: value for key, value in query.items() if value is not None}
+            page.number,
+            paginator.num_pages,
+            {key: value for key, value in query.items() if value is not None},
         ),
     )
 
