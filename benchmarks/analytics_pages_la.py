@@ -45,7 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_la"
 WORK = ROOT / "var" / "bench" / "analytics-la"
-STORE_VERSION = "analytics-la-3"  # 2: pupils in UPN order; 3: characteristics prepared
+# 2: pupils in UPN order; 3: characteristics prepared; 4: the schools' held days prepared
+STORE_VERSION = "analytics-la-4"
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
 DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_demo"
@@ -104,22 +105,22 @@ def main() -> None:
         print(_python("from benchmarks.analytics_pages_la import store; store()", env), end="")
         marker.write_text(json.dumps({"version": STORE_VERSION}))
     demo_env = _env(f"sqlite:///{demo_dir}/rollcall.sqlite3", demo_dir)
-    if not (demo_dir / "ready").exists():
+    if not _ready(demo_dir):
         shutil.rmtree(demo_dir, ignore_errors=True)
         demo_dir.mkdir(parents=True)
         started = time.perf_counter()
         _python("from benchmarks.analytics_pages_la import demo; demo()", demo_env)
-        (demo_dir / "ready").write_text("")
+        (demo_dir / "ready").write_text(STORE_VERSION)
         print(f"the {DEMO_PUPILS}-pupil demo loaded in {time.perf_counter() - started:.0f} s")
     # The same demo on PostgreSQL, so one pupil's page can be compared like with like.
     demo_pg_dir = WORK / "demo-postgres"
     demo_pg_env = _env(DEMO_PG_URL, demo_pg_dir)
-    if not (demo_pg_dir / "ready").exists() and postgres_recreated(DEMO_PG_URL):
+    if not _ready(demo_pg_dir) and postgres_recreated(DEMO_PG_URL):
         shutil.rmtree(demo_pg_dir, ignore_errors=True)
         demo_pg_dir.mkdir(parents=True)
         started = time.perf_counter()
         _python("from benchmarks.analytics_pages_la import demo; demo()", demo_pg_env)
-        (demo_pg_dir / "ready").write_text("")
+        (demo_pg_dir / "ready").write_text(STORE_VERSION)
         print(f"the demo loaded into PostgreSQL in {time.perf_counter() - started:.0f} s")
     who = json.loads(_python("from benchmarks.analytics_pages_la import sessions; sessions()", env))
     demo_who = json.loads(
@@ -158,6 +159,14 @@ def main() -> None:
         ),
         requests,
     )
+
+
+def _ready(demo_dir: Path) -> bool:
+    """Whether the demo there was loaded, its store saved as this version of rollcall saves it."""
+    try:
+        return (demo_dir / "ready").read_text() == STORE_VERSION
+    except FileNotFoundError:
+        return False
 
 
 # ------------------------------------------------------------------------------ the data

@@ -29,8 +29,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 
-from rollcall.analytics.figures.prepared import Prepared, prepared_read, prepared_write
-from rollcall.analytics.figures.threshold import LawInputs
+from rollcall.analytics.figures.prepared import (
+    Prepared,
+    held_days_read,
+    prepared_read,
+    prepared_write,
+)
+from rollcall.analytics.figures.threshold import HeldDays, LawInputs
 from rollcall.analytics.selectors import dates_of_birth
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix, marks_from_table
@@ -260,6 +265,12 @@ class StoreReading:
         whole authority first asks: a page about one pupil never does."""
         return self.loaded.prepared() if self.loaded is not None else None
 
+    @cached_property
+    def held_days(self) -> HeldDays | None:
+        """Each school's held days, saved with the store (figures.prepared): a page about one
+        pupil takes the school weeks of their threshold from them."""
+        return self.loaded.held_days() if self.loaded is not None else None
+
 
 def store_reading() -> StoreReading:
     """The store as it is, memory-mapped, with whether the registers have moved on since: never
@@ -283,11 +294,17 @@ class _Loaded:
     matrix: MarkMatrix
     directory: Path
     _prepared: list[Prepared | None] = field(default_factory=list)
+    _held_days: list[HeldDays | None] = field(default_factory=list)
 
     def prepared(self) -> Prepared | None:
         if not self._prepared:
             self._prepared.append(prepared_read(self.directory))
         return self._prepared[0]
+
+    def held_days(self) -> HeldDays | None:
+        if not self._held_days:
+            self._held_days.append(held_days_read(self.directory))
+        return self._held_days[0]
 
 
 _OPEN: dict[Path, _Loaded] = {}

@@ -197,6 +197,7 @@ def pupil(request: HttpRequest, upn: str) -> HttpResponse:
         matrix=_matrix(request),
         as_of=_as_of(request),
         today=clock.today(),
+        held=_reading(request).held_days,
     )
     links = pupil_record_links(user=request.user, pupil=found, current=ATTENDANCE)
     return _show(request, "analytics/pupil.html", {"page": page, "links": links})

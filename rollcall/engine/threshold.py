@@ -112,23 +112,37 @@ class ThresholdResult:
 
 def school_calendar(matrix: MarkMatrix, *, as_of: dt.date, rule: ThresholdRule) -> SchoolCalendar:
     """Per school: the weeks in which it held a session (any pupil's mark that makes one)."""
-    columns = matrix.columns_between(None, as_of)
-    days = matrix.days[columns.start // 2 : columns.stop // 2]
-    if not len(days) or not matrix.n_rows:
+    days = matrix.columns_between(None, as_of).stop // 2
+    if not days or not matrix.n_rows:
         return {}
-    held_days = rule.school_week_session[matrix.ids[:, columns]].reshape(
-        matrix.n_rows, len(days), 2
-    )
+    held = school_held_days(matrix, rule=rule, days=days)
+    return calendar_from_held(held, matrix.days[:days], matrix.schools)
+
+
+def school_held_days(
+    matrix: MarkMatrix, *, rule: ThresholdRule, days: int | None = None
+) -> np.ndarray:
+    """Per school of the matrix and each of its first `days` days (default all): whether any of
+    its pupils has a mark that day that makes a session held (rule.school_week_session)."""
+    days = len(matrix.days) if days is None else days
+    by_school = np.zeros((len(matrix.schools), days), dtype=bool)
+    if not days or not matrix.n_rows:
+        return by_school
+    held_days = rule.school_week_session[matrix.ids[:, : 2 * days]].reshape(matrix.n_rows, days, 2)
     held_days = held_days.any(axis=2)
-    by_school = np.zeros((len(matrix.schools), len(days)), dtype=bool)
     order = np.argsort(matrix.row_school, kind="stable")
     schools, starts = np.unique(matrix.row_school[order], return_index=True)
     by_school[schools] = np.logical_or.reduceat(held_days[order], starts, axis=0)
+    return by_school
+
+
+def calendar_from_held(held: np.ndarray, days: np.ndarray, schools: np.ndarray) -> SchoolCalendar:
+    """The school calendar (weeks with a session held) from each school's held days
+    (`school_held_days`: a row per school of `schools`, a column per day of `days`)."""
     weeks = week_numbers(days)
     return {
-        str(matrix.schools[s]): np.unique(weeks[by_school[s]])
-        for s in range(len(matrix.schools))
-        if by_school[s].any()
+        str(schools[s]): np.unique(weeks[held[s]])
+        for s in np.flatnonzero(held.any(axis=1)).tolist()
     }
 
 

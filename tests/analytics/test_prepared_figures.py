@@ -1,5 +1,6 @@
 """The whole authority's figures prepared with the store are the figures worked out afresh:
-each page reads the same either way, at the store's date, and other dates still work."""
+each page reads the same either way, at the store's date, and other dates still work. The
+schools' held days saved with it give a pupil's threshold the same school weeks."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import datetime as dt
 import re
 import shutil
 
+import numpy as np
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from rollcall.analytics.figures.matrices import submatrix
+from rollcall.analytics.figures.threshold import HeldDays
+from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.selectors import characteristics, cohort_characteristics
+from rollcall.analytics.source import store_reading
+from rollcall.engine.threshold import ThresholdRule, school_calendar
 from tests.analytics.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +33,27 @@ PAGES = (
 )
 
 
-def _pages(client) -> dict[str, str]:
+def _pupil_pages() -> tuple[str, ...]:
+    """The pages of pupils who met the national threshold, to the store's date and earlier:
+    their threshold windows are made of their schools' weeks."""
+    upns = sorted(
+        WorklistItem.objects.filter(kind="national_threshold")
+        .values_list("pupil__upn", flat=True)
+        .distinct()
+    )[:4]
+    assert len(upns) == 4
+    return tuple(
+        f"/analytics/pupils/{upn}{query}"
+        for upn in upns
+        for query in ("", "?as_of=2026-01-16", "?as_of=2025-07-18")
+    )
+
+
+def _pages(client, paths) -> dict[str, str]:
     # Each response has its own script nonce and form token; everything else must be the same.
     return {
         path: re.sub(r'(nonce|value)="[A-Za-z0-9_-]{20,}"', "", client.get(path).content.decode())
-        for path in PAGES
+        for path in paths
     }
 
 
@@ -38,12 +61,46 @@ def test_the_pages_read_the_same_with_the_prepared_figures_as_without(client, de
     signed_in(client, "laofficer")
     prepared = settings.ROLLCALL_STORE_DIR / "prepared"
     assert (prepared / "meta.json").exists()
-    with_them = _pages(client)
+    assert (prepared / "held_days.npy").exists()
+    paths = PAGES + _pupil_pages()
+    with_them = _pages(client, paths)
     shutil.rmtree(prepared)
-    worked_out = _pages(client)
-    for path in PAGES:
+    worked_out = _pages(client, paths)
+    for path in paths:
         assert with_them[path] == worked_out[path], path
     assert "Hartwell High School" in with_them["/analytics/"]
+    assert "school weeks" in with_them[paths[-3]]
+
+
+def test_held_days_give_every_school_the_calendar_worked_out_from_its_rows(demo):
+    matrix = store_reading().matrix
+    held = store_reading().held_days
+    assert matrix is not None and held is not None
+    urns = matrix.schools.astype(str).tolist()
+    days = [dt.date(2025, 9, 1), dt.date(2025, 12, 19), dt.date(2026, 2, 13), dt.date(2026, 3, 20)]
+    for on in days:
+        rule = ThresholdRule.national(matrix, on)
+        for chosen in ([urns[0]], urns[1:3], urns):
+            rows = np.flatnonzero(np.isin(urns, chosen)[matrix.row_school])
+            expected = school_calendar(submatrix(matrix, rows), as_of=on, rule=rule)
+            found = held.calendar(matrix, as_of=on, rule=rule, urns=chosen)
+            assert found is not None
+            assert found.keys() == expected.keys(), (on, chosen)
+            assert sum(len(weeks) for weeks in found.values()) > 0
+            for urn, weeks in expected.items():
+                assert np.array_equal(found[urn], weeks), (on, urn)
+
+
+def test_held_days_made_under_other_codes_are_not_used(demo):
+    matrix = store_reading().matrix
+    held = store_reading().held_days
+    assert matrix is not None and held is not None
+    rule = ThresholdRule.national(matrix, dt.date(2026, 3, 20))
+    other = ~held.school_week_session
+    stale = HeldDays(held.held, other)
+    assert stale.calendar(matrix, as_of=dt.date(2026, 3, 20), rule=rule, urns=["990201"]) is None
+    shorter = HeldDays(held.held[:, :-1], held.school_week_session)
+    assert shorter.calendar(matrix, as_of=dt.date(2026, 3, 20), rule=rule, urns=["990201"]) is None
 
 
 def test_another_date_is_worked_out_from_the_registers(client, demo):

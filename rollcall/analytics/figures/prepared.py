@@ -7,6 +7,8 @@ local authority's scale. The store is saved by the background job (analytics.tas
 figures for the date the pages open on (the last date with marks) are worked out then, by the
 same functions, and kept beside the matrix in the same atomic save. A page about that date
 adds them up; a page about another date works them out from the matrix as before (ADR 0021).
+Each school's held days (figures.threshold.HeldDays) are kept too, for every date: the school
+weeks of one pupil's threshold then come from them, not from every row of the pupil's schools.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rollcall import statutory
 from rollcall.analytics.characteristics import characteristics_frame
 from rollcall.analytics.figures.authority import threshold_met_upns
 from rollcall.analytics.figures.school import year_enrolments
-from rollcall.analytics.figures.threshold import LawInputs
+from rollcall.analytics.figures.threshold import HeldDays, LawInputs
 from rollcall.engine import MarkMatrix
 from rollcall.engine.dfe_comparable import (
     DfEComparable,
@@ -32,10 +35,11 @@ from rollcall.engine.dfe_comparable import (
     statistics_year_start,
 )
 from rollcall.engine.school_age import DatesOfBirth
+from rollcall.engine.threshold import ThresholdRule, school_held_days
 from rollcall.organisations.models import School
 
 FOLDER = "prepared"
-VERSION = 2  # 2: the pupils' characteristics for the cohort page
+VERSION = 3  # 2: the pupils' characteristics for the cohort page; 3: the schools' held days
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,27 @@ def prepared_write(matrix: MarkMatrix, directory: Path, *, law: LawInputs) -> No
     characteristics_frame(
         school_ids=list(School.objects.values_list("pk", flat=True)), on=as_of
     ).write_parquet(folder / "characteristics.parquet")
+    if statutory.on(as_of).threshold is not None:
+        rule = ThresholdRule.national(matrix, as_of)
+        np.save(folder / "held_days.npy", school_held_days(matrix, rule=rule))
+        np.save(folder / "held_codes.npy", rule.school_week_session)
     meta = {"version": VERSION, "as_of": as_of.isoformat(), "threshold_met": sorted(met)}
     (folder / "meta.json").write_text(json.dumps(meta))
+
+
+def held_days_read(directory: Path) -> HeldDays | None:
+    """The schools' held days saved with the store (memory-mapped), or None if there are none."""
+    folder = directory / FOLDER
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        if meta.get("version") != VERSION:
+            return None
+        return HeldDays(
+            held=np.load(folder / "held_days.npy", mmap_mode="r"),
+            school_week_session=np.load(folder / "held_codes.npy"),
+        )
+    except FileNotFoundError:
+        return None
 
 
 def prepared_read(directory: Path) -> Prepared | None:

@@ -17,6 +17,7 @@ from rollcall import statutory
 from rollcall.analytics.figures.matrices import monday_of_week, pupil_index, submatrix
 from rollcall.analytics.figures.threshold import (
     GroupThreshold,
+    HeldDays,
     LawInputs,
     group_threshold,
     occasions_from,
@@ -130,10 +131,11 @@ def pupil_year(
     visible_urns: Collection[str],
     as_of: dt.date,
     law: LawInputs,
+    held: HeldDays | None = None,
 ) -> PupilYear | None:
     """The pupil's academic year to `as_of`, or None if they have no marks at all. The
     threshold is the sweep's (figures.threshold.group_threshold), so the page and the
-    worklist give the same occasions."""
+    worklist give the same occasions; `held` is the matrix's held days, if saved with it."""
     index = pupil_index(matrix, upn)
     if index is None:
         return None
@@ -148,7 +150,7 @@ def pupil_year(
         hidden = everywhere.ids.copy()
         hidden[~seen] = 0  # marks elsewhere do not count in this reader's figures
         counts = pupil_figures(_with_ids(everywhere, hidden), first=first, last=as_of)
-    found = group_threshold(matrix, np.array([index]), as_of=as_of, law=law)
+    found = group_threshold(matrix, np.array([index]), as_of=as_of, law=law, held=held)
     threshold = _threshold(found, everywhere, seen, as_of, first) if found else None
     chart_from = first
     if threshold and threshold.window and threshold.window.mondays[0] < first:

@@ -24,6 +24,7 @@ from rollcall.engine.threshold import (
     SchoolCalendar,
     ThresholdResult,
     ThresholdRule,
+    calendar_from_held,
     school_calendar,
 )
 from rollcall.engine.triggers import provisional_columns, threshold_occasions
@@ -38,24 +39,58 @@ class LawInputs:
     dates_of_birth: DatesOfBirth
 
 
+@dataclass(frozen=True)
+class HeldDays:
+    """Each school's days with a session held over every pupil of a matrix
+    (engine.threshold.school_held_days), worked out once when the store is saved
+    (figures.prepared), so a page about one pupil takes their schools' weeks from here rather
+    than from every row of those schools."""
+
+    held: np.ndarray  # bool (the matrix's schools, its days)
+    school_week_session: np.ndarray  # the rule's codes making a session held, when worked out
+
+    def calendar(
+        self, matrix: MarkMatrix, *, as_of: dt.date, rule: ThresholdRule, urns: Collection[str]
+    ) -> SchoolCalendar | None:
+        """These schools' calendars up to as-of (engine.threshold.school_calendar), or None when
+        the held days are not this matrix's or the rule then marks other codes as held."""
+        if self.held.shape != (len(matrix.schools), len(matrix.days)) or not np.array_equal(
+            self.school_week_session, rule.school_week_session
+        ):
+            return None
+        days = matrix.columns_between(None, as_of).stop // 2
+        wanted = np.isin(matrix.schools.astype(str), list(urns))
+        held = np.asarray(self.held[:, :days]) & wanted[:, None]
+        return calendar_from_held(held, matrix.days[:days], matrix.schools)
+
+
 def threshold_calendar(
     matrix: MarkMatrix,
     history: MarkMatrix | None,
     *,
     as_of: dt.date,
     urns: Collection[str] | None = None,
+    held: HeldDays | None = None,
 ) -> SchoolCalendar:
     """Each school's weeks with a session held (engine.threshold.school_calendar), worked out
     over every pupil of the schools (`urns`; default every school) and every earlier school
-    the matrix's pupils came from, as the sweep does for the whole authority."""
+    the matrix's pupils came from, as the sweep does for the whole authority. With the
+    matrix's held days (`held`), the schools' weeks come from them."""
     rule = ThresholdRule.national(matrix, as_of)
     schools = matrix.schools.astype(str)
-    if urns is None:
-        mine = matrix
+    found = None
+    if held is not None:
+        found = held.calendar(
+            matrix, as_of=as_of, rule=rule, urns=schools if urns is None else urns
+        )
+    if found is not None:
+        calendar = dict(found)
     else:
-        wanted = np.isin(schools, list(urns))
-        mine = submatrix(matrix, np.flatnonzero(wanted[matrix.row_school]))
-    calendar = dict(school_calendar(mine, as_of=as_of, rule=rule)) if mine.n_rows else {}
+        mine = matrix
+        if urns is not None:
+            wanted = np.isin(schools, list(urns))
+            mine = submatrix(matrix, np.flatnonzero(wanted[matrix.row_school]))
+        calendar = dict(school_calendar(mine, as_of=as_of, rule=rule)) if mine.n_rows else {}
     if history is not None and history.n_rows:
         ours = np.isin(history.pupils.astype(str), matrix.pupils.astype(str))
         rows = np.flatnonzero(ours[history.row_pupil])
@@ -79,11 +114,16 @@ class GroupThreshold:
 
 
 def group_threshold(
-    matrix: MarkMatrix, pupils: np.ndarray, *, as_of: dt.date, law: LawInputs
+    matrix: MarkMatrix,
+    pupils: np.ndarray,
+    *,
+    as_of: dt.date,
+    law: LawInputs,
+    held: HeldDays | None = None,
 ) -> GroupThreshold | None:
     """The threshold for these pupils (indices into `matrix`) up to as-of; None before the
     national framework. `counted.pupils` names them, in the order of `pupils`' UPNs sorted
-    as the matrix holds them."""
+    as the matrix holds them. `held`: the matrix's held days, if worked out already."""
     if statutory.on(as_of).threshold is None or not len(pupils):
         return None
     everyone = len(pupils) == matrix.n_pupils
@@ -91,7 +131,9 @@ def group_threshold(
     if group.columns_between(None, as_of).stop == 0:
         return None
     urns = {str(u) for u in group.schools[np.unique(group.row_school)]}
-    calendar = threshold_calendar(matrix, law.history, as_of=as_of, urns=None if everyone else urns)
+    calendar = threshold_calendar(
+        matrix, law.history, as_of=as_of, urns=None if everyone else urns, held=held
+    )
     counted, rule, result = threshold_occasions(
         group,
         as_of=as_of,

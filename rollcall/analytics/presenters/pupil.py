@@ -17,6 +17,7 @@ from rollcall.analytics.figures.pupil import (
     ThresholdStatus,
     pupil_year,
 )
+from rollcall.analytics.figures.threshold import HeldDays
 from rollcall.analytics.presenters.common import (
     AsOf,
     ChartBlock,
@@ -64,7 +65,13 @@ class PupilPage:
 
 
 def pupil_page(
-    *, user: User, pupil: Pupil, matrix: MarkMatrix, as_of: AsOf, today: dt.date
+    *,
+    user: User,
+    pupil: Pupil,
+    matrix: MarkMatrix,
+    as_of: AsOf,
+    today: dt.date,
+    held: HeldDays | None = None,
 ) -> PupilPage:
     enrolments = pupil_enrolments(user=user, pupil=pupil)
     welfare = welfare_flags_for(pupil=pupil, schools=schools_visible_to(user=user), on=today)
@@ -76,6 +83,7 @@ def pupil_page(
         visible_urns=visible,
         as_of=as_of.date,
         law=law_inputs(upns=[pupil.upn]),
+        held=held,
     )
     has_marks = year is not None and bool(year.marks)
     calendar = school_calendar(school=latest.school) if latest else None
