@@ -7,8 +7,11 @@ day, about 95 million marks) are put straight into the analysis store, as the ba
 would have left it, rather than into the database: loading a hundred million marks into
 PostgreSQL takes a quarter of an hour and 20 GB, and no attendance page reads the marks table
 (the figures come from the store; a page reads pupils, enrolments, welfare flags and the
-worklist from the database). The store says it has seen every mark and amendment in the
-database (none), so the pages find it current, as they would after the job ran.
+worklist from the database). One pupil in twenty came with an earlier school's marks from a
+CTF (the last eleven weeks of the previous school year, 1.4 million marks, in the database as
+an import leaves them), which the threshold counts. The store says it has seen every mark,
+amendment and earlier-school mark in the database, so the pages find it current, as they
+would after the job ran.
 
 Each page is requested REQUESTS times after two warm-up requests (one per worker) by
 gunicorn with 2 sync workers, signed in as the LA's officer (every school) or one school's
@@ -45,8 +48,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_la"
 WORK = ROOT / "var" / "bench" / "analytics-la"
-# 2: pupils in UPN order; 3: characteristics prepared; 4: the schools' held days prepared
-STORE_VERSION = "analytics-la-4"
+# 2: pupils in UPN order; 3: characteristics prepared; 4: the schools' held days prepared;
+# 5: earlier schools' marks from CTFs in the database, kept beside the store
+STORE_VERSION = "analytics-la-5"
+EARLIER_EVERY = 20  # one pupil in this many came with an earlier school's marks
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
 DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_demo"
@@ -99,6 +104,7 @@ def main() -> None:
             "call_command; call_command('migrate', verbosity=0)",
             env,
         )
+    print(_python("from benchmarks.analytics_pages_la import history; history()", env), end="")
     la_dir.mkdir(parents=True, exist_ok=True)
     marker = la_dir / "store-made.json"
     if not marker.exists() or json.loads(marker.read_text()).get("version") != STORE_VERSION:
@@ -142,6 +148,7 @@ def main() -> None:
         # The same weeks of the year as the demo's pupil below (to its 20 March), to compare
         # like with like.
         ("LA", "a pupil, to 19 March", f"/analytics/pupils/{who['upn']}?as_of={march}"),
+        ("LA", "a pupil with an earlier school", f"/analytics/pupils/{who['earlier_upn']}"),
         ("school", "its school", f"/analytics/schools/{who['own_urn']}"),
         ("school", "worklist", "/analytics/worklist"),
         ("school", "a pupil", f"/analytics/pupils/{who['own_upn']}"),
@@ -246,6 +253,57 @@ def store() -> None:
     )
 
 
+def history() -> None:
+    """Earlier schools' marks, as CTFs bring them (once): one pupil in EARLIER_EVERY came with
+    the last eleven weeks of the previous school year at one of 300 schools elsewhere, every
+    session marked, about 6 % unauthorised absence. The threshold counts them (ADR 0009), so
+    a page about a pupil or a school must not read them all."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from rollcall.transfers.models import EarlierSchoolMark
+
+    if EarlierSchoolMark.objects.exists():
+        return
+    started = time.perf_counter()
+    today = dt.date.today()
+    year = today.year if today.month >= 9 else today.year - 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO transfers_importbatch (kind, file_name, sha256, rows, marks_created, "
+            "marks_amended, marks_unchanged, pupils_created, reason, imported_at, "
+            "imported_by_label) VALUES ('ctf', 'benchmark.xml', repeat('0', 64), 0, 0, 0, 0, "
+            "0, '', now(), 'benchmark') RETURNING id"
+        )
+        batch = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO transfers_earlierschoolattendance (element, la_code, "
+            "establishment_number, school_name, urn, attend_sessions, batch_id, pupil_id) "
+            "SELECT 'CTfile/CTFpupilData/Pupil/Attendance/YearData', '999', "
+            "lpad((id %% 300 + 2000)::text, 4, '0'), 'A school elsewhere', '', '[]'::jsonb, %s, id "
+            "FROM pupils_pupil WHERE id %% %s = 0",
+            [batch, EARLIER_EVERY],
+        )
+        cursor.execute(
+            "INSERT INTO transfers_earlierschoolmark (attendance_id, date, session, code) "
+            "SELECT a.id, d::date, s.session, "
+            "CASE WHEN random() < 0.06 THEN 'O' ELSE '/' END "
+            "FROM transfers_earlierschoolattendance a "
+            "CROSS JOIN generate_series(%s::date, %s::date, '1 day') d "
+            "CROSS JOIN (VALUES ('AM'), ('PM')) s(session) "
+            "WHERE extract(isodow FROM d) < 6",
+            [dt.date(year, 5, 4), dt.date(year, 7, 17)],
+        )
+        marks = cursor.rowcount
+    print(
+        f"earlier schools' marks: {marks:,} for one pupil in {EARLIER_EVERY}, "
+        f"added in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+
+
 def demo() -> None:
     """The demo authority, loaded as `make demo` loads it (the loader builds the store)."""
     import django
@@ -286,6 +344,7 @@ def sessions() -> None:
 
     from rollcall.organisations.models import School
     from rollcall.pupils.models import Enrolment
+    from rollcall.transfers.models import EarlierSchoolAttendance
 
     found: dict[str, Any] = {}
     for key, who in (("la", "laofficer"), ("la", "benchofficer"), ("school", "schoolofficer")):
@@ -301,6 +360,9 @@ def sessions() -> None:
     # A pupil on roll there now, so the page shows their whole year.
     on_roll = Enrolment.objects.filter(left_on__isnull=True)
     found["upn"] = on_roll.filter(school=largest).order_by("pupil__upn")[0].pupil.upn
+    earlier = EarlierSchoolAttendance.objects.values("pupil")
+    with_history = on_roll.filter(pupil__in=earlier).order_by("pupil__upn").first()
+    found["earlier_upn"] = with_history.pupil.upn if with_history else found["upn"]
     office = User.objects.filter(username="schoolofficer").first()
     if office is not None:
         school = office.memberships.get().school

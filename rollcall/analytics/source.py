@@ -31,11 +31,11 @@ from django.db.models import Max
 
 from rollcall.analytics.figures.prepared import (
     Prepared,
-    held_days_read,
     prepared_read,
     prepared_write,
+    saved_law_read,
 )
-from rollcall.analytics.figures.threshold import HeldDays, LawInputs
+from rollcall.analytics.figures.threshold import LawInputs, SavedLaw
 from rollcall.analytics.selectors import dates_of_birth
 from rollcall.core import clock
 from rollcall.engine import MarkMatrix, marks_from_table
@@ -47,6 +47,7 @@ from rollcall.engine.store import StoreError, store_info, store_load, store_save
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Pupil
 from rollcall.registers.models import Mark, MarkAmendment
+from rollcall.transfers.models import EarlierSchoolMark
 from rollcall.transfers.selectors import earlier_school_marks
 
 FETCH = 200_000
@@ -57,11 +58,13 @@ def store_directory() -> Path:
 
 
 def registers_position() -> dict[str, Any]:
-    """The last mark and the last amendment: two look-ups in primary-key indexes, cheap
-    enough for every page to ask whether the store has seen them."""
+    """The last mark, the last amendment and the last earlier-school mark (from CTFs, which
+    the threshold counts and the store keeps beside it): look-ups in primary-key indexes,
+    cheap enough for every page to ask whether the store has seen them."""
     return {
         "last_mark": Mark.objects.aggregate(last=Max("id"))["last"],
         "last_amendment": MarkAmendment.objects.aggregate(last=Max("id"))["last"],
+        "last_earlier_mark": EarlierSchoolMark.objects.aggregate(last=Max("id"))["last"],
     }
 
 
@@ -266,10 +269,10 @@ class StoreReading:
         return self.loaded.prepared() if self.loaded is not None else None
 
     @cached_property
-    def held_days(self) -> HeldDays | None:
-        """Each school's held days, saved with the store (figures.prepared): a page about one
-        pupil takes the school weeks of their threshold from them."""
-        return self.loaded.held_days() if self.loaded is not None else None
+    def saved_law(self) -> SavedLaw | None:
+        """What the threshold needs beyond some pupils' rows, saved with the store
+        (figures.prepared): pages about a pupil or a school count the threshold from it."""
+        return self.loaded.saved_law() if self.loaded is not None else None
 
 
 def store_reading() -> StoreReading:
@@ -294,17 +297,17 @@ class _Loaded:
     matrix: MarkMatrix
     directory: Path
     _prepared: list[Prepared | None] = field(default_factory=list)
-    _held_days: list[HeldDays | None] = field(default_factory=list)
+    _saved_law: list[SavedLaw | None] = field(default_factory=list)
 
     def prepared(self) -> Prepared | None:
         if not self._prepared:
             self._prepared.append(prepared_read(self.directory))
         return self._prepared[0]
 
-    def held_days(self) -> HeldDays | None:
-        if not self._held_days:
-            self._held_days.append(held_days_read(self.directory))
-        return self._held_days[0]
+    def saved_law(self) -> SavedLaw | None:
+        if not self._saved_law:
+            self._saved_law.append(saved_law_read(self.directory))
+        return self._saved_law[0]
 
 
 _OPEN: dict[Path, _Loaded] = {}
@@ -446,6 +449,17 @@ def law_inputs(*, upns: Collection[str] | None = None) -> LawInputs:
     (default: every pupil)."""
     born = dates_of_birth_from_database() if upns is None else dates_of_birth(upns=upns)
     return LawInputs(history_from_database(), born)
+
+
+def pupils_law(
+    saved: SavedLaw | None, *, matrix: MarkMatrix, upns: Collection[str], as_of: dt.date
+) -> tuple[LawInputs, SavedLaw | None]:
+    """What a page about these pupils needs for their threshold: their earlier-school marks
+    and the schools' held days as saved with the store, when they apply to the page's date;
+    otherwise every earlier-school mark from the database, as the sweep reads them."""
+    if saved is not None and saved.applies(matrix, as_of):
+        return LawInputs(saved.history_of(upns), dates_of_birth(upns=upns)), saved
+    return law_inputs(upns=upns), None
 
 
 def law_inputs_lazily() -> tuple[Callable[[], LawInputs], Callable[[], DatesOfBirth]]:

@@ -159,6 +159,7 @@ def school(request: HttpRequest, urn: str) -> HttpResponse:
         as_of=_as_of(request),
         filters=filters_from(request.GET),
         page_number=request.GET.get("page"),
+        saved=_reading(request).saved_law,
     )
     return _show(request, "analytics/school.html", {"page": page})
 
@@ -177,6 +178,7 @@ def school_csv(request: HttpRequest, urn: str) -> HttpResponse:
         matrix=_matrix(request),
         as_of=as_of,
         filters=filters_from(request.GET),
+        saved=_reading(request).saved_law,
     )
     response = HttpResponse(csv_text(lines.shown), content_type="text/csv; charset=utf-8")
     name = f"{found.urn}-pupils-{as_of.date.isoformat()}.csv"
@@ -197,7 +199,7 @@ def pupil(request: HttpRequest, upn: str) -> HttpResponse:
         matrix=_matrix(request),
         as_of=_as_of(request),
         today=clock.today(),
-        held=_reading(request).held_days,
+        saved=_reading(request).saved_law,
     )
     links = pupil_record_links(user=request.user, pupil=found, current=ATTENDANCE)
     return _show(request, "analytics/pupil.html", {"page": page, "links": links})

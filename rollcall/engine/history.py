@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from rollcall.engine.codes import code_table
-from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble, overlay, submatrix
+from rollcall.engine.matrix import EPOCH, MarkMatrix, assemble, overlay, pupils_in, submatrix
 
 # (UPN, earlier school's LAESTAB, date, AM or PM, code)
 HistoryRow = tuple[str, str, dt.date, str, str]
@@ -63,7 +63,7 @@ def with_history(matrix: MarkMatrix, history: MarkMatrix | None) -> MarkMatrix:
     `matrix`; columns may be more (earlier dates), so read dates from the matrix returned."""
     if history is None or matrix.n_pupils == 0:
         return matrix
-    ours = np.isin(history.pupils.astype(str), matrix.pupils.astype(str))
+    ours = pupils_in(history.pupils, matrix.pupils)
     rows = np.flatnonzero(ours[history.row_pupil])
     if rows.size == 0:
         return matrix

@@ -70,6 +70,20 @@ def days_since_epoch(days: np.ndarray) -> np.ndarray:
     return (days - EPOCH).astype(np.int64)
 
 
+def pupils_in(upns: np.ndarray, pupils: np.ndarray) -> np.ndarray:
+    """Per UPN of `upns`: whether `pupils` holds it. By binary search when `pupils` is in order
+    (a store's are: a few milliseconds for 250,000 pupils, where np.isin sorts them all);
+    otherwise by np.isin."""
+    upns = np.asarray(upns).astype(str)
+    pupils = np.asarray(pupils)
+    if not len(pupils) or not len(upns):
+        return np.zeros(len(upns), dtype=bool)
+    if pupils.dtype.kind != "U" or not bool((pupils[:-1] < pupils[1:]).all()):
+        return np.isin(upns, pupils.astype(str))
+    at = np.minimum(np.searchsorted(pupils, upns), len(pupils) - 1)
+    return np.asarray(pupils[at] == upns)
+
+
 def week_numbers(days: np.ndarray) -> np.ndarray:
     """Monday-to-Sunday week number of each day (1970-01-01 was a Thursday)."""
     return (days_since_epoch(days) + 3) // 7

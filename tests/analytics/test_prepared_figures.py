@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from rollcall.analytics.figures.matrices import submatrix
-from rollcall.analytics.figures.threshold import HeldDays
+from rollcall.analytics.figures.threshold import SavedLaw
 from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.selectors import characteristics, cohort_characteristics
 from rollcall.analytics.source import store_reading
@@ -31,6 +31,17 @@ PAGES = (
     "/analytics/schools/990201",
     "/analytics/schools/990201/pupils.csv",
 )
+
+
+def forget_prepared() -> None:
+    """Take away what was prepared with the store, as a store saved before rollcall prepared
+    anything would be. Its meta.json is written again, as a save would, so that the web
+    process opens the store afresh rather than keeping what it read."""
+    store = settings.ROLLCALL_STORE_DIR
+    shutil.rmtree(store / "prepared")
+    (store / "meta.json").write_text((store / "meta.json").read_text())
+    assert store_reading().prepared is None
+    assert store_reading().saved_law is None
 
 
 def _pupil_pages() -> tuple[str, ...]:
@@ -64,7 +75,7 @@ def test_the_pages_read_the_same_with_the_prepared_figures_as_without(client, de
     assert (prepared / "held_days.npy").exists()
     paths = PAGES + _pupil_pages()
     with_them = _pages(client, paths)
-    shutil.rmtree(prepared)
+    forget_prepared()
     worked_out = _pages(client, paths)
     for path in paths:
         assert with_them[path] == worked_out[path], path
@@ -74,33 +85,33 @@ def test_the_pages_read_the_same_with_the_prepared_figures_as_without(client, de
 
 def test_held_days_give_every_school_the_calendar_worked_out_from_its_rows(demo):
     matrix = store_reading().matrix
-    held = store_reading().held_days
-    assert matrix is not None and held is not None
+    saved = store_reading().saved_law
+    assert matrix is not None and saved is not None
     urns = matrix.schools.astype(str).tolist()
     days = [dt.date(2025, 9, 1), dt.date(2025, 12, 19), dt.date(2026, 2, 13), dt.date(2026, 3, 20)]
     for on in days:
+        assert saved.applies(matrix, on)
         rule = ThresholdRule.national(matrix, on)
         for chosen in ([urns[0]], urns[1:3], urns):
             rows = np.flatnonzero(np.isin(urns, chosen)[matrix.row_school])
             expected = school_calendar(submatrix(matrix, rows), as_of=on, rule=rule)
-            found = held.calendar(matrix, as_of=on, rule=rule, urns=chosen)
-            assert found is not None
+            found = saved.calendar(matrix, as_of=on, urns=chosen, earlier=[])
             assert found.keys() == expected.keys(), (on, chosen)
             assert sum(len(weeks) for weeks in found.values()) > 0
             for urn, weeks in expected.items():
                 assert np.array_equal(found[urn], weeks), (on, urn)
 
 
-def test_held_days_made_under_other_codes_are_not_used(demo):
+def test_held_days_made_under_other_codes_or_for_another_matrix_do_not_apply(demo):
     matrix = store_reading().matrix
-    held = store_reading().held_days
-    assert matrix is not None and held is not None
-    rule = ThresholdRule.national(matrix, dt.date(2026, 3, 20))
-    other = ~held.school_week_session
-    stale = HeldDays(held.held, other)
-    assert stale.calendar(matrix, as_of=dt.date(2026, 3, 20), rule=rule, urns=["990201"]) is None
-    shorter = HeldDays(held.held[:, :-1], held.school_week_session)
-    assert shorter.calendar(matrix, as_of=dt.date(2026, 3, 20), rule=rule, urns=["990201"]) is None
+    saved = store_reading().saved_law
+    assert matrix is not None and saved is not None
+    on = dt.date(2026, 3, 20)
+    assert saved.applies(matrix, on)
+    other_codes = SavedLaw(saved.held, ~saved.school_week_session, None, saved.earlier_held)
+    assert not other_codes.applies(matrix, on)
+    shorter = SavedLaw(saved.held[:, :-1], saved.school_week_session, None, saved.earlier_held)
+    assert not shorter.applies(matrix, on)
 
 
 def test_another_date_is_worked_out_from_the_registers(client, demo):

@@ -10,6 +10,7 @@ schools: the figures of the school the pupil is at now are its own registers'.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import polars as pl
@@ -18,12 +19,13 @@ from django.core.management import call_command
 
 from rollcall.analytics.models import WorklistItem
 from rollcall.analytics.selectors import on_roll_pairs
-from rollcall.analytics.source import analysis_matrix, history_from_database
+from rollcall.analytics.source import analysis_matrix, history_from_database, store_reading
 from rollcall.analytics.sweep import sweep_candidates
 from rollcall.engine import analyse
 from rollcall.engine.triggers import NATIONAL_THRESHOLD, PERSISTENT
 from rollcall.transfers.services import ctf_import
-from tests.analytics.conftest import record, week
+from tests.analytics.conftest import person, prepare_figures, record, signed_in, week
+from tests.analytics.test_prepared_figures import forget_prepared
 from tests.transfers import ctf_sample
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +38,14 @@ LAST_WEEK_THERE = "NN" * 3 + "/\\" * 2 + "####"
 THERE = {"possible": 10, "attended": 4, "authorised": 0, "unauthorised": 6}
 
 
-def _import_the_ctf(school):
+def _import_the_ctf(school, *, with_attendance: bool = True, number: int = 1):
     years = ctf_sample.year_data(LAST_WEEK_THERE, "2025-01-06", totals=THERE)
     ctf_import(
         actor=None,
-        data=ctf_sample.ctf(school, pupils=ctf_sample.pupil_xml(years=years)),
-        name="8882001_CTF_test_001.xml",
+        data=ctf_sample.ctf(
+            school, pupils=ctf_sample.pupil_xml(years=years if with_attendance else "")
+        ),
+        name=f"8882001_CTF_test_00{number}.xml",
         school=school,
         today=ADMITTED,
         admitted_on=ADMITTED,
@@ -89,3 +93,47 @@ def test_the_previous_schools_marks_change_no_figure_of_this_school(school):
         history=history,
     )
     assert PERSISTENT not in {c.kind for c in findings.candidates}
+
+
+def _pages(client, school) -> tuple[str, str]:
+    pupil = client.get(f"/analytics/pupils/{UPN}?as_of=2025-01-17").content.decode()
+    listed = client.get(f"/analytics/schools/{school.urn}?as_of=2025-01-17&flag=all")
+    # Each response has its own script nonce and form token; the rest is the figures.
+    return tuple(  # type: ignore[return-value]
+        re.sub(r'(nonce|value)="[A-Za-z0-9_-]{20,}"', "", page)
+        for page in (pupil, listed.content.decode())
+    )
+
+
+def test_the_pages_count_the_previous_school_from_the_store_as_from_the_database(client, school):
+    _import_the_ctf(school)
+    record(school, UPN, ADMITTED, week("O O O O . . . . . ."))
+    prepare_figures()
+    saved = store_reading().saved_law
+    assert saved is not None and saved.history is not None
+    assert saved.history.schools.tolist() == ["8882001"]
+    person("officer", "attendance_officer", school=school)
+    signed_in(client, "officer")
+    pupil, listed = _pages(client, school)
+    assert "Met on Tuesday 14 January 2025, afternoon session" in pupil
+    assert "14 Jan 2025" in listed
+    forget_prepared()  # every earlier-school mark read from the database instead
+    assert _pages(client, school) == (pupil, listed)
+
+
+def test_a_ctf_imported_after_the_store_was_saved_is_counted_once_the_store_catches_up(
+    client, school
+):
+    _import_the_ctf(school, with_attendance=False)
+    record(school, UPN, ADMITTED, week("O O O O . . . . . ."))
+    prepare_figures()
+    person("officer", "attendance_officer", school=school)
+    signed_in(client, "officer")
+    pupil, _ = _pages(client, school)
+    assert "Not met" in pupil and "Figures are as at" not in pupil
+    _import_the_ctf(school, number=2)
+    assert "Figures are as at" in _pages(client, school)[0]  # the store is behind the CTF
+    prepare_figures()
+    pupil, _ = _pages(client, school)
+    assert "Met on Tuesday 14 January 2025, afternoon session" in pupil
+    assert "Figures are as at" not in pupil

@@ -7,8 +7,10 @@ local authority's scale. The store is saved by the background job (analytics.tas
 figures for the date the pages open on (the last date with marks) are worked out then, by the
 same functions, and kept beside the matrix in the same atomic save. A page about that date
 adds them up; a page about another date works them out from the matrix as before (ADR 0021).
-Each school's held days (figures.threshold.HeldDays) are kept too, for every date: the school
-weeks of one pupil's threshold then come from them, not from every row of the pupil's schools.
+What the threshold needs beyond some pupils' rows (figures.threshold.SavedLaw) is kept too, for
+every date: each school's held days and every pupil's earlier-school marks, so a page about
+one pupil or one school counts their threshold without reading every row of their schools or
+every earlier-school mark in the database.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rollcall import statutory
 from rollcall.analytics.characteristics import characteristics_frame
 from rollcall.analytics.figures.authority import threshold_met_upns
 from rollcall.analytics.figures.school import year_enrolments
-from rollcall.analytics.figures.threshold import HeldDays, LawInputs
+from rollcall.analytics.figures.threshold import LawInputs, SavedLaw
 from rollcall.engine import MarkMatrix
 from rollcall.engine.dfe_comparable import (
     DfEComparable,
@@ -34,12 +36,16 @@ from rollcall.engine.dfe_comparable import (
     dfe_comparable_per_enrolment,
     statistics_year_start,
 )
+from rollcall.engine.matrix import pupils_in, submatrix
 from rollcall.engine.school_age import DatesOfBirth
 from rollcall.engine.threshold import ThresholdRule, school_held_days
 from rollcall.organisations.models import School
 
 FOLDER = "prepared"
-VERSION = 3  # 2: the pupils' characteristics for the cohort page; 3: the schools' held days
+# 2: the pupils' characteristics for the cohort page; 3: the schools' held days; 4: the earlier
+# schools' marks and held days
+VERSION = 4
+HISTORY = ("ids", "days", "row_pupil", "row_school", "pupils", "schools")
 
 
 @dataclass(frozen=True)
@@ -75,26 +81,66 @@ def prepared_write(matrix: MarkMatrix, directory: Path, *, law: LawInputs) -> No
         school_ids=list(School.objects.values_list("pk", flat=True)), on=as_of
     ).write_parquet(folder / "characteristics.parquet")
     if statutory.on(as_of).threshold is not None:
-        rule = ThresholdRule.national(matrix, as_of)
-        np.save(folder / "held_days.npy", school_held_days(matrix, rule=rule))
-        np.save(folder / "held_codes.npy", rule.school_week_session)
+        _saved_law_write(matrix, folder, law=law, rule=ThresholdRule.national(matrix, as_of))
     meta = {"version": VERSION, "as_of": as_of.isoformat(), "threshold_met": sorted(met)}
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
-def held_days_read(directory: Path) -> HeldDays | None:
-    """The schools' held days saved with the store (memory-mapped), or None if there are none."""
+def _saved_law_write(
+    matrix: MarkMatrix, folder: Path, *, law: LawInputs, rule: ThresholdRule
+) -> None:
+    np.save(folder / "held_days.npy", school_held_days(matrix, rule=rule))
+    np.save(folder / "held_codes.npy", rule.school_week_session)
+    history = law.history
+    if history is None or not history.n_rows:
+        return
+    # In UPN order (history_matrix's pupils are sorted): a page finds a pupil by binary search.
+    assert history.n_pupils < 2 or bool((history.pupils[:-1] < history.pupils[1:]).all())
+    ours = np.flatnonzero(pupils_in(history.pupils, matrix.pupils)[history.row_pupil])
+    np.save(folder / "earlier_held.npy", school_held_days(submatrix(history, ours), rule=rule))
+    (folder / "history").mkdir()
+    for name, values in zip(
+        HISTORY,
+        (
+            history.ids,
+            history.days.astype("datetime64[D]"),
+            history.row_pupil.astype(np.int32),
+            history.row_school.astype(np.int32),
+            history.pupils.astype("U13"),
+            history.schools.astype(str),
+        ),
+        strict=True,
+    ):
+        np.save(folder / "history" / f"{name}.npy", values)
+
+
+def saved_law_read(directory: Path) -> SavedLaw | None:
+    """What the threshold needs, saved with the store (memory-mapped), or None if it is not
+    there (a store saved before rollcall kept it, or before the national framework)."""
     folder = directory / FOLDER
     try:
         meta = json.loads((folder / "meta.json").read_text())
         if meta.get("version") != VERSION:
             return None
-        return HeldDays(
-            held=np.load(folder / "held_days.npy", mmap_mode="r"),
-            school_week_session=np.load(folder / "held_codes.npy"),
-        )
+        held = np.load(folder / "held_days.npy", mmap_mode="r")
+        codes = np.load(folder / "held_codes.npy")
     except FileNotFoundError:
         return None
+    history, earlier_held = None, np.zeros((0, 0), dtype=bool)
+    if (folder / "history").exists():
+        arrays = {
+            name: np.load(folder / "history" / f"{name}.npy", mmap_mode="r") for name in HISTORY
+        }
+        history = MarkMatrix(
+            ids=arrays["ids"],
+            days=np.asarray(arrays["days"]),
+            row_pupil=np.asarray(arrays["row_pupil"]),
+            row_school=np.asarray(arrays["row_school"]),
+            pupils=np.asarray(arrays["pupils"]),
+            schools=np.asarray(arrays["schools"]),
+        )
+        earlier_held = np.load(folder / "earlier_held.npy", mmap_mode="r")
+    return SavedLaw(held, codes, history, earlier_held)
 
 
 def prepared_read(directory: Path) -> Prepared | None:

@@ -17,8 +17,8 @@ from rollcall import statutory
 from rollcall.analytics.figures.matrices import monday_of_week, pupil_index, submatrix
 from rollcall.analytics.figures.threshold import (
     GroupThreshold,
-    HeldDays,
     LawInputs,
+    SavedLaw,
     group_threshold,
     occasions_from,
 )
@@ -131,11 +131,11 @@ def pupil_year(
     visible_urns: Collection[str],
     as_of: dt.date,
     law: LawInputs,
-    held: HeldDays | None = None,
+    saved: SavedLaw | None = None,
 ) -> PupilYear | None:
     """The pupil's academic year to `as_of`, or None if they have no marks at all. The
     threshold is the sweep's (figures.threshold.group_threshold), so the page and the
-    worklist give the same occasions; `held` is the matrix's held days, if saved with it."""
+    worklist give the same occasions; `saved`: what was saved with the store, if it applies."""
     index = pupil_index(matrix, upn)
     if index is None:
         return None
@@ -150,7 +150,7 @@ def pupil_year(
         hidden = everywhere.ids.copy()
         hidden[~seen] = 0  # marks elsewhere do not count in this reader's figures
         counts = pupil_figures(_with_ids(everywhere, hidden), first=first, last=as_of)
-    found = group_threshold(matrix, np.array([index]), as_of=as_of, law=law, held=held)
+    found = group_threshold(matrix, np.array([index]), as_of=as_of, law=law, saved=saved)
     threshold = _threshold(found, everywhere, seen, as_of, first) if found else None
     chart_from = first
     if threshold and threshold.window and threshold.window.mondays[0] < first:

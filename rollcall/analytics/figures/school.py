@@ -18,7 +18,12 @@ import polars as pl
 
 from rollcall import statutory
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
-from rollcall.analytics.figures.threshold import LawInputs, group_threshold, occasions_from
+from rollcall.analytics.figures.threshold import (
+    LawInputs,
+    SavedLaw,
+    group_threshold,
+    occasions_from,
+)
 from rollcall.engine import MarkMatrix, enrolment_figures
 from rollcall.engine.cohorts import authority_totals, enrolment_frame
 from rollcall.engine.dfe_comparable import dfe_comparable_per_enrolment
@@ -76,14 +81,17 @@ def school_pupil_lines(
     as_of: dt.date,
     law: LawInputs,
     profile: PolicyProfile | None = None,
+    saved: SavedLaw | None = None,
 ) -> dict[str, PupilLine]:
     """Every pupil with marks at the school this school year, keyed by UPN. The threshold
-    is counted as the sweep counts it (figures.threshold.group_threshold)."""
+    is counted as the sweep counts it (figures.threshold.group_threshold): the weeks of the
+    schools they attended are those schools' over all their pupils, as the sweep's are."""
     school = np.flatnonzero(matrix.schools.astype(str) == urn)
     if not school.size:
         return {}
     here = np.flatnonzero(matrix.row_school == school[0])
-    sub = submatrix(matrix, rows_of_pupils(matrix, np.unique(matrix.row_pupil[here])))
+    pupils = np.unique(matrix.row_pupil[here])
+    sub = submatrix(matrix, rows_of_pupils(matrix, pupils))
     first = school_year_start(as_of)
     figures = enrolment_figures(sub, first=first, last=as_of)
     rows = np.flatnonzero((sub.row_school == school[0]) & (figures.possible > 0))
@@ -93,7 +101,7 @@ def school_pupil_lines(
     provisional = np.zeros(n, dtype=bool)
     occasions_this_year = np.zeros(n, dtype=np.int64)
     in_window = np.zeros(n, dtype=np.int64)
-    found = group_threshold(sub, np.arange(n), as_of=as_of, law=law)
+    found = group_threshold(matrix, pupils, as_of=as_of, law=law, saved=saved)
     if found is not None:
         # The sweep's own count (figures.threshold), so the list agrees with the worklist.
         counted, occasions = found.counted, found.result.occasions

@@ -19,6 +19,7 @@ import numpy as np
 from rollcall import statutory
 from rollcall.analytics.figures.matrices import rows_of_pupils, submatrix
 from rollcall.engine import MarkMatrix
+from rollcall.engine.matrix import pupils_in
 from rollcall.engine.school_age import DatesOfBirth, SchoolAge
 from rollcall.engine.threshold import (
     SchoolCalendar,
@@ -40,28 +41,67 @@ class LawInputs:
 
 
 @dataclass(frozen=True)
-class HeldDays:
-    """Each school's days with a session held over every pupil of a matrix
-    (engine.threshold.school_held_days), worked out once when the store is saved
-    (figures.prepared), so a page about one pupil takes their schools' weeks from here rather
-    than from every row of those schools."""
+class SavedLaw:
+    """What the threshold needs beyond some pupils' own rows, worked out when the store is
+    saved (figures.prepared): each school's days with a session held over every pupil
+    (engine.threshold.school_held_days), every pupil's marks at earlier schools (engine.history,
+    in UPN order) and those schools' held days. A page about some pupils takes their
+    threshold's school weeks and earlier marks from here, rather than from every row of their
+    schools and every earlier-school mark in the database; the counting is the sweep's."""
 
     held: np.ndarray  # bool (the matrix's schools, its days)
     school_week_session: np.ndarray  # the rule's codes making a session held, when worked out
+    history: MarkMatrix | None  # every earlier-school mark, as law_inputs() read them
+    earlier_held: np.ndarray  # bool (history's schools, its days), over the matrix's pupils
+
+    def applies(self, matrix: MarkMatrix, as_of: dt.date) -> bool:
+        """Whether these are `matrix`'s and the rule at as-of marks the same codes as held
+        (with no threshold then, nothing is counted from them)."""
+        if self.held.shape != (len(matrix.schools), len(matrix.days)):
+            return False
+        if statutory.on(as_of).threshold is None:
+            return True
+        rule = ThresholdRule.national(matrix, as_of)
+        return bool(np.array_equal(self.school_week_session, rule.school_week_session))
+
+    def history_of(self, upns: Collection[str]) -> MarkMatrix | None:
+        """These pupils' marks at earlier schools, found by binary search."""
+        history = self.history
+        if history is None or not len(upns):
+            return None
+        wanted = np.asarray(sorted(upns), dtype=history.pupils.dtype)
+        at = np.minimum(np.searchsorted(history.pupils, wanted), history.n_pupils - 1)
+        pupils = at[history.pupils[at] == wanted]
+        if not pupils.size:
+            return None
+        # Row p is pupil p's first earlier school; the few other schools' rows come after.
+        extra = np.asarray(history.row_pupil[history.n_pupils :])
+        rows = np.concatenate([pupils, history.n_pupils + np.flatnonzero(np.isin(extra, pupils))])
+        return submatrix(history, rows)
 
     def calendar(
-        self, matrix: MarkMatrix, *, as_of: dt.date, rule: ThresholdRule, urns: Collection[str]
-    ) -> SchoolCalendar | None:
-        """These schools' calendars up to as-of (engine.threshold.school_calendar), or None when
-        the held days are not this matrix's or the rule then marks other codes as held."""
-        if self.held.shape != (len(matrix.schools), len(matrix.days)) or not np.array_equal(
-            self.school_week_session, rule.school_week_session
-        ):
-            return None
+        self,
+        matrix: MarkMatrix,
+        *,
+        as_of: dt.date,
+        urns: Collection[str],
+        earlier: Collection[str],
+    ) -> SchoolCalendar:
+        """These schools' and these earlier schools' calendars up to as-of, as
+        threshold_calendar works them out from every row (call only when `applies`)."""
         days = matrix.columns_between(None, as_of).stop // 2
         wanted = np.isin(matrix.schools.astype(str), list(urns))
         held = np.asarray(self.held[:, :days]) & wanted[:, None]
-        return calendar_from_held(held, matrix.days[:days], matrix.schools)
+        calendar = dict(calendar_from_held(held, matrix.days[:days], matrix.schools))
+        history = self.history
+        if history is not None and earlier:
+            days = history.columns_between(None, as_of).stop // 2
+            wanted = np.isin(history.schools.astype(str), list(earlier))
+            held = np.asarray(self.earlier_held[:, :days]) & wanted[:, None]
+            found = calendar_from_held(held, history.days[:days], history.schools)
+            for urn, weeks in found.items():
+                calendar[urn] = np.union1d(calendar.get(urn, weeks[:0]), weeks)
+        return calendar
 
 
 def threshold_calendar(
@@ -70,29 +110,29 @@ def threshold_calendar(
     *,
     as_of: dt.date,
     urns: Collection[str] | None = None,
-    held: HeldDays | None = None,
+    saved: SavedLaw | None = None,
 ) -> SchoolCalendar:
     """Each school's weeks with a session held (engine.threshold.school_calendar), worked out
     over every pupil of the schools (`urns`; default every school) and every earlier school
-    the matrix's pupils came from, as the sweep does for the whole authority. With the
-    matrix's held days (`held`), the schools' weeks come from them."""
-    rule = ThresholdRule.national(matrix, as_of)
+    the matrix's pupils came from, as the sweep does for the whole authority. With what was
+    saved with the store (`saved`, when it applies), the weeks come from there, and `history`
+    need only name the earlier schools wanted."""
     schools = matrix.schools.astype(str)
-    found = None
-    if held is not None:
-        found = held.calendar(
-            matrix, as_of=as_of, rule=rule, urns=schools if urns is None else urns
+    if saved is not None and saved.applies(matrix, as_of):
+        named: list[str] = []
+        if history is not None and history.n_rows:
+            named = history.schools[np.unique(history.row_school)].astype(str).tolist()
+        return saved.calendar(
+            matrix, as_of=as_of, urns=schools if urns is None else urns, earlier=named
         )
-    if found is not None:
-        calendar = dict(found)
-    else:
-        mine = matrix
-        if urns is not None:
-            wanted = np.isin(schools, list(urns))
-            mine = submatrix(matrix, np.flatnonzero(wanted[matrix.row_school]))
-        calendar = dict(school_calendar(mine, as_of=as_of, rule=rule)) if mine.n_rows else {}
+    rule = ThresholdRule.national(matrix, as_of)
+    mine = matrix
+    if urns is not None:
+        wanted = np.isin(schools, list(urns))
+        mine = submatrix(matrix, np.flatnonzero(wanted[matrix.row_school]))
+    calendar = dict(school_calendar(mine, as_of=as_of, rule=rule)) if mine.n_rows else {}
     if history is not None and history.n_rows:
-        ours = np.isin(history.pupils.astype(str), matrix.pupils.astype(str))
+        ours = pupils_in(history.pupils, matrix.pupils)
         rows = np.flatnonzero(ours[history.row_pupil])
         if rows.size:
             earlier = submatrix(history, rows)
@@ -119,11 +159,11 @@ def group_threshold(
     *,
     as_of: dt.date,
     law: LawInputs,
-    held: HeldDays | None = None,
+    saved: SavedLaw | None = None,
 ) -> GroupThreshold | None:
     """The threshold for these pupils (indices into `matrix`) up to as-of; None before the
     national framework. `counted.pupils` names them, in the order of `pupils`' UPNs sorted
-    as the matrix holds them. `held`: the matrix's held days, if worked out already."""
+    as the matrix holds them. `saved`: what was saved with the store, if the matrix is its."""
     if statutory.on(as_of).threshold is None or not len(pupils):
         return None
     everyone = len(pupils) == matrix.n_pupils
@@ -132,7 +172,7 @@ def group_threshold(
         return None
     urns = {str(u) for u in group.schools[np.unique(group.row_school)]}
     calendar = threshold_calendar(
-        matrix, law.history, as_of=as_of, urns=None if everyone else urns, held=held
+        matrix, law.history, as_of=as_of, urns=None if everyone else urns, saved=saved
     )
     counted, rule, result = threshold_occasions(
         group,

@@ -17,7 +17,7 @@ from rollcall.analytics.figures.pupil import (
     ThresholdStatus,
     pupil_year,
 )
-from rollcall.analytics.figures.threshold import HeldDays
+from rollcall.analytics.figures.threshold import SavedLaw
 from rollcall.analytics.presenters.common import (
     AsOf,
     ChartBlock,
@@ -28,7 +28,7 @@ from rollcall.analytics.presenters.common import (
     short_date,
 )
 from rollcall.analytics.selectors import pupil_enrolments, pupil_open_items, year_group_on
-from rollcall.analytics.source import law_inputs
+from rollcall.analytics.source import pupils_law
 from rollcall.engine import MarkMatrix
 from rollcall.organisations.calendar import SESSIONS, SchoolCalendar
 from rollcall.organisations.selectors import school_calendar
@@ -71,19 +71,15 @@ def pupil_page(
     matrix: MarkMatrix,
     as_of: AsOf,
     today: dt.date,
-    held: HeldDays | None = None,
+    saved: SavedLaw | None = None,
 ) -> PupilPage:
     enrolments = pupil_enrolments(user=user, pupil=pupil)
     welfare = welfare_flags_for(pupil=pupil, schools=schools_visible_to(user=user), on=today)
     visible = {e.school.urn for e in enrolments}
     latest = enrolments[0] if enrolments else None
+    law, saved = pupils_law(saved, matrix=matrix, upns=[pupil.upn], as_of=as_of.date)
     year = pupil_year(
-        matrix,
-        upn=pupil.upn,
-        visible_urns=visible,
-        as_of=as_of.date,
-        law=law_inputs(upns=[pupil.upn]),
-        held=held,
+        matrix, upn=pupil.upn, visible_urns=visible, as_of=as_of.date, law=law, saved=saved
     )
     has_marks = year is not None and bool(year.marks)
     calendar = school_calendar(school=latest.school) if latest else None

@@ -20,9 +20,10 @@ from markupsafe import Markup
 
 from rollcall.accounts.selectors import User
 from rollcall.analytics.figures.school import PupilLine, school_pupil_lines
+from rollcall.analytics.figures.threshold import SavedLaw
 from rollcall.analytics.presenters.common import AsOf, link, pct, query_string, short_date, tag_html
 from rollcall.analytics.selectors import RosterPupil, school_roster
-from rollcall.analytics.source import law_inputs
+from rollcall.analytics.source import pupils_law
 from rollcall.engine import MarkMatrix
 from rollcall.engine.dfe_comparable import DEFINITION
 from rollcall.organisations.models import School
@@ -189,14 +190,24 @@ class Lines:
 
 
 def pupil_lines(
-    *, user: User, school: School, matrix: MarkMatrix, as_of: AsOf, filters: Filters
+    *,
+    user: User,
+    school: School,
+    matrix: MarkMatrix,
+    as_of: AsOf,
+    filters: Filters,
+    saved: SavedLaw | None = None,
 ) -> Lines:
+    law, saved = pupils_law(
+        saved, matrix=matrix, upns=_upns_at(matrix, school.urn), as_of=as_of.date
+    )
     figures = school_pupil_lines(
         matrix,
         urn=school.urn,
         as_of=as_of.date,
-        law=law_inputs(upns=_upns_at(matrix, school.urn)),
+        law=law,
         profile=load_profile(school.effective_policy_profile),
+        saved=saved,
     )
     roster = school_roster(user=user, school=school, on=as_of.date)
     lines = [Line(p, figures[p.upn]) for p in roster if p.upn in figures]

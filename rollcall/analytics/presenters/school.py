@@ -15,6 +15,7 @@ from rollcall.accounts.selectors import User
 from rollcall.analytics.figures.authority import at
 from rollcall.analytics.figures.prepared import YearFigures
 from rollcall.analytics.figures.school import Headline, headline
+from rollcall.analytics.figures.threshold import SavedLaw
 from rollcall.analytics.presenters.common import AsOf, count, pct, points, query_string
 from rollcall.analytics.presenters.pupil_list import (
     FLAGS,
@@ -100,8 +101,11 @@ def school_page(
     as_of: AsOf,
     filters: Filters,
     page_number: str | None = None,
+    saved: SavedLaw | None = None,
 ) -> SchoolPage:
-    found = pupil_lines(user=user, school=school, matrix=year.matrix, as_of=as_of, filters=filters)
+    found = pupil_lines(
+        user=user, school=school, matrix=year.matrix, as_of=as_of, filters=filters, saved=saved
+    )
     shown, on_roll = found.shown, found.on_roll
     # A long list a page at a time (the CSV has every pupil): a secondary school's pupils
     # with a concern run to well over a thousand rows.
