@@ -25,6 +25,7 @@ from rollcall.engine import analyse
 from rollcall.engine.triggers import NATIONAL_THRESHOLD, PERSISTENT
 from rollcall.transfers.services import ctf_import
 from tests.analytics.conftest import person, prepare_figures, record, signed_in, week
+from tests.analytics.test_figures_in_the_background import refreshes_queued
 from tests.analytics.test_prepared_figures import forget_prepared
 from tests.transfers import ctf_sample
 
@@ -137,3 +138,14 @@ def test_a_ctf_imported_after_the_store_was_saved_is_counted_once_the_store_catc
     pupil, _ = _pages(client, school)
     assert "Met on Tuesday 14 January 2025, afternoon session" in pupil
     assert "Figures are as at" not in pupil
+
+
+def test_a_ctf_with_attendance_queues_a_refresh_of_the_store(
+    school, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_the_ctf(school, with_attendance=False)
+    assert refreshes_queued() == 0  # nothing the threshold counts came with it
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_the_ctf(school, number=2)
+    assert refreshes_queued() == 1

@@ -25,7 +25,13 @@ def pupil_index(matrix: MarkMatrix, upn: str) -> int | None:
 
 
 def rows_of_pupils(matrix: MarkMatrix, pupils: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(np.isin(matrix.row_pupil, pupils))
+    """Every row of these pupils (indices), in order. Row p is pupil p's first school
+    (engine.matrix), so only the rows of second schools are searched: a pupil's rows are found
+    in microseconds however many pupils the matrix holds."""
+    first = np.unique(np.asarray(pupils, dtype=np.int64))
+    n = matrix.n_pupils
+    others = np.flatnonzero(np.isin(np.asarray(matrix.row_pupil[n:]), first)) + n
+    return np.concatenate([first, others])
 
 
 def monday_of_week(week: int) -> dt.date:

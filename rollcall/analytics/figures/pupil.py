@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rollcall import statutory
-from rollcall.analytics.figures.matrices import monday_of_week, pupil_index, submatrix
+from rollcall.analytics.figures.matrices import (
+    monday_of_week,
+    pupil_index,
+    rows_of_pupils,
+    submatrix,
+)
 from rollcall.analytics.figures.threshold import (
     GroupThreshold,
     LawInputs,
@@ -139,7 +144,7 @@ def pupil_year(
     index = pupil_index(matrix, upn)
     if index is None:
         return None
-    own_rows = np.flatnonzero(matrix.row_pupil == index)
+    own_rows = rows_of_pupils(matrix, np.array([index]))
     everywhere = submatrix(matrix, own_rows)
     seen = np.isin(everywhere.schools[everywhere.row_school].astype(str), list(visible_urns))
     first = school_year_start(as_of)

@@ -74,10 +74,7 @@ class SavedLaw:
         pupils = at[history.pupils[at] == wanted]
         if not pupils.size:
             return None
-        # Row p is pupil p's first earlier school; the few other schools' rows come after.
-        extra = np.asarray(history.row_pupil[history.n_pupils :])
-        rows = np.concatenate([pupils, history.n_pupils + np.flatnonzero(np.isin(extra, pupils))])
-        return submatrix(history, rows)
+        return submatrix(history, rows_of_pupils(history, pupils))
 
     def calendar(
         self,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rollcall.organisations.models import School
 from rollcall.pupils.models import Enrolment, Pupil
+from rollcall.registers.changes import marks_changed
 from rollcall.transfers.ctf.marks_string import (
     NO_SESSION,
     SessionMark,
@@ -280,6 +281,9 @@ def history_record(
             for m in marks
         )
         stored += len(marks)
+    if stored:
+        # The threshold counts them, and the analysis store keeps them beside the registers.
+        marks_changed()
     return stored
 
 
