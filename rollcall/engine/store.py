@@ -56,12 +56,7 @@ def store_save(
     directory.parent.mkdir(parents=True, exist_ok=True)
     # A private temporary directory, so two rebuilds at once cannot mix their files.
     temp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.new-"))
-    np.save(temp / "ids.npy", np.ascontiguousarray(matrix.ids))
-    np.save(temp / "days.npy", matrix.days.astype("datetime64[D]"))
-    np.save(temp / "row_pupil.npy", matrix.row_pupil.astype(np.int32))
-    np.save(temp / "row_school.npy", matrix.row_school.astype(np.int32))
-    np.save(temp / "pupils.npy", matrix.pupils.astype("U13"))
-    np.save(temp / "schools.npy", matrix.schools.astype("U6"))
+    matrix_write(matrix, temp)
     info = {"format": FORMAT_VERSION, "codes": code_fingerprint(), **(meta or {})}
     (temp / "meta.json").write_text(json.dumps(info, indent=1, default=str))
     if beside is not None:
@@ -89,7 +84,23 @@ def store_load(directory: Path) -> MarkMatrix:
             f"the analysis store at {directory} was built with other code tables; rebuild it "
             "with `rollcall store rebuild`"
         )
-    arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+    return matrix_read(directory)
+
+
+def matrix_write(matrix: MarkMatrix, folder: Path) -> None:
+    """The matrix as numpy files in folder (ARRAYS), for `matrix_read`. Schools are named by
+    URN in the registers and by LAESTAB in a pupil's history (engine.history)."""
+    np.save(folder / "ids.npy", np.ascontiguousarray(matrix.ids))
+    np.save(folder / "days.npy", matrix.days.astype("datetime64[D]"))
+    np.save(folder / "row_pupil.npy", matrix.row_pupil.astype(np.int32))
+    np.save(folder / "row_school.npy", matrix.row_school.astype(np.int32))
+    np.save(folder / "pupils.npy", matrix.pupils.astype("U13"))
+    np.save(folder / "schools.npy", matrix.schools.astype(str))
+
+
+def matrix_read(folder: Path) -> MarkMatrix:
+    """The matrix `matrix_write` saved in folder, its marks memory-mapped."""
+    arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
     return MarkMatrix(
         ids=arrays["ids"],
         days=np.asarray(arrays["days"]),

@@ -38,6 +38,7 @@ from rollcall.engine.dfe_comparable import (
 )
 from rollcall.engine.matrix import pupils_in, submatrix
 from rollcall.engine.school_age import DatesOfBirth
+from rollcall.engine.store import matrix_read, matrix_write
 from rollcall.engine.threshold import ThresholdRule, school_held_days
 from rollcall.organisations.models import School
 
@@ -45,7 +46,6 @@ FOLDER = "prepared"
 # 2: the pupils' characteristics for the cohort page; 3: the schools' held days; 4: the earlier
 # schools' marks and held days
 VERSION = 4
-HISTORY = ("ids", "days", "row_pupil", "row_school", "pupils", "schools")
 
 
 @dataclass(frozen=True)
@@ -99,19 +99,7 @@ def _saved_law_write(
     ours = np.flatnonzero(pupils_in(history.pupils, matrix.pupils)[history.row_pupil])
     np.save(folder / "earlier_held.npy", school_held_days(submatrix(history, ours), rule=rule))
     (folder / "history").mkdir()
-    for name, values in zip(
-        HISTORY,
-        (
-            history.ids,
-            history.days.astype("datetime64[D]"),
-            history.row_pupil.astype(np.int32),
-            history.row_school.astype(np.int32),
-            history.pupils.astype("U13"),
-            history.schools.astype(str),
-        ),
-        strict=True,
-    ):
-        np.save(folder / "history" / f"{name}.npy", values)
+    matrix_write(history, folder / "history")
 
 
 def saved_law_read(directory: Path) -> SavedLaw | None:
@@ -128,17 +116,7 @@ def saved_law_read(directory: Path) -> SavedLaw | None:
         return None
     history, earlier_held = None, np.zeros((0, 0), dtype=bool)
     if (folder / "history").exists():
-        arrays = {
-            name: np.load(folder / "history" / f"{name}.npy", mmap_mode="r") for name in HISTORY
-        }
-        history = MarkMatrix(
-            ids=arrays["ids"],
-            days=np.asarray(arrays["days"]),
-            row_pupil=np.asarray(arrays["row_pupil"]),
-            row_school=np.asarray(arrays["row_school"]),
-            pupils=np.asarray(arrays["pupils"]),
-            schools=np.asarray(arrays["schools"]),
-        )
+        history = matrix_read(folder / "history")
         earlier_held = np.load(folder / "earlier_held.npy", mmap_mode="r")
     return SavedLaw(held, codes, history, earlier_held)
 
