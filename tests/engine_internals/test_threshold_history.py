@@ -3,6 +3,7 @@
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from rollcall.engine import analyse, pupil_figures
 from rollcall.engine.history import history_matrix, with_history
@@ -84,3 +85,9 @@ def test_history_of_pupils_not_in_the_registers_is_left_out_and_pupils_keep_thei
         combined.row_pupil[: matrix.n_pupils], matrix.row_pupil[: matrix.n_pupils]
     )
     assert with_history(matrix, None) is matrix
+
+
+def test_an_earlier_school_mark_with_a_code_not_in_force_is_named():
+    rows = [(PUPIL, EARLIER, LAST_WEEK[0], "AM", "/"), (PUPIL, EARLIER, LAST_WEEK[1], "PM", "ZZ")]
+    with pytest.raises(ValueError, match=rf"\('{PUPIL}', '{EARLIER}', .*2025, 1, 7.*'PM'\)"):
+        history_matrix(rows)
