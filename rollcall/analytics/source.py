@@ -462,9 +462,15 @@ def pupils_law(
     return law_inputs(upns=upns), None
 
 
-def law_inputs_lazily() -> tuple[Callable[[], LawInputs], Callable[[], DatesOfBirth]]:
-    """law_inputs for every pupil, and their dates of birth alone, each read from the database
-    only if asked for and then once: a page whose figures were prepared with the store needs
-    neither."""
+def law_inputs_lazily(
+    saved: SavedLaw | None = None,
+) -> tuple[Callable[[], LawInputs], Callable[[], DatesOfBirth]]:
+    """law_inputs for every pupil, and their dates of birth alone, each read only if asked for
+    and then once: a page whose figures were prepared with the store needs neither. The
+    earlier-school marks are those saved with the store when it kept them (`saved`), as the
+    store's registers are; otherwise they are read from the database."""
     born = cache(dates_of_birth_from_database)
+    if saved is not None:
+        history = saved.history
+        return (lambda: LawInputs(history, born())), born
     return (lambda: LawInputs(history_from_database(), born())), born

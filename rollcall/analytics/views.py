@@ -80,7 +80,8 @@ def _matrix(request: HttpRequest) -> MarkMatrix:
 
 
 def _year(request: HttpRequest) -> YearFigures:
-    return YearFigures(_matrix(request), _reading(request).prepared)
+    reading = _reading(request)
+    return YearFigures(_matrix(request), reading.prepared, reading.saved_law)
 
 
 def figures_needed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

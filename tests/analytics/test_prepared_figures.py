@@ -30,6 +30,10 @@ PAGES = (
     "/analytics/cohorts?by=year_group&by=free_school_meals",
     "/analytics/schools/990201",
     "/analytics/schools/990201/pupils.csv",
+    # Another date: worked out in the request either way, from what was saved with the store
+    # or from the database.
+    "/analytics/?as_of=2026-01-16",
+    "/analytics/schools.csv?as_of=2026-01-16",
 )
 
 

@@ -14,7 +14,12 @@ import numpy as np
 import polars as pl
 
 from rollcall.analytics.figures.school import Headline, headline, headline_of
-from rollcall.analytics.figures.threshold import LawInputs, group_threshold, occasions_from
+from rollcall.analytics.figures.threshold import (
+    LawInputs,
+    SavedLaw,
+    group_threshold,
+    occasions_from,
+)
 from rollcall.engine import MarkMatrix
 from rollcall.engine.cohorts import (
     authority_totals,
@@ -73,10 +78,12 @@ def met_count(enrolments: pl.DataFrame, met_upns: Collection[str]) -> int:
     return enrolments.filter(pl.col("upn").is_in(list(met_upns))).height
 
 
-def threshold_met_upns(matrix: MarkMatrix, *, as_of: dt.date, law: LawInputs) -> list[str]:
+def threshold_met_upns(
+    matrix: MarkMatrix, *, as_of: dt.date, law: LawInputs, saved: SavedLaw | None = None
+) -> list[str]:
     """Pupils who have met the national threshold this school year, up to as_of, counted as
     the sweep counts it (figures.threshold.group_threshold)."""
-    found = group_threshold(matrix, np.arange(matrix.n_pupils), as_of=as_of, law=law)
+    found = group_threshold(matrix, np.arange(matrix.n_pupils), as_of=as_of, law=law, saved=saved)
     if found is None:
         return []
     occasions = found.result.occasions

@@ -145,9 +145,12 @@ class YearFigures:
     page is about the store's own date, otherwise worked out from the matrix. Either way the
     same functions did the working, so the figures are the same (tests hold them together)."""
 
-    def __init__(self, matrix: MarkMatrix, prepared: Prepared | None) -> None:
+    def __init__(
+        self, matrix: MarkMatrix, prepared: Prepared | None, saved: SavedLaw | None = None
+    ) -> None:
         self.matrix = matrix
         self.prepared = prepared
+        self.saved = saved  # what the threshold needs, saved with the store (figures.threshold)
 
     def _ready(self, as_of: dt.date) -> Prepared | None:
         prepared = self.prepared
@@ -175,7 +178,7 @@ class YearFigures:
         prepared = self._ready(as_of)
         if prepared is not None:
             return set(prepared.threshold_met)
-        return set(threshold_met_upns(self.matrix, as_of=as_of, law=law()))
+        return set(threshold_met_upns(self.matrix, as_of=as_of, law=law(), saved=self.saved))
 
     def dfe_by_school(
         self, as_of: dt.date, born: Callable[[], DatesOfBirth]

@@ -129,7 +129,7 @@ def schools_csv(*, scope: Scope, year: YearFigures, as_of: AsOf, order: SchoolsO
     figures as numbers (percentages to one decimal place) and the URN in its own column."""
     schools = {school.urn: school for school in scope.schools}
     enrolments = year.enrolments(as_of.date)
-    law, born = law_inputs_lazily()
+    law, born = law_inputs_lazily(year.saved)
     met = year.threshold_met(as_of.date, law)
     dfe = year.dfe_by_school(as_of.date, born)
     lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
@@ -181,7 +181,7 @@ def authority_page(
     order = order or SchoolsOrder()
     schools = {school.urn: school for school in scope.schools}
     enrolments = year.enrolments(as_of.date)
-    law, born = law_inputs_lazily()
+    law, born = law_inputs_lazily(year.saved)
     met = year.threshold_met(as_of.date, law)
     dfe = year.dfe_by_school(as_of.date, born)
     lines = school_lines(enrolments, urns=list(schools), met_upns=met, dfe=dfe)
