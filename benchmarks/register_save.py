@@ -182,10 +182,11 @@ def _entries(group, session: str):
         .values_list("pupil__upn", flat=True)
     )
     late = dt.time(9, 20) if session == "AM" else dt.time(13, 50)  # after the close: U
+    present = "/" if session == "AM" else "\\"  # every pupil marked, as a teacher must
     return [
         RegisterEntry(
             upn=upn,
-            code="N" if index == 0 else "",
+            code="N" if index == 0 else "" if index == 1 else present,
             arrived_at=late if index == 1 else None,
         )
         for index, upn in enumerate(upns)

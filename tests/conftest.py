@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth.models import User
 
 from rollcall.accounts.services import membership_add, user_create
+from rollcall.analytics.tasks import store_refresh_forget
 from tests.factories import enrol, make_pupil, make_school
 
 
@@ -45,9 +46,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _private_analysis_store(settings, tmp_path):
-    # Each test's database gets its own analysis store, never the developer's var/store.
+    # Each test's database gets its own analysis store, never the developer's var/store; and
+    # its own queue, so a refresh queued by an earlier test (rolled back) is not taken as one
+    # still waiting.
     settings.ROLLCALL_STORE_DIR = tmp_path / "analysis-store"
     settings.ROLLCALL_DOCUMENTS_DIR = tmp_path / "documents"
+    store_refresh_forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

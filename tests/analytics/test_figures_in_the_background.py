@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from rollcall.analytics.tasks import store_refresh_task
+from rollcall.analytics.tasks import store_refresh_request, store_refresh_task
 from rollcall.registers.services import MarkInput, marks_bulk_record
 from tests.analytics.conftest import person, record, signed_in, week
 from tests.factories import enrol, make_pupil, make_school
@@ -108,6 +108,16 @@ def test_a_register_save_queues_one_refresh_however_many_follow(
                 marks=[MarkInput(upn=pupil.upn, date=day, session="AM", code="/")],
                 source="import",
             )
+    assert refreshes_queued() == 1
+
+
+def test_a_process_that_found_a_refresh_waiting_looks_again_only_after_a_second(school):
+    assert store_refresh_request(now=100.0)  # none waiting: one queued
+    DBTaskResult.objects.filter(status="READY").update(status="RUNNING")  # the worker took it
+    assert not store_refresh_request(now=100.6)  # within the second: not looked for
+    assert refreshes_queued() == 0
+    assert store_refresh_request(now=101.1)  # a second on: none waiting, so one queued
+    assert not store_refresh_request(now=102.2)  # that one is still waiting
     assert refreshes_queued() == 1
 
 
