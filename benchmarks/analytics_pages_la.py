@@ -33,7 +33,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,41 +44,17 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.casework_pages import ROOT, SECRET, _free_port, _python
+from benchmarks.casework_pages import _settings_env as _env
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_la"
 WORK = ROOT / "var" / "bench" / "analytics-la"
 # 2: pupils in UPN order; 3: characteristics prepared; 4: the schools' held days prepared;
 # 5: earlier schools' marks from CTFs in the database, kept beside the store
 STORE_VERSION = "analytics-la-5"
 EARLIER_EVERY = 20  # one pupil in this many came with an earlier school's marks
-SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 DEMO_PUPILS = "3000"
 DEMO_PG_URL = "postgres://postgres@127.0.0.1:5432/rc_bench_analytics_demo"
-
-
-def _env(url: str, data_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "rollcall.settings",
-        "ROLLCALL_DATA_DIR": str(data_dir),
-        "SECRET_KEY": SECRET,
-        "SECURE_COOKIES": "false",
-        "DEBUG": "false",
-        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-    }
-
-
-def _python(code: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return done.stdout
 
 
 def main() -> None:
@@ -373,12 +348,6 @@ def sessions() -> None:
 
 
 # ------------------------------------------------------------------------------ the pages
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -56,12 +56,12 @@ CLOSED_CASES = 3_000
 SECRET = "benchmark-only-secret-key-not-for-any-real-service-0123456789"  # noqa: S105
 
 
-def _settings_env(url: str, data_dir: str) -> dict[str, str]:
+def _settings_env(url: str, data_dir: str | Path) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "rollcall.settings",
-        "ROLLCALL_DATA_DIR": data_dir,
+        "ROLLCALL_DATA_DIR": str(data_dir),
         "SECRET_KEY": SECRET,
         "SECURE_COOKIES": "false",
         "DEBUG": "false",
