@@ -87,22 +87,12 @@ def main() -> None:
         marker.write_text(json.dumps({"version": STORE_VERSION}))
     demo_env = _env(f"sqlite:///{demo_dir}/rollcall.sqlite3", demo_dir)
     if not _ready(demo_dir):
-        shutil.rmtree(demo_dir, ignore_errors=True)
-        demo_dir.mkdir(parents=True)
-        started = time.perf_counter()
-        _python("from benchmarks.analytics_pages_la import demo; demo()", demo_env)
-        (demo_dir / "ready").write_text(STORE_VERSION)
-        print(f"the {DEMO_PUPILS}-pupil demo loaded in {time.perf_counter() - started:.0f} s")
+        _load_demo(demo_env, demo_dir, "into SQLite")
     # The same demo on PostgreSQL, so one pupil's page can be compared like with like.
     demo_pg_dir = WORK / "demo-postgres"
     demo_pg_env = _env(DEMO_PG_URL, demo_pg_dir)
     if not _ready(demo_pg_dir) and postgres_recreated(DEMO_PG_URL):
-        shutil.rmtree(demo_pg_dir, ignore_errors=True)
-        demo_pg_dir.mkdir(parents=True)
-        started = time.perf_counter()
-        _python("from benchmarks.analytics_pages_la import demo; demo()", demo_pg_env)
-        (demo_pg_dir / "ready").write_text(STORE_VERSION)
-        print(f"the demo loaded into PostgreSQL in {time.perf_counter() - started:.0f} s")
+        _load_demo(demo_pg_env, demo_pg_dir, "into PostgreSQL")
     who = json.loads(_python("from benchmarks.analytics_pages_la import sessions; sessions()", env))
     demo_who = json.loads(
         _python("from benchmarks.analytics_pages_la import sessions; sessions()", demo_env)
@@ -141,6 +131,16 @@ def main() -> None:
         ),
         requests,
     )
+
+
+def _load_demo(env: dict[str, str], demo_dir: Path, where: str) -> None:
+    """Load the demo afresh into the database and folder `env` names, and mark it ready."""
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    demo_dir.mkdir(parents=True)
+    started = time.perf_counter()
+    _python("from benchmarks.analytics_pages_la import demo; demo()", env)
+    (demo_dir / "ready").write_text(STORE_VERSION)
+    print(f"the {DEMO_PUPILS}-pupil demo loaded {where} in {time.perf_counter() - started:.0f} s")
 
 
 def _ready(demo_dir: Path) -> bool:
